@@ -1,0 +1,207 @@
+//! Command-line definitions (clap derive). Parsing only; `lib::run` acts.
+
+use crate::finding::Level;
+use crate::render::Format;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+/// Will this Azure Site Recovery operation work? Preflight checks for test
+/// failover, failover, commit, reprotect and failback — what will stop it,
+/// and how to fix it.
+#[derive(Debug, Parser)]
+#[command(name = "asr-preflight", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check an exported estate and report what blocks the operation.
+    ///
+    /// Exit codes: 0 ready; 1 not ready (a finding at or above --fail-on);
+    /// 2 the tool could not run (usage, unreadable or malformed input);
+    /// 3 incomplete (nothing blocking, but facts were missing: ASR901).
+    Check(CheckArgs),
+    /// List the rule catalog.
+    Rules(RulesArgs),
+    /// Print a rule's documentation: what it checks, why it blocks, how to fix.
+    Explain(ExplainArgs),
+}
+
+/// The operation to check, per item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OperationChoice {
+    /// Per item, the operation its state leads to: protected → failover,
+    /// failed over → commit, committed → reprotect, protected in reverse → failback.
+    Next,
+    /// A drill into an isolated network.
+    TestFailover,
+    /// Fail over to the recovery region.
+    Failover,
+    /// Commit a completed failover.
+    Commit,
+    /// Replicate the failed-over VM back (A2A: switch protection).
+    Reprotect,
+    /// Fail over again, back to the original primary.
+    Failback,
+}
+
+/// The lowest level that fails the gate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    /// Never fail (exit 0 whatever is found; still exit 2 on tool errors).
+    Never,
+}
+
+impl FailOn {
+    pub fn level(self) -> Option<Level> {
+        match self {
+            FailOn::Error => Some(Level::Error),
+            FailOn::Warning => Some(Level::Warning),
+            FailOn::Info => Some(Level::Info),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// A bundle directory, or single JSON / certificate files (repeatable).
+    /// Reads ARM responses, az CLI JSON output, Resource Graph results,
+    /// REST API examples and `manifest.json`.
+    #[arg(long, required = true, num_args = 1.., value_name = "DIR|FILE")]
+    pub from: Vec<PathBuf>,
+
+    /// The operation about to run.
+    #[arg(long, value_enum, default_value_t = OperationChoice::Next)]
+    pub operation: OperationChoice,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Fail (exit 1) on findings at or above this level.
+    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "LEVEL")]
+    pub fail_on: FailOn,
+
+    /// The time to check against (RFC 3339), instead of the system clock.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<time::OffsetDateTime>,
+
+    /// Only the item of this VM (name, or full VM or replicated-item id); repeatable.
+    #[arg(long = "vm", value_name = "NAME|ID")]
+    pub vms: Vec<String>,
+
+    /// Only the items of this recovery plan (name or full id).
+    #[arg(long, value_name = "NAME")]
+    pub plan: Option<String>,
+
+    /// Only these rules (code or name); repeatable.
+    #[arg(long = "rule", value_name = "CODE|NAME")]
+    pub rules: Vec<String>,
+
+    /// Oldest acceptable bundle (ASR902), e.g. `24h`, `90m`, `2d`.
+    #[arg(long, default_value = "24h", value_parser = parse_duration, value_name = "AGE")]
+    pub max_age: time::Duration,
+
+    /// Highest acceptable RPO (ASR405), e.g. `15m`.
+    #[arg(long, default_value = "15m", value_parser = parse_duration, value_name = "AGE")]
+    pub max_rpo: time::Duration,
+
+    /// Longest acceptable time since the last successful test failover (ASR407), e.g. `180d`.
+    #[arg(long, default_value = "180d", value_parser = parse_duration, value_name = "AGE")]
+    pub drill_max_age: time::Duration,
+
+    /// Warn when the replication agent expires within this many days (ASR406).
+    #[arg(long, default_value_t = 30, value_name = "DAYS")]
+    pub agent_expiry_days: u32,
+
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Colors in human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When writing to a terminal and NO_COLOR is not set.
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ListFormat::Human)]
+    pub format: ListFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    /// An aligned table.
+    Human,
+    /// A JSON array of rule metadata.
+    Json,
+    /// A Markdown table (as in the README).
+    Markdown,
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// A rule code (`ASR201`) or name (`disk-not-protected`).
+    pub rule: String,
+}
+
+/// Parses `--now`.
+fn parse_now(s: &str) -> Result<time::OffsetDateTime, String> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| format!("expected an RFC 3339 time such as 2026-11-22T12:00:00Z ({e})"))
+}
+
+/// Parses `90s`, `15m`, `24h`, `180d`, `2w` (also `min`, `hours`, `days`).
+pub fn parse_duration(s: &str) -> Result<time::Duration, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: i64 = num
+        .parse()
+        .map_err(|_| format!("expected a number with a unit, such as 15m, 24h or 180d; got `{s}`"))?;
+    let d = match unit.trim().to_ascii_lowercase().as_str() {
+        "s" | "sec" | "secs" | "seconds" => time::Duration::seconds(n),
+        "m" | "min" | "mins" | "minutes" => time::Duration::minutes(n),
+        "h" | "hour" | "hours" => time::Duration::hours(n),
+        "d" | "day" | "days" => time::Duration::days(n),
+        "w" | "week" | "weeks" => time::Duration::weeks(n),
+        "" => return Err(format!("`{s}` has no unit: write e.g. {n}m, {n}h or {n}d")),
+        other => return Err(format!("unknown unit `{other}` in `{s}`: use s, m, h, d or w")),
+    };
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verify_cli() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations() {
+        assert_eq!(parse_duration("15m").unwrap(), time::Duration::minutes(15));
+        assert_eq!(parse_duration("24h").unwrap(), time::Duration::hours(24));
+        assert_eq!(parse_duration("180d").unwrap(), time::Duration::days(180));
+        assert!(parse_duration("180").unwrap_err().contains("no unit"));
+        assert!(parse_duration("5y").is_err());
+    }
+}

@@ -1,0 +1,136 @@
+//! Selects the items and operations in scope, runs the rules in parallel and
+//! sorts what they find into a report.
+
+use crate::error::Error;
+use crate::finding::{Finding, Level, OperationArg};
+use crate::model::{Estate, Operation, RecoveryPlan, ReplicatedItem, ResourceId, Timestamp};
+use crate::report::Report;
+use crate::rules::{Findings, Rule, RuleCtx, Scoped, Settings, RULES};
+use rayon::prelude::*;
+
+/// What to check.
+#[derive(Clone, Debug)]
+pub struct Request {
+    pub operation: OperationArg,
+    /// `--vm`: names or ids; empty means every item.
+    pub vms: Vec<String>,
+    /// `--plan`: a recovery plan's name.
+    pub plan: Option<String>,
+    pub now: Timestamp,
+    pub settings: Settings,
+    pub fail_on: Option<Level>,
+    /// Run only these rules (by code or name); `None` runs all.
+    pub only: Option<Vec<String>>,
+}
+
+fn find_plan<'a>(estate: &'a Estate, name: &str) -> Result<&'a RecoveryPlan, Error> {
+    let id = ResourceId::new(name);
+    let matches: Vec<&RecoveryPlan> = estate
+        .plans
+        .iter()
+        .filter(|p| p.name.eq_ignore_ascii_case(name) || p.id.name().eq_ignore_ascii_case(name) || p.id == id)
+        .collect();
+    match matches.as_slice() {
+        [one] => Ok(one),
+        [] => {
+            let mut names: Vec<&str> = estate.plans.iter().map(|p| p.name.as_str()).collect();
+            names.sort_unstable();
+            Err(Error::Usage(format!(
+                "no recovery plan named `{name}` in the input (plans found: {})",
+                crate::text::ticks(&names)
+            )))
+        }
+        many => Err(Error::Usage(format!(
+            "{} recovery plans are named `{name}`; pass the full plan id to --plan ({})",
+            many.len(),
+            many.iter().map(|p| p.id.to_string()).collect::<Vec<_>>().join(", ")
+        ))),
+    }
+}
+
+/// True when `--vm <key>` names this item: its VM name, its friendly name,
+/// or the full id of its item, source VM or failed-over VM.
+fn matches_vm(item: &ReplicatedItem, key: &str) -> bool {
+    let id = ResourceId::new(key);
+    let rep = item.replication.as_ref();
+    item.name.eq_ignore_ascii_case(key)
+        || item.id == id
+        || rep.and_then(|r| r.vm_id.as_ref()).is_some_and(|v| *v == id || v.name().eq_ignore_ascii_case(key))
+        || rep.and_then(|r| r.recovery_vm_id.as_ref()).is_some_and(|v| *v == id)
+}
+
+/// The items in scope with the operation checked for each.
+fn select<'a>(estate: &'a Estate, req: &Request, plan: Option<&RecoveryPlan>) -> Result<Vec<Scoped<'a>>, Error> {
+    for key in &req.vms {
+        if !estate.items.iter().any(|i| matches_vm(i, key)) {
+            return Err(Error::Usage(format!(
+                "--vm `{key}` matches no replicated item in the input (give a VM name, or the full id of the VM or of the replicated item)"
+            )));
+        }
+    }
+    let mut out: Vec<Scoped> = estate
+        .items
+        .iter()
+        .filter(|i| plan.is_none_or(|p| p.members().contains(&&i.id)))
+        .filter(|i| req.vms.is_empty() || req.vms.iter().any(|k| matches_vm(i, k)))
+        .map(|item| Scoped {
+            item,
+            operation: match req.operation {
+                OperationArg::Op(op) => op,
+                OperationArg::Next => item.next_operation(),
+            },
+        })
+        .collect();
+    out.sort_by(|a, b| a.item.id.cmp(&b.item.id));
+    Ok(out)
+}
+
+fn selected(rule: &dyn Rule, only: Option<&Vec<String>>) -> bool {
+    only.is_none_or(|keys| {
+        keys.iter()
+            .any(|k| rule.meta().code.eq_ignore_ascii_case(k) || rule.meta().name.eq_ignore_ascii_case(k))
+    })
+}
+
+/// Runs the checks and returns the sorted report.
+pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
+    let plan = req.plan.as_deref().map(|p| find_plan(estate, p)).transpose()?;
+    let scope = select(estate, req, plan)?;
+    let ctx = RuleCtx {
+        estate,
+        scope: &scope,
+        operation: req.operation,
+        plan,
+        now: req.now,
+        settings: &req.settings,
+    };
+    let mut findings: Vec<Finding> = RULES
+        .par_iter()
+        .filter(|r| selected(**r, req.only.as_ref()))
+        .flat_map_iter(|rule| {
+            let mut out = Findings::default();
+            rule.check(&ctx, &mut out);
+            out.into_vec()
+        })
+        .collect();
+    findings.par_sort_by(Finding::report_order);
+    let mut operations: Vec<(Operation, usize)> = Vec::new();
+    for s in &scope {
+        match operations.iter_mut().find(|(o, _)| *o == s.operation) {
+            Some((_, n)) => *n += 1,
+            None => operations.push((s.operation, 1)),
+        }
+    }
+    operations.sort_unstable();
+    Ok(Report {
+        operation: req.operation,
+        items: scope.len(),
+        operations,
+        plan: plan.map(|p| p.name.clone()),
+        findings,
+        fail_on: req.fail_on,
+        collected_at: estate.bundle.collected_at,
+        has_manifest: estate.bundle.has_manifest,
+        notices: estate.notices.clone(),
+    })
+}

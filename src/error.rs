@@ -1,0 +1,123 @@
+//! Tool failures: the tool could not run (exit 2). Never findings.
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+use std::path::PathBuf;
+use thiserror::Error;
+
+/// Why the tool could not run.
+#[derive(Debug, Error, Diagnostic)]
+pub enum Error {
+    /// An input path that cannot be read.
+    #[error("cannot read `{path}`: {source}")]
+    #[diagnostic(code(asr_preflight::load::io), help("check the path given to --from"))]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// JSON that does not parse, or a field of the wrong type.
+    #[error("{file}:{line}:{column}: {message}")]
+    #[diagnostic(
+        code(asr_preflight::load::malformed),
+        help("fix or re-export this file; every document must be ARM JSON, az CLI JSON output, a Resource Graph result or a REST API example")
+    )]
+    Malformed {
+        file: String,
+        line: usize,
+        column: usize,
+        message: String,
+        #[source_code]
+        src: NamedSource<String>,
+        #[label("{label}")]
+        span: SourceSpan,
+        label: String,
+    },
+
+    /// `manifest.json` says something impossible.
+    #[error("{file}: {message}")]
+    #[diagnostic(code(asr_preflight::load::manifest))]
+    Manifest { file: String, message: String },
+
+    /// Bad command-line usage the parser could not catch.
+    #[error("{0}")]
+    #[diagnostic(code(asr_preflight::usage))]
+    Usage(String),
+
+    /// Writing the report failed.
+    #[error("cannot write the report: {0}")]
+    #[diagnostic(code(asr_preflight::output))]
+    Output(#[from] std::io::Error),
+}
+
+impl Error {
+    /// Builds a `Malformed` error for `text` (the whole file) from a byte
+    /// offset into it.
+    pub fn malformed(file: &str, text: &str, offset: usize, message: String) -> Error {
+        let offset = offset.min(text.len());
+        let (line, column) = line_col(text, offset);
+        let label = short_label(&message);
+        // Keep the snippet small: the source is the whole file, miette shows
+        // only the lines around the span.
+        let len = text[offset..]
+            .chars()
+            .next()
+            .map_or(0, char::len_utf8);
+        Error::Malformed {
+            file: file.to_string(),
+            line,
+            column,
+            message,
+            src: NamedSource::new(file, text.to_string()),
+            span: (offset, len).into(),
+            label,
+        }
+    }
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+/// Byte offset of a 1-based line and column (in characters).
+pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let mut off = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col_bytes: usize = l
+                .chars()
+                .take(column.saturating_sub(1))
+                .map(char::len_utf8)
+                .sum();
+            return off + col_bytes;
+        }
+        off += l.len();
+    }
+    text.len()
+}
+
+fn short_label(message: &str) -> String {
+    // serde's messages end with " at line L column C"; the label needs none of it
+    match message.find(" at line ") {
+        Some(i) => message[..i].to_string(),
+        None => message.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_roundtrip() {
+        let text = "{\n  \"a\": 1,\n  \"é\": x\n}";
+        let off = text.find('x').unwrap();
+        assert_eq!(line_col(text, off), (3, 9));
+        assert_eq!(offset_of(text, 3, 9), off);
+    }
+}

@@ -1,0 +1,177 @@
+//! Findings: what a rule found, as data. Wording is built by the rule that
+//! found it; rendering is left to `render`.
+
+use crate::model::{Operation, ReplicatedItem, ResourceId};
+use crate::rules::RuleMeta;
+use serde::Serialize;
+use std::cmp::Ordering;
+
+/// How much a finding matters. Ordered: `Info < Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Worth knowing; never blocks unless `--fail-on info`.
+    Info,
+    /// Should be fixed; blocks with `--fail-on warning`.
+    Warning,
+    /// Will stop the operation; blocks by default.
+    Error,
+}
+
+impl Level {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Info => "info",
+            Level::Warning => "warning",
+            Level::Error => "error",
+        }
+    }
+}
+
+/// The operation a finding is about: one operation, or `next` for findings
+/// about the whole run (bundle age, failed requests) under `--operation next`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum OperationArg {
+    Next,
+    Op(Operation),
+}
+
+impl OperationArg {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            OperationArg::Next => "next",
+            OperationArg::Op(o) => o.as_str(),
+        }
+    }
+}
+
+impl Serialize for OperationArg {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// What a finding is about.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Subject {
+    /// The full resource id (the VM where known, else the replicated item, the
+    /// bundle or the request).
+    pub id: String,
+    /// The friendly name.
+    pub name: String,
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// The replicated item, when the subject is a protected VM.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
+}
+
+impl Subject {
+    /// The protected VM behind a replicated item (its item id alongside).
+    pub fn item(item: &ReplicatedItem) -> Subject {
+        match item.vm_id() {
+            Some(vm) => Subject {
+                id: vm.to_string(),
+                name: item.name.clone(),
+                kind: "Microsoft.Compute/virtualMachines".to_string(),
+                item: Some(item.id.to_string()),
+            },
+            None => Subject {
+                id: item.id.to_string(),
+                name: item.name.clone(),
+                kind: "Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems".to_string(),
+                item: None,
+            },
+        }
+    }
+
+    /// Any resource by id.
+    pub fn resource(id: &ResourceId, name: &str) -> Subject {
+        Subject {
+            id: id.to_string(),
+            name: name.to_string(),
+            kind: id.resource_type().unwrap_or_default(),
+            item: None,
+        }
+    }
+
+    /// Something that is not an Azure resource: the bundle, a request.
+    pub fn other(id: &str, name: &str, kind: &str) -> Subject {
+        Subject {
+            id: id.to_string(),
+            name: name.to_string(),
+            kind: kind.to_string(),
+            item: None,
+        }
+    }
+}
+
+/// One fact a finding rests on, and where it came from.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Evidence {
+    pub fact: String,
+    pub source: String,
+}
+
+/// A finding: one problem, on one subject, for one operation.
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub level: Level,
+    pub operation: OperationArg,
+    pub subject: Subject,
+    pub message: String,
+    pub evidence: Vec<Evidence>,
+    pub help: String,
+}
+
+impl Finding {
+    /// A finding of `meta`'s rule at its default level.
+    pub fn new(meta: &'static RuleMeta, operation: OperationArg, subject: Subject, message: String, help: String) -> Finding {
+        Finding {
+            code: meta.code,
+            name: meta.name,
+            level: meta.level,
+            operation,
+            subject,
+            message,
+            evidence: Vec::new(),
+            help,
+        }
+    }
+
+    /// Sets the level (a rule may report below its default, e.g. a warning
+    /// for `replicationHealth: Warning`).
+    pub fn with_level(mut self, level: Level) -> Finding {
+        self.level = level;
+        self
+    }
+
+    /// Adds a fact and its source.
+    pub fn with_evidence(mut self, fact: impl Into<String>, source: impl Into<String>) -> Finding {
+        self.evidence.push(Evidence {
+            fact: fact.into(),
+            source: source.into(),
+        });
+        self
+    }
+
+    /// True for `ASR901`: the run is incomplete, not blocked.
+    pub fn is_missing_fact(&self) -> bool {
+        self.code == crate::rules::facts::FACTS_MISSING.code
+    }
+
+    /// The deterministic report order: severity (worst first), code,
+    /// subject id (case-insensitive), message.
+    pub fn report_order(&self, other: &Finding) -> Ordering {
+        other
+            .level
+            .cmp(&self.level)
+            .then_with(|| self.code.cmp(other.code))
+            .then_with(|| self.subject.id.to_ascii_lowercase().cmp(&other.subject.id.to_ascii_lowercase()))
+            .then_with(|| self.message.cmp(&other.message))
+            .then_with(|| self.operation.cmp(&other.operation))
+            .then_with(|| self.subject.id.cmp(&other.subject.id))
+    }
+}

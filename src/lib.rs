@@ -1,0 +1,137 @@
+//! asr-preflight: will this Azure Site Recovery operation work?
+//!
+//! Data flows one way (DESIGN.md §1): `load` reads the inputs into a
+//! `model::Estate`; `engine` runs the pure `rules` over it; `render` writes
+//! the `report`; `run` turns the result into an exit code. Only `load` reads
+//! and only `render` writes.
+
+pub mod cli;
+pub mod engine;
+pub mod error;
+pub mod finding;
+pub mod load;
+pub mod model;
+pub mod render;
+pub mod report;
+pub mod rules;
+pub mod text;
+
+use cli::{CheckArgs, Cli, ColorChoice, Command, ListFormat, OperationChoice};
+use error::Error;
+use finding::OperationArg;
+use model::Operation;
+use std::io::{IsTerminal, Write};
+
+/// Runs a parsed command, writing to `out`; returns the process exit code.
+pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
+    match cli.command {
+        Command::Check(args) => check(args, out),
+        Command::Rules(args) => {
+            list_rules(args.format, out)?;
+            Ok(0)
+        }
+        Command::Explain(args) => explain(&args.rule, out),
+    }
+}
+
+fn operation(choice: OperationChoice) -> OperationArg {
+    match choice {
+        OperationChoice::Next => OperationArg::Next,
+        OperationChoice::TestFailover => OperationArg::Op(Operation::TestFailover),
+        OperationChoice::Failover => OperationArg::Op(Operation::Failover),
+        OperationChoice::Commit => OperationArg::Op(Operation::Commit),
+        OperationChoice::Reprotect => OperationArg::Op(Operation::Reprotect),
+        OperationChoice::Failback => OperationArg::Op(Operation::Failback),
+    }
+}
+
+fn check(args: CheckArgs, out: &mut dyn Write) -> Result<u8, Error> {
+    for r in &args.rules {
+        if rules::lookup(r).is_none() {
+            return Err(Error::Usage(format!(
+                "--rule `{r}` is not a rule code or name (see `asr-preflight rules`)"
+            )));
+        }
+    }
+    let estate = load::load(&args.from)?;
+    let request = engine::Request {
+        operation: operation(args.operation),
+        vms: args.vms,
+        plan: args.plan,
+        // The one place the clock is read; rules only see `now`.
+        now: args.now.unwrap_or_else(time::OffsetDateTime::now_utc),
+        settings: rules::Settings {
+            max_age: args.max_age,
+            max_rpo: args.max_rpo,
+            drill_max_age: args.drill_max_age,
+            agent_expiry: time::Duration::days(i64::from(args.agent_expiry_days)),
+            ..rules::Settings::default()
+        },
+        fail_on: args.fail_on.level(),
+        only: (!args.rules.is_empty()).then_some(args.rules),
+    };
+    let report = engine::run(&estate, &request)?;
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
+    };
+    let renderer = args.format.renderer(color);
+    match &args.output {
+        Some(path) => {
+            let mut buf = Vec::new();
+            renderer.render(&report, &mut buf)?;
+            std::fs::write(path, buf)?;
+        }
+        None => renderer.render(&report, out)?,
+    }
+    Ok(report.verdict().exit_code())
+}
+
+/// The rule catalog as a Markdown table (the README embeds exactly this).
+pub fn rules_markdown() -> String {
+    let mut s = String::from("| code | name | level | operations | checks |\n|---|---|---|---|---|\n");
+    for r in rules::RULES {
+        let m = r.meta();
+        let ops: Vec<&str> = m.operations.iter().map(|o| o.as_str()).collect();
+        let ops = if m.operations.len() == Operation::ALL.len() { "all".to_string() } else { ops.join(", ") };
+        s.push_str(&format!("| {} | {} | {} | {} | {} |\n", m.code, m.name, m.level.as_str(), ops, m.summary));
+    }
+    s
+}
+
+fn list_rules(format: ListFormat, out: &mut dyn Write) -> Result<(), Error> {
+    match format {
+        ListFormat::Json => {
+            let metas: Vec<&rules::RuleMeta> = rules::RULES.iter().map(|r| r.meta()).collect();
+            serde_json::to_writer_pretty(&mut *out, &metas).map_err(std::io::Error::from)?;
+            writeln!(out)?;
+        }
+        ListFormat::Markdown => write!(out, "{}", rules_markdown())?,
+        ListFormat::Human => {
+            for r in rules::RULES {
+                let m = r.meta();
+                writeln!(out, "{}  {:<32} {:<8} {}", m.code, m.name, m.level.as_str(), m.summary)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn explain(key: &str, out: &mut dyn Write) -> Result<u8, Error> {
+    let Some(rule) = rules::lookup(key) else {
+        return Err(Error::Usage(format!(
+            "`{key}` is not a rule code or name (see `asr-preflight rules`)"
+        )));
+    };
+    let m = rule.meta();
+    let ops: Vec<&str> = m.operations.iter().map(|o| o.as_str()).collect();
+    writeln!(out, "{} {} — default level {}, applies to: {}", m.code, m.name, m.level.as_str(), ops.join(", "))?;
+    if !m.asr_codes.is_empty() {
+        writeln!(out, "ASR / ARM error codes: {}", m.asr_codes.join(", "))?;
+    }
+    writeln!(out)?;
+    write!(out, "{}", m.docs)?;
+    Ok(0)
+}

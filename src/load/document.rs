@@ -1,0 +1,437 @@
+//! One JSON document → model fragments.
+//!
+//! A document is one of five shapes (DESIGN.md §4): an ARM resource, an ARM
+//! list page, a JSON array (az CLI), a Resource Graph result, or a REST API
+//! example file whose response body is read. Each resource is classified by
+//! its `type` (case-insensitive) and mapped by `map.rs`. Resources are parsed
+//! from borrowed slices of the file text, so positions of errors are mapped
+//! back to the file's own line and column.
+
+use super::dto::{self, Envelope, ExampleParameters, ExampleResponse, Head};
+use super::map;
+use crate::error::Error;
+use crate::model::{Coverage, Estate, FactKind, FactRecord, NotFound, ResourceId, SourceId, UsageKind};
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use std::collections::BTreeSet;
+
+/// What the manifest or the file name says about a document.
+#[derive(Clone, Debug, Default)]
+pub struct Hint {
+    pub kind: Option<FactKind>,
+    pub location: Option<String>,
+    pub usage_kind: Option<UsageKind>,
+    pub scope: Option<String>,
+    /// `GET <path>` from the manifest.
+    pub request: Option<String>,
+    /// The resource id the request was for (single GETs, 404s).
+    pub request_id: Option<ResourceId>,
+    /// The manifest already recorded this request's failure or 404.
+    pub recorded: bool,
+}
+
+/// Everything a document parser needs to know about its file.
+pub struct DocCtx<'a> {
+    pub file: &'a str,
+    pub text: &'a str,
+    pub source: SourceId,
+    pub hint: Hint,
+    /// Whether a `nextLink` was followed (recorded in the manifest).
+    pub followed: &'a (dyn Fn(&str) -> bool + Sync),
+}
+
+/// A kind of resource the loader keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Kind {
+    Item,
+    Plan,
+    Job,
+    Policy,
+    RecoveryPoint,
+    Vault,
+    Vm,
+    Disk,
+    Sku,
+    Usage,
+    Lock,
+    ResourceGroup,
+    Location,
+    Health,
+    Nic,
+    Network,
+    Storage,
+}
+
+/// The kind of a resource from its ARM type (any case).
+pub(crate) fn kind_of_type(t: &str) -> Option<Kind> {
+    let t = t.to_ascii_lowercase();
+    let kind = match t.as_str() {
+        "microsoft.recoveryservices/vaults" => Kind::Vault,
+        "microsoft.compute/virtualmachines" => Kind::Vm,
+        "microsoft.compute/disks" => Kind::Disk,
+        "microsoft.compute/skus" => Kind::Sku,
+        "microsoft.authorization/locks" => Kind::Lock,
+        "microsoft.resources/resourcegroups" => Kind::ResourceGroup,
+        "region" | "microsoft.resources/locations" => Kind::Location,
+        "microsoft.network/networkinterfaces" => Kind::Nic,
+        "microsoft.network/virtualnetworks" => Kind::Network,
+        "microsoft.storage/storageaccounts" => Kind::Storage,
+        _ if t.ends_with("/replicationprotecteditems") => Kind::Item,
+        _ if t.ends_with("/replicationrecoveryplans") => Kind::Plan,
+        _ if t.ends_with("/replicationjobs") => Kind::Job,
+        _ if t.ends_with("/replicationpolicies") => Kind::Policy,
+        _ if t.ends_with("/recoverypoints") => Kind::RecoveryPoint,
+        _ if t.starts_with("microsoft.resourcehealth/availabilitystatus") => Kind::Health,
+        _ => return None,
+    };
+    Some(kind)
+}
+
+fn is_null(raw: Option<&RawValue>) -> bool {
+    raw.is_none_or(|r| r.get().trim() == "null")
+}
+
+impl DocCtx<'_> {
+    /// Deserializes `slice` (a part of this file) into `T`; errors carry the
+    /// file's own line and column and the path of the field.
+    pub fn parse<'de, T: Deserialize<'de>>(&self, slice: &'de str, what: &str) -> Result<T, Error> {
+        match serde_json::from_str::<T>(slice) {
+            Ok(v) => Ok(v),
+            Err(e) => Err(self.error_in(slice, e, what)),
+        }
+    }
+
+    fn error_in(&self, slice: &str, e: serde_json::Error, what: &str) -> Error {
+        let base = (slice.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
+        let base = if base <= self.text.len() { base } else { 0 };
+        let rel = if e.line() == 0 { 0 } else { byte_offset(slice, e.line(), e.column()) };
+        let msg = e.to_string();
+        let msg = match msg.find(" at line ") {
+            Some(i) => msg[..i].to_string(),
+            None => msg,
+        };
+        Error::malformed(self.file, self.text, base + rel, format!("{what}: {msg}"))
+    }
+
+    /// Like `parse`, for owned types, naming the field path on error.
+    pub fn parse_path<'de, T: Deserialize<'de>>(&self, slice: &'de str, what: &str) -> Result<T, Error> {
+        match serde_json::from_str::<T>(slice) {
+            Ok(v) => Ok(v),
+            Err(e) => {
+                let mut de = serde_json::Deserializer::from_str(slice);
+                let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                    Err(pe) => pe.path().to_string(),
+                    Ok(_) => String::new(),
+                };
+                let what = if path.is_empty() || path == "." {
+                    what.to_string()
+                } else {
+                    format!("{what}, field `{path}`")
+                };
+                Err(self.error_in(slice, e, &what))
+            }
+        }
+    }
+}
+
+/// Byte offset of serde's 1-based (line, byte column) within `text`.
+fn byte_offset(text: &str, line: usize, column: usize) -> usize {
+    let mut off = 0;
+    for (i, l) in text.split_inclusive('\n').enumerate() {
+        if i + 1 == line {
+            let col = column.saturating_sub(1).min(l.len());
+            let mut at = off + col;
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            return at;
+        }
+        off += l.len();
+    }
+    text.len().saturating_sub(1)
+}
+
+/// Reads one document into `out`.
+pub fn read_document(ctx: &DocCtx, out: &mut Estate) -> Result<(), Error> {
+    let root: &RawValue = ctx.parse(ctx.text, "not valid JSON")?;
+    read_value(ctx, root, out, true)
+}
+
+fn read_value(ctx: &DocCtx, raw: &RawValue, out: &mut Estate, top: bool) -> Result<(), Error> {
+    let text = raw.get().trim_start();
+    if text.starts_with('[') {
+        let elems: Vec<&RawValue> = ctx.parse(raw.get(), "expected a JSON array of resources")?;
+        return read_list(ctx, &elems, Coverage::Loaded { complete: true }, out);
+    }
+    if !text.starts_with('{') {
+        let what = "expected a JSON object or array (an ARM resource, a list, az CLI output, a Resource Graph result or a REST API example)";
+        let e = serde_json::from_str::<Envelope>(raw.get()).err();
+        return Err(match e {
+            Some(e) => ctx.error_in(raw.get(), e, what),
+            None => Error::malformed(ctx.file, ctx.text, 0, what.to_string()),
+        });
+    }
+    let env: Envelope = ctx.parse_path(raw.get(), "unexpected document shape")?;
+    if let Some(value) = env.value.filter(|v| v.get().trim_start().starts_with('[')) {
+        let elems: Vec<&RawValue> = ctx.parse(value.get(), "`value` must be an array")?;
+        let complete = match env.next_link.as_deref().map(str::trim) {
+            None | Some("") => true,
+            Some(link) => (ctx.followed)(link),
+        };
+        return read_list(ctx, &elems, Coverage::Loaded { complete }, out);
+    }
+    if let Some(data) = env.data.filter(|v| v.get().trim_start().starts_with('[')) {
+        let elems: Vec<&RawValue> = ctx.parse(data.get(), "`data` must be an array")?;
+        let truncated = env
+            .result_truncated
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("true"));
+        let complete = env.skip_token.as_deref().is_none_or(str::is_empty) && !truncated;
+        return read_list(ctx, &elems, Coverage::Loaded { complete }, out);
+    }
+    if let (Some(responses), true) = (&env.responses, top) {
+        return read_example(ctx, responses, env.parameters, out);
+    }
+    if let (Some(err), None) = (&env.error, &env.id) {
+        record_error(ctx, err, out);
+        return Ok(());
+    }
+    read_resource(ctx, raw, out)
+}
+
+fn read_example(
+    ctx: &DocCtx,
+    responses: &std::collections::BTreeMap<String, &RawValue>,
+    parameters: Option<&RawValue>,
+    out: &mut Estate,
+) -> Result<(), Error> {
+    // Prefer 200, then any other 2xx with a body.
+    let mut statuses: Vec<&String> = responses.keys().filter(|k| k.starts_with('2')).collect();
+    statuses.sort_by_key(|k| (k.as_str() != "200", k.to_string()));
+    let mut params = ExampleParameters::default();
+    if let Some(p) = parameters.filter(|p| p.get().trim_start().starts_with('{')) {
+        params = ctx.parse_path(p.get(), "example `parameters`")?;
+    }
+    for status in statuses {
+        let resp: ExampleResponse = ctx.parse(responses[status].get(), "example response")?;
+        if let Some(body) = resp.body.filter(|b| !is_null(Some(b))) {
+            let sub = DocCtx {
+                file: ctx.file,
+                text: ctx.text,
+                source: ctx.source,
+                hint: Hint {
+                    location: ctx.hint.location.clone().or(params.location.clone()),
+                    scope: ctx.hint.scope.clone().or(params.subscription_id.clone()),
+                    ..ctx.hint.clone()
+                },
+                followed: ctx.followed,
+            };
+            return read_value(&sub, body, out, false);
+        }
+    }
+    out.notices
+        .push(format!("{}: REST API example without a response body; nothing loaded", ctx.file));
+    Ok(())
+}
+
+fn record_error(ctx: &DocCtx, err: &dto::ErrorBody, out: &mut Estate) {
+    if ctx.hint.recorded {
+        return;
+    }
+    let code = err.code.clone().unwrap_or_else(|| "UnknownError".to_string());
+    if is_not_found_code(&code) {
+        let (id, (resource, rg)) = match &ctx.hint.request_id {
+            Some(id) => (Some(id.clone()), (None, None)),
+            None => (None, not_found_subject(err.message.as_deref().unwrap_or(""))),
+        };
+        if id.is_none() && rg.is_none() {
+            out.notices.push(format!(
+                "{}: `{code}` error body names no resource; record the request in manifest.json",
+                ctx.file
+            ));
+        }
+        out.not_found.push(NotFound {
+            id,
+            resource,
+            resource_group: rg,
+            error_code: code,
+            message: err.message.clone(),
+            source: ctx.source,
+        });
+    } else {
+        out.facts.push(FactRecord {
+            kind: ctx.hint.kind.unwrap_or(FactKind::Other),
+            scope: ctx.hint.scope.clone(),
+            request: ctx.hint.request.clone(),
+            coverage: Coverage::Failed {
+                status: None,
+                error_code: Some(code),
+            },
+            source: ctx.source,
+        });
+    }
+}
+
+/// ARM error codes that mean "this resource does not exist".
+pub fn is_not_found_code(code: &str) -> bool {
+    ["ResourceGroupNotFound", "ResourceNotFound", "NotFound"]
+        .iter()
+        .any(|c| c.eq_ignore_ascii_case(code))
+}
+
+/// Reads the resource or group named in a not-found message:
+/// `Resource group 'rg' could not be found.` /
+/// `The Resource 'Microsoft.Compute/virtualMachines/vm' under resource group 'rg' was not found.`
+fn not_found_subject(message: &str) -> (Option<String>, Option<String>) {
+    let quoted: Vec<&str> = message.split('\'').skip(1).step_by(2).collect();
+    let lower = message.to_ascii_lowercase();
+    if lower.starts_with("resource group") {
+        return (None, quoted.first().map(|s| s.to_string()));
+    }
+    match quoted.as_slice() {
+        [resource, group, ..] if lower.contains("under resource group") => {
+            (Some(resource.to_string()), Some(group.to_string()))
+        }
+        _ => (None, None),
+    }
+}
+
+fn read_list(ctx: &DocCtx, elems: &[&RawValue], coverage: Coverage, out: &mut Estate) -> Result<(), Error> {
+    // Large pages are mapped in parallel; order is kept.
+    let parts: Vec<Result<Estate, Error>> = if elems.len() > 256 {
+        elems
+            .par_chunks(128)
+            .map(|chunk| {
+                let mut part = Estate::default();
+                for e in chunk {
+                    read_resource(ctx, e, &mut part)?;
+                }
+                Ok(part)
+            })
+            .collect()
+    } else {
+        let mut part = Estate::default();
+        let r = elems.iter().try_for_each(|e| read_resource(ctx, e, &mut part));
+        vec![r.map(|()| part)]
+    };
+    let mut kinds: BTreeSet<FactKind> = ctx.hint.kind.into_iter().collect();
+    for part in parts {
+        let part = part?;
+        kinds.extend(kinds_in(&part));
+        super::merge(out, part);
+    }
+    for kind in kinds {
+        out.facts.push(FactRecord {
+            kind,
+            scope: ctx.hint.scope.clone().or(ctx.hint.location.clone()),
+            request: ctx.hint.request.clone(),
+            coverage: coverage.clone(),
+            source: ctx.source,
+        });
+    }
+    Ok(())
+}
+
+fn kinds_in(e: &Estate) -> Vec<FactKind> {
+    let mut v = Vec::new();
+    let mut add = |present: bool, k: FactKind| {
+        if present {
+            v.push(k)
+        }
+    };
+    add(!e.items.is_empty(), FactKind::ReplicatedItems);
+    add(!e.plans.is_empty(), FactKind::RecoveryPlans);
+    add(!e.jobs.is_empty(), FactKind::Jobs);
+    add(!e.policies.is_empty(), FactKind::Policies);
+    add(!e.recovery_points.is_empty(), FactKind::RecoveryPoints);
+    add(!e.vms.is_empty(), FactKind::VirtualMachines);
+    add(!e.disks.is_empty(), FactKind::Disks);
+    add(!e.skus.is_empty(), FactKind::Skus);
+    add(e.usages.iter().any(|u| u.kind == UsageKind::Compute), FactKind::ComputeUsages);
+    add(e.usages.iter().any(|u| u.kind == UsageKind::Network), FactKind::NetworkUsages);
+    add(!e.locks.is_empty(), FactKind::Locks);
+    add(!e.resource_groups.is_empty(), FactKind::ResourceGroups);
+    add(!e.locations.is_empty(), FactKind::Locations);
+    add(!e.health.is_empty(), FactKind::ResourceHealth);
+    add(!e.nics.is_empty(), FactKind::NetworkInterfaces);
+    add(!e.networks.is_empty(), FactKind::VirtualNetworks);
+    add(!e.storage_accounts.is_empty(), FactKind::StorageAccounts);
+    add(!e.vaults.is_empty(), FactKind::Vaults);
+    v
+}
+
+/// Classifies a resource without a `type`: SKUs, usages, locations, groups.
+fn kind_without_type(head: &Head, ctx: &DocCtx) -> Option<Kind> {
+    if head.resource_type.is_some() {
+        return Some(Kind::Sku);
+    }
+    if head.current_value.is_some() {
+        return Some(Kind::Usage);
+    }
+    let id = ResourceId::new(head.id.as_deref()?);
+    let segs: Vec<&str> = id.key().split('/').filter(|s| !s.is_empty()).collect();
+    match segs.as_slice() {
+        ["subscriptions", _, "locations", _] => Some(Kind::Location),
+        ["subscriptions", _, "resourcegroups", _] => Some(Kind::ResourceGroup),
+        _ => match ctx.hint.kind {
+            Some(FactKind::Locks) if id.key().contains("/providers/microsoft.authorization/locks/") => {
+                Some(Kind::Lock)
+            }
+            _ => None,
+        },
+    }
+}
+
+fn read_resource(ctx: &DocCtx, raw: &RawValue, out: &mut Estate) -> Result<(), Error> {
+    let text = raw.get();
+    if !text.trim_start().starts_with('{') {
+        return Err(ctx.error_in(
+            text,
+            serde::de::Error::custom("expected a resource object"),
+            "expected a resource object",
+        ));
+    }
+    let head: Head = ctx.parse_path(text, "resource")?;
+    let kind = match head.type_.as_deref() {
+        Some(t) => kind_of_type(t).or_else(|| kind_without_type(&head, ctx)),
+        None => kind_without_type(&head, ctx),
+    };
+    let Some(kind) = kind else {
+        return Ok(()); // an unknown resource type: ignored by design
+    };
+    // ARM nests fields under `properties`; the az CLI flattens many of them.
+    let props = if is_null(head.properties) { text } else { head.properties.map_or(text, |p| p.get()) };
+    let m = map::Mapper { ctx, head: &head };
+    match kind {
+        Kind::Item => out.items.push(m.item(ctx.parse_path(props, "replicated item")?)),
+        Kind::Plan => out.plans.push(m.plan(ctx.parse_path(props, "recovery plan")?)),
+        Kind::Job => out.jobs.push(m.job(ctx.parse_path(props, "job")?)),
+        Kind::Policy => out.policies.push(m.policy(ctx.parse_path(props, "replication policy")?)),
+        Kind::RecoveryPoint => out
+            .recovery_points
+            .push(m.recovery_point(ctx.parse_path(props, "recovery point")?)),
+        Kind::Vm => out.vms.push(m.vm(ctx.parse_path(props, "virtual machine")?)),
+        Kind::Disk => out.disks.push(m.disk(ctx.parse_path(props, "disk")?)),
+        Kind::Sku => {
+            if let Some(sku) = m.sku(ctx.parse_path(text, "resource SKU")?) {
+                out.skus.push(sku);
+            }
+        }
+        Kind::Usage => match m.usage(ctx.parse_path(text, "usage")?) {
+            Ok(u) => out.usages.push(u),
+            Err(notice) => out.notices.push(notice),
+        },
+        Kind::Lock => out.locks.push(m.lock(ctx.parse_path(props, "lock")?)),
+        Kind::ResourceGroup => out
+            .resource_groups
+            .push(m.resource_group(ctx.parse_path(props, "resource group")?)),
+        Kind::Location => out.locations.push(m.location(ctx.parse_path(text, "location")?)),
+        Kind::Health => out.health.push(m.health(ctx.parse_path(props, "availability status")?)),
+        Kind::Nic => out.nics.extend(m.generic()),
+        Kind::Network => out.networks.extend(m.generic()),
+        Kind::Storage => out.storage_accounts.extend(m.generic()),
+        Kind::Vault => out.vaults.extend(m.generic()),
+    }
+    Ok(())
+}

@@ -1,0 +1,253 @@
+//! Tolerant field readers for ARM and az CLI JSON.
+//!
+//! The az CLI prints some numbers as strings (`az vm list-usage`), ASR writes
+//! dates with seven fractional digits or without an offset, and any field may
+//! be `null`. These readers accept all of that, and reject what is really
+//! malformed with an error serde places at the right line and column.
+
+use serde::de::{self, Deserializer, Visitor};
+use std::fmt;
+use time::format_description::well_known::Rfc3339;
+use time::{OffsetDateTime, PrimitiveDateTime};
+
+struct StringVisitor;
+
+impl<'de> Visitor<'de> for StringVisitor {
+    type Value = Option<String>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(v.to_string()))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// A string, or a number or boolean written as one; `null` is `None`.
+pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    d.deserialize_any(StringVisitor)
+}
+
+struct IntVisitor;
+
+impl<'de> Visitor<'de> for IntVisitor {
+    type Value = Option<i64>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an integer (or an integer written as a string)")
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        i64::try_from(v)
+            .map(Some)
+            .map_err(|_| E::custom(format!("integer {v} is out of range")))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 {
+            Ok(Some(v as i64))
+        } else {
+            Err(E::invalid_type(de::Unexpected::Float(v), &self))
+        }
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        let t = v.trim();
+        if t.is_empty() {
+            return Ok(None);
+        }
+        if let Ok(n) = t.parse::<i64>() {
+            return Ok(Some(n));
+        }
+        match t.parse::<f64>() {
+            Ok(f) => self.visit_f64(f),
+            Err(_) => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+        }
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// An integer, or one written as a string (`"64"`); `null` or `""` is `None`.
+pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
+    d.deserialize_any(IntVisitor)
+}
+
+struct BoolVisitor;
+
+impl<'de> Visitor<'de> for BoolVisitor {
+    type Value = Option<bool>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a boolean (or \"true\"/\"false\")")
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Some(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        match v.trim().to_ascii_lowercase().as_str() {
+            "true" => Ok(Some(true)),
+            "false" => Ok(Some(false)),
+            "" => Ok(None),
+            _ => Err(E::invalid_value(de::Unexpected::Str(v), &self)),
+        }
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// A boolean, or `"true"`/`"false"`; `null` is `None`.
+pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
+    d.deserialize_any(BoolVisitor)
+}
+
+/// Parses an ARM date-time: RFC 3339, or without an offset (taken as UTC).
+pub fn parse_time(s: &str) -> Option<OffsetDateTime> {
+    let t = s.trim();
+    if let Ok(v) = OffsetDateTime::parse(t, &Rfc3339) {
+        return Some(v);
+    }
+    // ASR writes `0001-01-01T00:00:00` and seven fractional digits; more than
+    // nine digits or no offset defeat the RFC 3339 parser.
+    let (body, offset) = split_offset(t);
+    let body = trim_fraction(body, 9);
+    if let Some(off) = offset {
+        return OffsetDateTime::parse(&format!("{body}{off}"), &Rfc3339).ok();
+    }
+    let fmt = time::macros::format_description!(
+        version = 2,
+        "[year]-[month]-[day][first [T] [ ]][hour]:[minute]:[second][optional [.[subsecond]]]"
+    );
+    PrimitiveDateTime::parse(&body, &fmt)
+        .ok()
+        .map(PrimitiveDateTime::assume_utc)
+}
+
+fn split_offset(t: &str) -> (&str, Option<&str>) {
+    if let Some(stripped) = t.strip_suffix(['Z', 'z']) {
+        return (stripped, Some("Z"));
+    }
+    // an offset `+hh:mm` / `-hh:mm` after the time part
+    if t.len() > 6 {
+        let (head, tail) = t.split_at(t.len() - 6);
+        let b = tail.as_bytes();
+        if (b[0] == b'+' || b[0] == b'-') && b[3] == b':' && head.contains('T') {
+            return (head, Some(tail));
+        }
+    }
+    (t, None)
+}
+
+fn trim_fraction(body: &str, max: usize) -> String {
+    match body.rfind('.') {
+        Some(dot) if body.len() - dot - 1 > max => body[..dot + 1 + max].to_string(),
+        _ => body.to_string(),
+    }
+}
+
+struct TimeVisitor;
+
+impl<'de> Visitor<'de> for TimeVisitor {
+    type Value = Option<OffsetDateTime>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an ISO 8601 date-time such as 2026-11-22T11:43:55Z")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        if v.trim().is_empty() {
+            return Ok(None);
+        }
+        parse_time(v)
+            .map(Some)
+            .ok_or_else(|| E::invalid_value(de::Unexpected::Str(v), &self))
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// An ISO 8601 date-time; `null` or `""` is `None`.
+pub fn opt_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<OffsetDateTime>, D::Error> {
+    d.deserialize_any(TimeVisitor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::Deserialize;
+
+    #[derive(Deserialize)]
+    struct T {
+        #[serde(default, deserialize_with = "opt_i64")]
+        n: Option<i64>,
+        #[serde(default, deserialize_with = "opt_time")]
+        t: Option<OffsetDateTime>,
+        #[serde(default, deserialize_with = "opt_bool")]
+        b: Option<bool>,
+        #[serde(default, deserialize_with = "opt_string")]
+        s: Option<String>,
+    }
+
+    fn t(json: &str) -> Result<T, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    #[test]
+    fn numbers_as_strings() {
+        assert_eq!(t(r#"{"n":"64"}"#).unwrap().n, Some(64));
+        assert_eq!(t(r#"{"n":64}"#).unwrap().n, Some(64));
+        assert_eq!(t(r#"{"n":64.0}"#).unwrap().n, Some(64));
+        assert_eq!(t(r#"{"n":null}"#).unwrap().n, None);
+        assert_eq!(t(r#"{}"#).unwrap().n, None);
+        let e = t(r#"{"n":"lots"}"#).err().unwrap().to_string();
+        assert!(e.contains("an integer"), "{e}");
+    }
+
+    #[test]
+    fn times() {
+        let v = t(r#"{"t":"2025-04-09T08:37:42.6483072Z"}"#).unwrap().t.unwrap();
+        assert_eq!(v.year(), 2025);
+        let v = t(r#"{"t":"0001-01-01T00:00:00"}"#).unwrap().t.unwrap();
+        assert_eq!(v.year(), 1);
+        let v = t(r#"{"t":"9999-12-31T23:59:59.9999999Z"}"#).unwrap().t.unwrap();
+        assert_eq!(v.year(), 9999);
+        let v = t(r#"{"t":"2017-04-25T09:57:57.0357829+05:30"}"#).unwrap().t.unwrap();
+        assert_eq!(v.offset().whole_hours(), 5);
+        assert!(t(r#"{"t":"yesterday"}"#).is_err());
+    }
+
+    #[test]
+    fn bools_and_strings() {
+        assert_eq!(t(r#"{"b":"True"}"#).unwrap().b, Some(true));
+        assert_eq!(t(r#"{"s":151066}"#).unwrap().s.as_deref(), Some("151066"));
+        assert!(t(r#"{"s":{"a":1}}"#).is_err());
+    }
+}

@@ -1,0 +1,326 @@
+//! `manifest.json`: what `collect` asked ARM and what came back.
+//!
+//! A request that failed becomes a `Failed` fact (→ ASR901), a 404 becomes a
+//! "does not exist" fact, and each saved file gets a hint (its fact kind,
+//! scope and region) so that even an empty list proves something.
+
+use super::document::{is_not_found_code, Hint};
+use super::lenient::{opt_i64, opt_string, opt_time};
+use crate::error::Error;
+use crate::model::{BundleInfo, Coverage, FactKind, FactRecord, NotFound, ResourceId, SourceId, UsageKind};
+use serde::Deserialize;
+use std::collections::{HashMap, HashSet};
+use std::path::{Component, Path};
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct ManifestDto {
+    #[serde(deserialize_with = "opt_string")]
+    format: Option<String>,
+    #[serde(deserialize_with = "opt_time")]
+    collected_at: Option<time::OffsetDateTime>,
+    #[serde(deserialize_with = "opt_string")]
+    cloud: Option<String>,
+    #[serde(deserialize_with = "opt_string")]
+    endpoint: Option<String>,
+    subscriptions: Option<Vec<String>>,
+    requests: Option<Vec<RequestDto>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct RequestDto {
+    #[serde(deserialize_with = "opt_string")]
+    file: Option<String>,
+    #[serde(deserialize_with = "opt_string")]
+    method: Option<String>,
+    #[serde(deserialize_with = "opt_string")]
+    path: Option<String>,
+    #[serde(deserialize_with = "opt_i64")]
+    status: Option<i64>,
+    #[serde(deserialize_with = "opt_string")]
+    error_code: Option<String>,
+}
+
+/// What a manifest contributes to the estate and to reading the other files.
+#[derive(Default)]
+pub struct Manifest {
+    pub info: BundleInfo,
+    /// Hints per file, keyed by the normalized path relative to the bundle.
+    pub hints: HashMap<String, Hint>,
+    /// Request paths (with query) that were made: `nextLink`s that were followed.
+    pub requested: HashSet<String>,
+    pub facts: Vec<FactRecord>,
+    pub not_found: Vec<NotFound>,
+}
+
+/// The supported manifest format.
+pub const FORMAT: &str = "asr-preflight/bundle@1";
+
+/// Normalizes a bundle-relative path; refuses one that leaves the bundle.
+pub fn safe_relative(p: &str) -> Option<String> {
+    let path = Path::new(p);
+    let mut parts = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::Normal(s) => parts.push(s.to_str()?.to_string()),
+            Component::CurDir => {}
+            _ => return None,
+        }
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    Some(parts.join("/"))
+}
+
+/// Strips scheme and host: `https://management.azure.com/subscriptions/...` → `/subscriptions/...`.
+pub fn request_key(url: &str) -> String {
+    let rest = url
+        .split_once("://")
+        .map_or(url, |(_, r)| r.find('/').map_or("", |i| &r[i..]));
+    rest.to_string()
+}
+
+/// The fact kind, scope, region and resource id a request path is about.
+pub fn classify_path(path: &str) -> Hint {
+    let key = request_key(path);
+    let path_only = key.split('?').next().unwrap_or("");
+    let segs: Vec<&str> = path_only.split('/').filter(|s| !s.is_empty()).collect();
+    let lower: Vec<String> = segs.iter().map(|s| s.to_ascii_lowercase()).collect();
+    let mut hint = Hint {
+        request: Some(format!("GET {key}")),
+        ..Hint::default()
+    };
+    let sub = lower
+        .iter()
+        .position(|s| s == "subscriptions")
+        .and_then(|i| segs.get(i + 1))
+        .map(|s| s.to_string());
+    let rg = lower
+        .iter()
+        .position(|s| s == "resourcegroups")
+        .and_then(|i| segs.get(i + 1))
+        .map(|s| s.to_string());
+    hint.scope = match (&sub, &rg) {
+        (Some(s), Some(g)) => Some(format!("/subscriptions/{s}/resourceGroups/{g}")),
+        (Some(s), None) => Some(format!("/subscriptions/{s}")),
+        _ => None,
+    };
+    let collection = |name: &str| -> Option<FactKind> {
+        Some(match name {
+            "replicationprotecteditems" => FactKind::ReplicatedItems,
+            "replicationrecoveryplans" => FactKind::RecoveryPlans,
+            "replicationjobs" => FactKind::Jobs,
+            "replicationpolicies" => FactKind::Policies,
+            "recoverypoints" => FactKind::RecoveryPoints,
+            "virtualmachines" => FactKind::VirtualMachines,
+            "disks" => FactKind::Disks,
+            "networkinterfaces" => FactKind::NetworkInterfaces,
+            "virtualnetworks" => FactKind::VirtualNetworks,
+            "storageaccounts" => FactKind::StorageAccounts,
+            "locks" => FactKind::Locks,
+            "resourcegroups" => FactKind::ResourceGroups,
+            "skus" => FactKind::Skus,
+            "availabilitystatuses" => FactKind::ResourceHealth,
+            "vaults" => FactKind::Vaults,
+            _ => return None,
+        })
+    };
+    let n = lower.len();
+    if n >= 2 && lower[n - 1] == "usages" {
+        let ns = lower.iter().position(|s| s == "providers").and_then(|i| lower.get(i + 1));
+        let network = ns.is_some_and(|s| s == "microsoft.network");
+        hint.kind = Some(if network { FactKind::NetworkUsages } else { FactKind::ComputeUsages });
+        hint.usage_kind = Some(if network { UsageKind::Network } else { UsageKind::Compute });
+        if lower[n - 3] == "locations" {
+            hint.location = Some(lower[n - 2].clone());
+        }
+    } else if n >= 3 && lower[n - 1] == "locations" && lower[n - 3] == "subscriptions" {
+        hint.kind = Some(FactKind::Locations);
+    } else if let Some(kind) = collection(&lower[n.saturating_sub(1)]) {
+        hint.kind = Some(kind);
+    } else if n >= 2 {
+        // a single resource: `.../{type}/{name}`
+        hint.kind = collection(&lower[n - 2]);
+        if path_only.starts_with("/subscriptions/") || path_only.starts_with("/Subscriptions/") {
+            hint.request_id = Some(ResourceId::new(path_only));
+        }
+    }
+    if hint.kind == Some(FactKind::Skus) {
+        // `$filter=location eq 'westus2'`
+        if let Some(at) = key.to_ascii_lowercase().find("location%20eq%20%27").map(|i| i + 19) {
+            hint.location = key[at..].split("%27").next().map(|s| s.to_ascii_lowercase());
+        } else if let Some(at) = key.to_ascii_lowercase().find("location eq '").map(|i| i + 13) {
+            hint.location = key[at..].split('\'').next().map(|s| s.to_ascii_lowercase());
+        }
+    }
+    hint
+}
+
+/// Reads `manifest.json` (its text, its display name, its source id).
+pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error> {
+    let dto: ManifestDto = match serde_json::from_str(text) {
+        Ok(d) => d,
+        Err(e) => {
+            let off = crate::error::offset_of(text, e.line(), e.column()).saturating_sub(1);
+            return Err(Error::malformed(file, text, off, format!("manifest: {e}")));
+        }
+    };
+    let mut m = Manifest {
+        info: BundleInfo {
+            format: dto.format.clone(),
+            collected_at: dto.collected_at,
+            cloud: dto.cloud,
+            endpoint: dto.endpoint,
+            subscriptions: dto.subscriptions.unwrap_or_default(),
+            has_manifest: true,
+        },
+        ..Manifest::default()
+    };
+    if let Some(f) = dto.format.as_deref() {
+        if f != FORMAT {
+            return Err(Error::Manifest {
+                file: file.to_string(),
+                message: format!("`format` is `{f}`; this version reads `{FORMAT}`"),
+            });
+        }
+    }
+    for (i, r) in dto.requests.unwrap_or_default().into_iter().enumerate() {
+        let Some(path) = r.path.clone() else {
+            return Err(Error::Manifest {
+                file: file.to_string(),
+                message: format!("requests[{i}] has no `path`"),
+            });
+        };
+        let mut hint = classify_path(&path);
+        if let Some(method) = r.method.as_deref().filter(|m| !m.eq_ignore_ascii_case("GET")) {
+            hint.request = Some(format!("{} {}", method.to_ascii_uppercase(), request_key(&path)));
+        }
+        m.requested.insert(request_key(&path));
+        let status = r.status.and_then(|s| u16::try_from(s).ok());
+        let ok = status.is_some_and(|s| (200..300).contains(&s));
+        let not_found = status == Some(404)
+            || r.error_code.as_deref().is_some_and(is_not_found_code);
+        if not_found {
+            m.not_found.push(NotFound {
+                id: hint.request_id.clone(),
+                resource: None,
+                resource_group: None,
+                error_code: r.error_code.clone().unwrap_or_else(|| "NotFound".to_string()),
+                message: None,
+                source,
+            });
+            hint.recorded = true;
+        } else if !ok {
+            m.facts.push(FactRecord {
+                kind: hint.kind.unwrap_or(FactKind::Other),
+                scope: hint.scope.clone().or(hint.location.clone()),
+                request: hint.request.clone(),
+                coverage: Coverage::Failed {
+                    status,
+                    error_code: r.error_code.clone(),
+                },
+                source,
+            });
+            hint.recorded = true;
+        }
+        if let Some(f) = r.file.as_deref() {
+            let Some(rel) = safe_relative(f) else {
+                return Err(Error::Manifest {
+                    file: file.to_string(),
+                    message: format!(
+                        "requests[{i}].file `{f}` leaves the bundle directory; files must be relative paths inside it"
+                    ),
+                });
+            };
+            m.hints.insert(rel, hint);
+        }
+    }
+    Ok(m)
+}
+
+/// What a file's own name says: `usages.<region>.json`,
+/// `network-usages.<region>.json`, `skus.<region>.json`, `locks.json`, ...
+pub fn hint_from_file_name(rel: &str) -> Hint {
+    let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
+    let stem = name.strip_suffix(".json").unwrap_or(&name);
+    let (base, region) = match stem.split_once('.') {
+        Some((b, r)) => (b, Some(r.to_string())),
+        None => (stem, None),
+    };
+    let mut hint = Hint::default();
+    let kind = match base {
+        "usages" | "compute-usages" => {
+            hint.usage_kind = Some(UsageKind::Compute);
+            FactKind::ComputeUsages
+        }
+        "network-usages" => {
+            hint.usage_kind = Some(UsageKind::Network);
+            FactKind::NetworkUsages
+        }
+        "skus" => FactKind::Skus,
+        "locks" => FactKind::Locks,
+        "resource-groups" | "resourcegroups" | "groups" => FactKind::ResourceGroups,
+        "vms" | "virtual-machines" | "virtualmachines" => FactKind::VirtualMachines,
+        "disks" => FactKind::Disks,
+        "nics" | "network-interfaces" => FactKind::NetworkInterfaces,
+        "vnets" | "virtual-networks" => FactKind::VirtualNetworks,
+        "storage-accounts" => FactKind::StorageAccounts,
+        "replicated-items" | "protected-items" | "replication-protected-items" => FactKind::ReplicatedItems,
+        "jobs" | "replication-jobs" => FactKind::Jobs,
+        "recovery-plans" | "plans" => FactKind::RecoveryPlans,
+        "policies" | "replication-policies" => FactKind::Policies,
+        "locations" => FactKind::Locations,
+        "resource-health" | "health" => FactKind::ResourceHealth,
+        "recovery-points" => FactKind::RecoveryPoints,
+        _ => return hint,
+    };
+    hint.kind = Some(kind);
+    if matches!(kind, FactKind::ComputeUsages | FactKind::NetworkUsages | FactKind::Skus) {
+        hint.location = region.map(|r| r.to_ascii_lowercase());
+    }
+    hint
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_are_classified() {
+        let h = classify_path("/subscriptions/s/providers/Microsoft.Authorization/locks?api-version=2020-05-01");
+        assert_eq!(h.kind, Some(FactKind::Locks));
+        assert_eq!(h.scope.as_deref(), Some("/subscriptions/s"));
+        let h = classify_path("https://management.azure.com/subscriptions/s/providers/Microsoft.Compute/locations/westus2/usages?api-version=2024-11-01");
+        assert_eq!(h.kind, Some(FactKind::ComputeUsages));
+        assert_eq!(h.location.as_deref(), Some("westus2"));
+        let h = classify_path("/subscriptions/s/providers/Microsoft.Network/locations/westus2/usages");
+        assert_eq!(h.kind, Some(FactKind::NetworkUsages));
+        let h = classify_path("/subscriptions/s/resourcegroups/rg-app?api-version=2021-04-01");
+        assert_eq!(h.kind, Some(FactKind::ResourceGroups));
+        assert_eq!(h.request_id.unwrap(), ResourceId::new("/subscriptions/s/resourceGroups/rg-app"));
+        let h = classify_path("/subscriptions/s/providers/Microsoft.Compute/skus?api-version=2021-07-01&$filter=location eq 'westus2'");
+        assert_eq!(h.location.as_deref(), Some("westus2"));
+        let h = classify_path("/subscriptions/s/locations?api-version=2022-12-01");
+        assert_eq!(h.kind, Some(FactKind::Locations));
+    }
+
+    #[test]
+    fn relative_paths_stay_inside() {
+        assert_eq!(safe_relative("./a/b.json").as_deref(), Some("a/b.json"));
+        assert!(safe_relative("../x.json").is_none());
+        assert!(safe_relative("/etc/passwd").is_none());
+        assert!(safe_relative("a/../../x").is_none());
+    }
+
+    #[test]
+    fn file_names() {
+        let h = hint_from_file_name("usages.westus2.json");
+        assert_eq!(h.kind, Some(FactKind::ComputeUsages));
+        assert_eq!(h.location.as_deref(), Some("westus2"));
+        assert_eq!(hint_from_file_name("sub/network-usages.eastus.json").kind, Some(FactKind::NetworkUsages));
+        assert_eq!(hint_from_file_name("locks.json").kind, Some(FactKind::Locks));
+        assert_eq!(hint_from_file_name("whatever.json").kind, None);
+    }
+}

@@ -1,0 +1,553 @@
+//! DTO → model. Pure conversions: free strings become open enums, ids become
+//! `ResourceId`s, ASR's sentinels (`None` scenarios, empty strings) become
+//! absent values.
+
+use super::document::DocCtx;
+use super::dto;
+use crate::model::item::{
+    ActiveLocation, Health, HealthError, ItemNic, ProtectedDisk, ProviderKind, Replication, Scenario,
+    UnprotectedDisk,
+};
+use crate::model::job::{ChildJob, JobError, ProviderError, ServiceError, Task};
+use crate::model::plan::PlanGroup;
+use crate::model::{
+    AsrOperation, DataDisk, Disk, GenericResource, HealthStatus, Job, Location, Lock, LockLevel, Policy,
+    RecoveryPlan, RecoveryPoint, ReplicatedItem, ResourceGroup, ResourceId, Sku, SkuRestriction, Usage,
+    UsageKind, Vm,
+};
+use std::collections::BTreeMap;
+
+/// Maps the parts of one resource, knowing its file and top-level fields.
+pub struct Mapper<'a> {
+    pub ctx: &'a DocCtx<'a>,
+    pub head: &'a dto::Head<'a>,
+}
+
+/// Drops empty strings: ASR writes `""` where it means "not set".
+fn nonempty(s: Option<String>) -> Option<String> {
+    s.filter(|v| !v.trim().is_empty())
+}
+
+fn rid(s: Option<String>) -> Option<ResourceId> {
+    nonempty(s).map(|v| ResourceId::new(&v))
+}
+
+impl Mapper<'_> {
+    fn name(&self) -> Option<String> {
+        let raw = self.head.name?.get().trim();
+        if raw.starts_with('"') {
+            serde_json::from_str::<String>(raw).ok()
+        } else {
+            None
+        }
+    }
+
+    fn id(&self) -> ResourceId {
+        ResourceId::new(
+            self.head
+                .id
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .or_else(|| self.name())
+                .as_deref()
+                .unwrap_or(""),
+        )
+    }
+
+    fn name_or_id(&self, id: &ResourceId) -> String {
+        self.name().unwrap_or_else(|| id.name().to_string())
+    }
+
+    pub fn item(&self, p: dto::ItemProps) -> ReplicatedItem {
+        let id = self.id();
+        let name = nonempty(p.friendly_name).unwrap_or_else(|| self.name_or_id(&id));
+        let current_scenario = p.current_scenario.and_then(|s| {
+            let name = nonempty(s.scenario_name)?;
+            if name.eq_ignore_ascii_case("None") {
+                return None;
+            }
+            Some(Scenario {
+                name,
+                job_id: rid(s.job_id),
+                started: s.start_time,
+            })
+        });
+        let mut health_errors = Vec::new();
+        for e in p.health_errors.unwrap_or_default() {
+            flatten_health_error(e, &mut health_errors);
+        }
+        ReplicatedItem {
+            name,
+            source: self.ctx.source,
+            protection_state: nonempty(p.protection_state),
+            protection_state_description: nonempty(p.protection_state_description),
+            active_location: nonempty(p.active_location).map(|s| ActiveLocation::parse(&s)),
+            test_failover_state: nonempty(p.test_failover_state),
+            test_failover_state_description: nonempty(p.test_failover_state_description),
+            allowed_operations: p
+                .allowed_operations
+                .map(|ops| ops.iter().map(|o| AsrOperation::parse(o)).collect()),
+            replication_health: nonempty(p.replication_health).map(|s| Health::parse(&s)),
+            failover_health: nonempty(p.failover_health).map(|s| Health::parse(&s)),
+            health_errors,
+            current_scenario,
+            last_successful_failover: p.last_successful_failover_time,
+            last_successful_test_failover: p.last_successful_test_failover_time,
+            policy_id: rid(p.policy_id),
+            primary_fabric_name: nonempty(p.primary_fabric_friendly_name),
+            recovery_fabric_name: nonempty(p.recovery_fabric_friendly_name),
+            replication: p.provider_specific_details.map(replication),
+            id,
+        }
+    }
+
+    pub fn vm(&self, p: dto::VmProps) -> Vm {
+        let id = self.id();
+        let storage = p.storage_profile.unwrap_or_default();
+        let os = storage.os_disk.unwrap_or_default();
+        Vm {
+            name: self.name_or_id(&id),
+            source: self.ctx.source,
+            location: nonempty(self.head.location.clone()),
+            size: p.hardware_profile.and_then(|h| nonempty(h.vm_size)),
+            zones: self.head.zones.clone().unwrap_or_default(),
+            os_type: nonempty(os.os_type),
+            os_disk_id: rid(os.managed_disk.and_then(|m| m.id)),
+            os_disk_name: nonempty(os.name),
+            data_disks: storage
+                .data_disks
+                .unwrap_or_default()
+                .into_iter()
+                .map(|d| DataDisk {
+                    lun: d.lun,
+                    name: nonempty(d.name),
+                    managed_disk_id: rid(d.managed_disk.and_then(|m| m.id)),
+                    size_gb: d.disk_size_gb,
+                })
+                .collect(),
+            nic_ids: p
+                .network_profile
+                .and_then(|n| n.network_interfaces)
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|n| rid(n.id))
+                .collect(),
+            provisioning_state: nonempty(p.provisioning_state),
+            id,
+        }
+    }
+
+    pub fn disk(&self, p: dto::DiskProps) -> Disk {
+        let id = self.id();
+        Disk {
+            name: self.name_or_id(&id),
+            source: self.ctx.source,
+            location: nonempty(self.head.location.clone()),
+            size_gb: p.disk_size_gb,
+            disk_state: nonempty(p.disk_state),
+            managed_by: rid(self.head.managed_by.clone()).or(rid(p.managed_by)),
+            time_created: p.time_created,
+            id,
+        }
+    }
+
+    /// Only VM sizes are kept; other SKU kinds return `None`.
+    pub fn sku(&self, s: dto::Sku) -> Option<Sku> {
+        let resource_type = nonempty(s.resource_type);
+        if resource_type
+            .as_deref()
+            .is_some_and(|t| !t.eq_ignore_ascii_case("virtualMachines"))
+        {
+            return None;
+        }
+        let mut zones = BTreeMap::new();
+        for li in s.location_info.unwrap_or_default() {
+            if let Some(loc) = nonempty(li.location) {
+                zones.insert(loc.to_ascii_lowercase(), li.zones.unwrap_or_default());
+            }
+        }
+        let capabilities = s
+            .capabilities
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|c| Some((c.name?, c.value.unwrap_or_default())))
+            .collect();
+        let restrictions = s
+            .restrictions
+            .unwrap_or_default()
+            .into_iter()
+            .map(|r| {
+                let info = r.restriction_info.unwrap_or_default();
+                SkuRestriction {
+                    kind: r.type_.unwrap_or_default(),
+                    values: r.values.unwrap_or_default(),
+                    locations: info.locations.unwrap_or_default(),
+                    zones: info.zones.unwrap_or_default(),
+                    reason: nonempty(r.reason_code),
+                }
+            })
+            .collect();
+        Some(Sku {
+            name: nonempty(s.name)?,
+            source: self.ctx.source,
+            resource_type,
+            family: nonempty(s.family),
+            locations: s.locations.unwrap_or_default(),
+            zones,
+            capabilities,
+            restrictions,
+        })
+    }
+
+    /// A usage counter; its region comes from its id, the manifest, an
+    /// example's parameters or the file name. Without one it cannot be used.
+    pub fn usage(&self, u: dto::Usage) -> Result<Usage, String> {
+        let id = rid(u.id.clone());
+        let from_id = id.as_ref().and_then(|id| {
+            let segs: Vec<&str> = id.as_str().split('/').collect();
+            let at = segs.iter().position(|s| s.eq_ignore_ascii_case("locations"))?;
+            segs.get(at + 1).map(|s| s.to_string())
+        });
+        let network = id
+            .as_ref()
+            .is_some_and(|id| id.key().contains("/providers/microsoft.network/"));
+        let kind = if network {
+            UsageKind::Network
+        } else {
+            self.ctx.hint.usage_kind.unwrap_or(UsageKind::Compute)
+        };
+        let name = u.name.unwrap_or_default();
+        let counter = nonempty(name.value).ok_or_else(|| {
+            format!("{}: a usage entry without `name.value` was ignored", self.ctx.file)
+        })?;
+        let location = from_id.or(self.ctx.hint.location.clone()).ok_or_else(|| {
+            format!(
+                "{}: usage `{counter}` has no region; name the file `usages.<region>.json` (or `network-usages.<region>.json`) or record it in manifest.json",
+                self.ctx.file
+            )
+        })?;
+        let (Some(current), Some(limit)) = (u.current_value, u.limit) else {
+            return Err(format!(
+                "{}: usage `{counter}` lacks `currentValue` or `limit` and was ignored",
+                self.ctx.file
+            ));
+        };
+        Ok(Usage {
+            kind,
+            subscription: id
+                .as_ref()
+                .and_then(|i| i.subscription().map(str::to_string))
+                .or(self.ctx.hint.scope.clone()),
+            location: location.to_ascii_lowercase(),
+            name: counter,
+            localized_name: nonempty(name.localized_value).or(nonempty(u.local_name)),
+            current,
+            limit,
+            source: self.ctx.source,
+        })
+    }
+
+    pub fn lock(&self, p: dto::LockProps) -> Lock {
+        let id = self.id();
+        let scope = lock_scope(&id);
+        Lock {
+            name: self.name_or_id(&id),
+            source: self.ctx.source,
+            level: LockLevel::parse(p.level.as_deref().unwrap_or("NotSpecified")),
+            scope,
+            notes: nonempty(p.notes),
+            owners: p
+                .owners
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|o| nonempty(o.application_id))
+                .collect(),
+            id,
+        }
+    }
+
+    pub fn resource_group(&self, p: dto::ProvisioningProps) -> ResourceGroup {
+        let id = self.id();
+        ResourceGroup {
+            name: self.name_or_id(&id),
+            source: self.ctx.source,
+            location: nonempty(self.head.location.clone()),
+            provisioning_state: nonempty(p.provisioning_state),
+            id,
+        }
+    }
+
+    pub fn location(&self, l: dto::Location) -> Location {
+        let id = self.id();
+        let meta = l.metadata.unwrap_or_default();
+        let policy = l.policy_restrictions.unwrap_or_default();
+        Location {
+            subscription: id.subscription().map(str::to_string),
+            name: self.name().unwrap_or_else(|| id.name().to_string()),
+            source: self.ctx.source,
+            display_name: nonempty(l.display_name),
+            region_type: nonempty(meta.region_type),
+            paired_regions: meta
+                .paired_region
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|p| nonempty(p.name))
+                .collect(),
+            policy_status: nonempty(policy.status),
+            policy_reason: nonempty(policy.reason),
+        }
+    }
+
+    pub fn health(&self, p: dto::HealthProps) -> HealthStatus {
+        let id = self.id();
+        let target = match id.key().find("/providers/microsoft.resourcehealth/") {
+            Some(at) => ResourceId::new(&id.as_str()[..at]),
+            None => id.clone(),
+        };
+        HealthStatus {
+            target,
+            source: self.ctx.source,
+            availability_state: nonempty(p.availability_state),
+            summary: nonempty(p.summary),
+            reason_type: nonempty(p.reason_type),
+            id,
+        }
+    }
+
+    pub fn generic(&self) -> Option<GenericResource> {
+        let id = self.id();
+        if id.key().is_empty() {
+            return None;
+        }
+        Some(GenericResource {
+            name: self.name_or_id(&id),
+            source: self.ctx.source,
+            location: nonempty(self.head.location.clone()),
+            id,
+        })
+    }
+
+    pub fn job(&self, p: dto::JobProps) -> Job {
+        let id = self.id();
+        Job {
+            name: self.name_or_id(&id),
+            source: self.ctx.source,
+            scenario: nonempty(p.scenario_name),
+            friendly_name: nonempty(p.friendly_name),
+            state: nonempty(p.state),
+            state_description: nonempty(p.state_description),
+            started: p.start_time,
+            ended: p.end_time,
+            target_object_id: nonempty(p.target_object_id),
+            target_object_name: nonempty(p.target_object_name),
+            target_instance_type: nonempty(p.target_instance_type),
+            activity_id: nonempty(p.activity_id),
+            tasks: p.tasks.unwrap_or_default().into_iter().map(task).collect(),
+            errors: p.errors.unwrap_or_default().into_iter().map(job_error).collect(),
+            new_item_id: rid(p.custom_details.and_then(|c| c.new_replication_protected_item_id)),
+            id,
+        }
+    }
+
+    pub fn plan(&self, p: dto::PlanProps) -> RecoveryPlan {
+        let id = self.id();
+        RecoveryPlan {
+            name: nonempty(p.friendly_name).unwrap_or_else(|| self.name_or_id(&id)),
+            source: self.ctx.source,
+            groups: p
+                .groups
+                .unwrap_or_default()
+                .into_iter()
+                .map(|g| PlanGroup {
+                    group_type: nonempty(g.group_type),
+                    items: g
+                        .replication_protected_items
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter_map(|r| rid(r.id))
+                        .collect(),
+                })
+                .collect(),
+            allowed_operations: p.allowed_operations.unwrap_or_default(),
+            last_test_failover: p.last_test_failover_time,
+            id,
+        }
+    }
+
+    pub fn policy(&self, p: dto::PolicyProps) -> Policy {
+        let id = self.id();
+        let d = p.provider_specific_details.unwrap_or_default();
+        Policy {
+            name: nonempty(p.friendly_name).unwrap_or_else(|| self.name_or_id(&id)),
+            source: self.ctx.source,
+            kind: nonempty(d.instance_type),
+            recovery_point_history_minutes: d.recovery_point_history,
+            app_consistent_frequency_minutes: d.app_consistent_frequency_in_minutes,
+            crash_consistent_frequency_minutes: d.crash_consistent_frequency_in_minutes,
+            id,
+        }
+    }
+
+    pub fn recovery_point(&self, p: dto::RecoveryPointProps) -> RecoveryPoint {
+        let id = self.id();
+        RecoveryPoint {
+            item_id: id.parent(),
+            source: self.ctx.source,
+            time: p.recovery_point_time,
+            kind: nonempty(p.recovery_point_type),
+            id,
+        }
+    }
+}
+
+/// The scope a lock is set on: its id before `/providers/Microsoft.Authorization/locks/`.
+pub fn lock_scope(id: &ResourceId) -> ResourceId {
+    match id.key().rfind("/providers/microsoft.authorization/locks/") {
+        Some(at) => ResourceId::new(&id.as_str()[..at]),
+        None => id.clone(),
+    }
+}
+
+fn flatten_health_error(e: dto::HealthError, out: &mut Vec<HealthError>) {
+    let inner = e.inner_health_errors.unwrap_or_default();
+    out.push(HealthError {
+        code: nonempty(e.error_code),
+        level: nonempty(e.error_level),
+        message: nonempty(e.error_message).or(nonempty(e.summary_message)),
+        possible_causes: nonempty(e.possible_causes),
+        recommended_action: nonempty(e.recommended_action),
+        created: e.creation_time_utc,
+    });
+    for i in inner {
+        flatten_health_error(i, out);
+    }
+}
+
+fn replication(d: dto::ProviderDetails) -> Replication {
+    let managed = d.protected_managed_disks.unwrap_or_default();
+    let unmanaged = d.protected_disks.unwrap_or_default();
+    let mut protected_disks: Vec<ProtectedDisk> = managed
+        .into_iter()
+        .chain(unmanaged)
+        .map(|m| ProtectedDisk {
+            disk_id: rid(m.disk_id).or(rid(m.disk_uri)),
+            name: nonempty(m.disk_name),
+            disk_type: nonempty(m.disk_type),
+            capacity_bytes: m.disk_capacity_in_bytes,
+            lun: None,
+            state: nonempty(m.disk_state),
+            resync_required: m.resync_required.unwrap_or(false),
+        })
+        .collect();
+    for v in d.azure_vm_disk_details.unwrap_or_default() {
+        protected_disks.push(ProtectedDisk {
+            disk_id: rid(v.disk_id),
+            name: nonempty(v.vhd_name),
+            disk_type: nonempty(v.vhd_type),
+            capacity_bytes: v.max_size_mb.map(|mb| mb * 1024 * 1024),
+            lun: v.lun_id,
+            state: None,
+            resync_required: false,
+        });
+    }
+    Replication {
+        kind: ProviderKind::parse(d.instance_type.as_deref().unwrap_or("")),
+        vm_id: rid(d.fabric_object_id),
+        recovery_vm_id: rid(d.recovery_fabric_object_id),
+        primary_location: nonempty(d.primary_fabric_location),
+        recovery_location: nonempty(d.recovery_fabric_location),
+        initial_primary_location: nonempty(d.initial_primary_fabric_location),
+        initial_recovery_location: nonempty(d.initial_recovery_fabric_location),
+        recovery_vm_name: nonempty(d.recovery_azure_vm_name),
+        recovery_vm_size: nonempty(d.recovery_azure_vm_size),
+        recovery_resource_group: rid(d.recovery_azure_resource_group_id),
+        recovery_zone: nonempty(d.recovery_availability_zone),
+        recovery_network: rid(d.selected_recovery_azure_network_id),
+        tfo_network: rid(d.selected_tfo_azure_network_id),
+        vm_protection_state: nonempty(d.vm_protection_state),
+        vm_protection_state_description: nonempty(d.vm_protection_state_description),
+        rpo_seconds: d.rpo_in_seconds,
+        last_rpo_calculated: d.last_rpo_calculated_time,
+        last_heartbeat: d.last_heartbeat,
+        agent_version: nonempty(d.agent_version),
+        agent_expiry: d.agent_expiry_date,
+        agent_certificate_expiry: d.agent_certificate_expiry_date,
+        agent_update_required: d.is_replication_agent_update_required,
+        agent_certificate_update_required: d.is_replication_agent_certificate_update_required,
+        agent_reinstall_required: d.is_agent_reinstall_required,
+        monitoring_job_type: nonempty(d.monitoring_job_type),
+        monitoring_percentage: d.monitoring_percentage_completion,
+        os_type: nonempty(d.os_type),
+        protected_disks,
+        unprotected_disks: d.unprotected_disks.map(|v| {
+            v.into_iter()
+                .map(|u| UnprotectedDisk {
+                    lun: u.disk_lun_id,
+                    auto_protection: nonempty(u.disk_auto_protection_status),
+                })
+                .collect()
+        }),
+        auto_protection_of_data_disk: nonempty(d.auto_protection_of_data_disk),
+        nics: d
+            .vm_nics
+            .unwrap_or_default()
+            .into_iter()
+            .map(|n| ItemNic {
+                source_nic_id: rid(n.source_nic_arm_id),
+                recovery_network_id: rid(n.recovery_vm_network_id),
+                tfo_network_id: rid(n.tfo_vm_network_id),
+            })
+            .collect(),
+    }
+}
+
+fn task(t: dto::Task) -> Task {
+    Task {
+        task_id: nonempty(t.task_id),
+        name: nonempty(t.name),
+        friendly_name: nonempty(t.friendly_name),
+        state: nonempty(t.state),
+        state_description: nonempty(t.state_description),
+        task_type: nonempty(t.task_type),
+        started: t.start_time,
+        ended: t.end_time,
+        child_tasks: t
+            .group_task_custom_details
+            .and_then(|g| g.child_tasks)
+            .unwrap_or_default()
+            .into_iter()
+            .map(task)
+            .collect(),
+        child_job: t.custom_details.and_then(|c| c.job_task).and_then(|j| {
+            Some(ChildJob {
+                job_id: rid(j.job_id)?,
+                scenario: nonempty(j.job_scenario_name),
+                friendly_name: nonempty(j.job_friendly_name),
+            })
+        }),
+        errors: t.errors.unwrap_or_default().into_iter().map(job_error).collect(),
+    }
+}
+
+fn job_error(e: dto::JobError) -> JobError {
+    JobError {
+        created: e.creation_time,
+        level: nonempty(e.error_level),
+        task_id: nonempty(e.task_id),
+        service: e.service_error_details.map(|s| ServiceError {
+            code: nonempty(s.code),
+            message: nonempty(s.message),
+            possible_causes: nonempty(s.possible_causes),
+            recommended_action: nonempty(s.recommended_action),
+            activity_id: nonempty(s.activity_id),
+        }),
+        provider: e.provider_error_details.map(|p| ProviderError {
+            code: nonempty(p.error_code),
+            error_id: nonempty(p.error_id),
+            message: nonempty(p.error_message),
+            possible_causes: nonempty(p.possible_causes),
+            recommended_action: nonempty(p.recommended_action),
+        }),
+    }
+}

@@ -1,0 +1,389 @@
+//! The only place that reads input: bundle directories and files, the
+//! manifest, certificate stores. Produces one `Estate`.
+//!
+//! Files are read and parsed in parallel; the result is merged in path order
+//! so that the estate, and every report built from it, is deterministic.
+
+mod document;
+mod dto;
+mod lenient;
+mod manifest;
+mod map;
+
+pub use lenient::parse_time;
+pub use manifest::FORMAT as BUNDLE_FORMAT;
+
+use crate::error::Error;
+use crate::model::{CertStoreRef, Estate, ResourceId, SourceId};
+use document::{DocCtx, Hint};
+use rayon::prelude::*;
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// Certificate file endings a trusted-root store may have.
+const CERT_EXTENSIONS: &[&str] = &["pem", "crt", "cer", "der"];
+
+/// One input file, with the name reports show for it.
+struct InputFile {
+    path: PathBuf,
+    display: String,
+    /// Index of the bundle root it came from (for manifest hints).
+    root: Option<usize>,
+    /// Path relative to that root.
+    rel: String,
+}
+
+#[derive(Default)]
+struct Discovered {
+    documents: Vec<InputFile>,
+    manifests: Vec<InputFile>,
+    certs: Vec<InputFile>,
+}
+
+/// Loads every input (bundle directories or single files) into one estate.
+pub fn load(inputs: &[PathBuf]) -> Result<Estate, Error> {
+    let found = discover(inputs)?;
+    let mut estate = Estate::default();
+    let next_source = |estate: &mut Estate, name: &str| {
+        estate.sources.push(name.to_string());
+        SourceId(estate.sources.len() as u32 - 1)
+    };
+
+    // Manifests first: they say what each file is and which requests failed.
+    let mut manifests: Vec<(Option<usize>, manifest::Manifest)> = Vec::new();
+    for m in &found.manifests {
+        let text = read_text(&m.path, &m.display)?;
+        let source = next_source(&mut estate, &m.display);
+        let parsed = manifest::read(&m.display, &text, source)?;
+        merge_bundle_info(&mut estate, &parsed.info);
+        estate.facts.extend(parsed.facts.iter().cloned());
+        estate.not_found.extend(parsed.not_found.iter().cloned());
+        manifests.push((m.root, parsed));
+    }
+    check_manifest_files(&found, &manifests, &mut estate);
+    if !estate.bundle.has_manifest {
+        estate
+            .notices
+            .push("no manifest.json: the bundle's age is unknown".to_string());
+    }
+
+    let requested: HashSet<String> = manifests
+        .iter()
+        .flat_map(|(_, m)| m.requested.iter().cloned())
+        .collect();
+    let followed = move |link: &str| requested.contains(&manifest::request_key(link));
+
+    let first_source = estate.sources.len() as u32;
+    for f in &found.documents {
+        estate.sources.push(f.display.clone());
+    }
+    let parts: Vec<Result<Estate, Error>> = found
+        .documents
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let text = read_text(&f.path, &f.display)?;
+            let hint = manifests
+                .iter()
+                .find(|(root, _)| *root == f.root && f.root.is_some())
+                .and_then(|(_, m)| m.hints.get(&f.rel).cloned())
+                .unwrap_or_else(|| manifest::hint_from_file_name(&f.rel));
+            let ctx = DocCtx {
+                file: &f.display,
+                text: &text,
+                source: SourceId(first_source + i as u32),
+                hint,
+                followed: &followed,
+            };
+            let mut part = Estate::default();
+            document::read_document(&ctx, &mut part)?;
+            Ok(part)
+        })
+        .collect();
+    for part in parts {
+        merge(&mut estate, part?);
+    }
+
+    for c in &found.certs {
+        let source = next_source(&mut estate, &c.display);
+        estate.cert_stores.push(cert_ref(c, source));
+    }
+    dedupe(&mut estate);
+    estate.reindex();
+    Ok(estate)
+}
+
+/// Appends a fragment's contents to `out`.
+fn merge(out: &mut Estate, part: Estate) {
+    out.items.extend(part.items);
+    out.plans.extend(part.plans);
+    out.jobs.extend(part.jobs);
+    out.policies.extend(part.policies);
+    out.recovery_points.extend(part.recovery_points);
+    out.vms.extend(part.vms);
+    out.disks.extend(part.disks);
+    out.skus.extend(part.skus);
+    out.usages.extend(part.usages);
+    out.locks.extend(part.locks);
+    out.resource_groups.extend(part.resource_groups);
+    out.locations.extend(part.locations);
+    out.health.extend(part.health);
+    out.nics.extend(part.nics);
+    out.networks.extend(part.networks);
+    out.storage_accounts.extend(part.storage_accounts);
+    out.vaults.extend(part.vaults);
+    out.facts.extend(part.facts);
+    out.not_found.extend(part.not_found);
+    out.notices.extend(part.notices);
+}
+
+fn merge_bundle_info(estate: &mut Estate, info: &crate::model::BundleInfo) {
+    let b = &mut estate.bundle;
+    // With several bundles, the oldest collection time is the one that matters.
+    b.collected_at = match (b.collected_at, info.collected_at) {
+        (Some(a), Some(c)) => Some(a.min(c)),
+        (a, c) => a.or(c),
+    };
+    b.format = b.format.clone().or(info.format.clone());
+    b.cloud = b.cloud.clone().or(info.cloud.clone());
+    b.endpoint = b.endpoint.clone().or(info.endpoint.clone());
+    for s in &info.subscriptions {
+        if !b.subscriptions.contains(s) {
+            b.subscriptions.push(s.clone());
+        }
+    }
+    b.has_manifest = true;
+}
+
+/// A file the manifest says was saved but is not in the bundle is a fact
+/// that is missing.
+fn check_manifest_files(found: &Discovered, manifests: &[(Option<usize>, manifest::Manifest)], estate: &mut Estate) {
+    let present: HashSet<(Option<usize>, &str)> = found
+        .documents
+        .iter()
+        .map(|f| (f.root, f.rel.as_str()))
+        .collect();
+    for (root, m) in manifests {
+        let mut missing: Vec<(&String, &Hint)> = m
+            .hints
+            .iter()
+            .filter(|(rel, _)| !present.contains(&(*root, rel.as_str())))
+            .collect();
+        missing.sort_by(|a, b| a.0.cmp(b.0));
+        for (rel, hint) in missing {
+            if hint.recorded {
+                continue;
+            }
+            estate.facts.push(crate::model::FactRecord {
+                kind: hint.kind.unwrap_or(crate::model::FactKind::Other),
+                scope: hint.scope.clone().or(hint.location.clone()),
+                request: hint.request.clone(),
+                coverage: crate::model::Coverage::Failed {
+                    status: None,
+                    error_code: Some(format!("FileMissing: {rel}")),
+                },
+                source: SourceId(0),
+            });
+        }
+    }
+}
+
+fn dedupe_by<T>(v: &mut Vec<T>, key: impl Fn(&T) -> String) {
+    let mut seen = HashSet::with_capacity(v.len());
+    v.retain(|x| seen.insert(key(x)));
+}
+
+/// The same resource exported twice (a list and a GET) is kept once: the
+/// first in path order.
+fn dedupe(e: &mut Estate) {
+    fn k(id: &ResourceId) -> String {
+        id.key().to_string()
+    }
+    dedupe_by(&mut e.items, |x| k(&x.id));
+    dedupe_by(&mut e.plans, |x| k(&x.id));
+    dedupe_by(&mut e.jobs, |x| k(&x.id));
+    dedupe_by(&mut e.policies, |x| k(&x.id));
+    dedupe_by(&mut e.recovery_points, |x| k(&x.id));
+    dedupe_by(&mut e.vms, |x| k(&x.id));
+    dedupe_by(&mut e.disks, |x| k(&x.id));
+    dedupe_by(&mut e.locks, |x| k(&x.id));
+    dedupe_by(&mut e.resource_groups, |x| k(&x.id));
+    dedupe_by(&mut e.health, |x| k(&x.id));
+    dedupe_by(&mut e.nics, |x| k(&x.id));
+    dedupe_by(&mut e.networks, |x| k(&x.id));
+    dedupe_by(&mut e.storage_accounts, |x| k(&x.id));
+    dedupe_by(&mut e.vaults, |x| k(&x.id));
+    dedupe_by(&mut e.locations, |x| {
+        format!("{}|{}", x.subscription.as_deref().unwrap_or(""), x.name.to_ascii_lowercase())
+    });
+    dedupe_by(&mut e.usages, |x| {
+        format!(
+            "{:?}|{}|{}|{}",
+            x.kind,
+            x.subscription.as_deref().unwrap_or(""),
+            x.location,
+            x.name.to_ascii_lowercase()
+        )
+    });
+    dedupe_by(&mut e.skus, |x| {
+        let mut locs: Vec<String> = x.locations.iter().map(|l| l.to_ascii_lowercase()).collect();
+        locs.sort();
+        format!("{}|{}", x.name.to_ascii_lowercase(), locs.join(","))
+    });
+}
+
+fn cert_ref(c: &InputFile, source: SourceId) -> CertStoreRef {
+    let path = Path::new(&c.rel);
+    let vm_name = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_string();
+    let format = path
+        .extension()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    // certs/<vm>.pem or certs/<resource-group>/<vm>.pem
+    let parts: Vec<&str> = c.rel.split('/').collect();
+    let resource_group = match parts.as_slice() {
+        [.., "certs", rg, _] | [rg, _] if !rg.eq_ignore_ascii_case("certs") => Some(rg.to_string()),
+        _ => None,
+    };
+    CertStoreRef {
+        vm_name,
+        resource_group,
+        format,
+        source,
+    }
+}
+
+/// Reads a file as text: UTF-8 (with or without a byte-order mark) or UTF-16
+/// with a byte-order mark (Windows PowerShell's `Out-File` default).
+fn read_text(path: &Path, display: &str) -> Result<String, Error> {
+    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = match bytes.as_slice() {
+        [0xEF, 0xBB, 0xBF, rest @ ..] => utf8(rest, display)?,
+        [0xFF, 0xFE, rest @ ..] => utf16(rest, display, u16::from_le_bytes)?,
+        [0xFE, 0xFF, rest @ ..] => utf16(rest, display, u16::from_be_bytes)?,
+        _ => utf8(&bytes, display)?,
+    };
+    if text.trim().is_empty() {
+        return Err(Error::malformed(display, &text, 0, "the file is empty; expected a JSON document".to_string()));
+    }
+    Ok(text)
+}
+
+fn utf8(bytes: &[u8], display: &str) -> Result<String, Error> {
+    String::from_utf8(bytes.to_vec()).map_err(|e| {
+        let good = String::from_utf8_lossy(&bytes[..e.utf8_error().valid_up_to()]).into_owned();
+        let at = good.len();
+        Error::malformed(display, &good, at, "invalid UTF-8; expected UTF-8 or UTF-16 JSON text".to_string())
+    })
+}
+
+fn utf16(bytes: &[u8], display: &str, conv: fn([u8; 2]) -> u16) -> Result<String, Error> {
+    let units: Vec<u16> = bytes.chunks_exact(2).map(|c| conv([c[0], c[1]])).collect();
+    String::from_utf16(&units).map_err(|_| Error::malformed(display, "", 0, "invalid UTF-16 text".to_string()))
+}
+
+fn discover(inputs: &[PathBuf]) -> Result<Discovered, Error> {
+    let mut out = Discovered::default();
+    let several = inputs.len() > 1;
+    for (root_idx, input) in inputs.iter().enumerate() {
+        let meta = std::fs::metadata(input).map_err(|source| Error::Io {
+            path: input.clone(),
+            source,
+        })?;
+        if meta.is_dir() {
+            let mut files = Vec::new();
+            walk(input, input, &mut files)?;
+            files.sort();
+            for rel in files {
+                let display = if several {
+                    format!("{}/{rel}", input.display().to_string().trim_end_matches('/'))
+                } else {
+                    rel.clone()
+                };
+                let f = InputFile {
+                    path: input.join(&rel),
+                    display,
+                    root: Some(root_idx),
+                    rel: rel.clone(),
+                };
+                let lower = rel.to_ascii_lowercase();
+                let ext = lower.rsplit('.').next().unwrap_or("");
+                if lower == "manifest.json" {
+                    out.manifests.push(f);
+                } else if lower.starts_with("certs/") {
+                    if CERT_EXTENSIONS.contains(&ext) {
+                        out.certs.push(f);
+                    }
+                } else if ext == "json" {
+                    out.documents.push(f);
+                }
+            }
+        } else {
+            let display = input.display().to_string();
+            let name = input
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
+            let lower = name.to_ascii_lowercase();
+            let ext = lower.rsplit('.').next().unwrap_or("");
+            let f = InputFile {
+                path: input.clone(),
+                display,
+                root: None,
+                rel: name,
+            };
+            if lower == "manifest.json" {
+                out.manifests.push(f);
+            } else if CERT_EXTENSIONS.contains(&ext) {
+                out.certs.push(f);
+            } else {
+                out.documents.push(f);
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Error> {
+    let entries = std::fs::read_dir(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    for entry in entries {
+        let entry = entry.map_err(|source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if name.starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let ft = entry.file_type().map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?;
+        if ft.is_dir() {
+            walk(root, &path, out)?;
+        } else if ft.is_file() {
+            if let Ok(rel) = path.strip_prefix(root) {
+                let rel: Vec<String> = rel
+                    .components()
+                    .filter_map(|c| c.as_os_str().to_str().map(str::to_string))
+                    .collect();
+                out.push(rel.join("/"));
+            }
+        }
+    }
+    Ok(())
+}

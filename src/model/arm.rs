@@ -1,0 +1,73 @@
+//! Resource Manager facts: locks, resource groups, regions, health, network
+//! and storage resources, vaults.
+
+use super::{ResourceId, SourceId};
+use crate::open_enum;
+
+open_enum! {
+    /// A management lock's `level`.
+    pub enum LockLevel {
+        ReadOnly = "ReadOnly",
+        CanNotDelete = "CanNotDelete",
+        NotSpecified = "NotSpecified",
+    }
+}
+
+/// A management lock (`Microsoft.Authorization/locks`).
+#[derive(Clone, Debug)]
+pub struct Lock {
+    pub id: ResourceId,
+    pub name: String,
+    pub source: SourceId,
+    pub level: LockLevel,
+    /// The scope the lock is set on: the id before `/providers/Microsoft.Authorization/locks/`.
+    pub scope: ResourceId,
+    pub notes: Option<String>,
+    pub owners: Vec<String>,
+}
+
+/// A resource group.
+#[derive(Clone, Debug)]
+pub struct ResourceGroup {
+    pub id: ResourceId,
+    pub name: String,
+    pub source: SourceId,
+    pub location: Option<String>,
+    pub provisioning_state: Option<String>,
+}
+
+/// A region as the subscription sees it (`/subscriptions/{s}/locations`).
+#[derive(Clone, Debug)]
+pub struct Location {
+    pub subscription: Option<String>,
+    pub name: String,
+    pub source: SourceId,
+    pub display_name: Option<String>,
+    pub region_type: Option<String>,
+    pub paired_regions: Vec<String>,
+    /// `policyRestrictions.status` (`Allowed` / `Restricted`), with `policyAware=true`.
+    pub policy_status: Option<String>,
+    pub policy_reason: Option<String>,
+}
+
+/// A Resource Health availability status.
+#[derive(Clone, Debug)]
+pub struct HealthStatus {
+    pub id: ResourceId,
+    /// The resource the status is about.
+    pub target: ResourceId,
+    pub source: SourceId,
+    /// `Available`, `Unavailable`, `Degraded`, `Unknown`.
+    pub availability_state: Option<String>,
+    pub summary: Option<String>,
+    pub reason_type: Option<String>,
+}
+
+/// Any other resource kept by id (NICs, virtual networks, storage accounts, vaults).
+#[derive(Clone, Debug)]
+pub struct GenericResource {
+    pub id: ResourceId,
+    pub name: String,
+    pub source: SourceId,
+    pub location: Option<String>,
+}

@@ -1,0 +1,99 @@
+//! Compute facts: VMs, managed disks, VM sizes (SKUs) and vCPU usages.
+
+use super::{ResourceId, SourceId};
+use std::collections::BTreeMap;
+
+/// A data disk attached to a VM.
+#[derive(Clone, Debug)]
+pub struct DataDisk {
+    pub lun: Option<i64>,
+    pub name: Option<String>,
+    pub managed_disk_id: Option<ResourceId>,
+    pub size_gb: Option<i64>,
+}
+
+/// A virtual machine (`Microsoft.Compute/virtualMachines`).
+#[derive(Clone, Debug)]
+pub struct Vm {
+    pub id: ResourceId,
+    pub name: String,
+    pub source: SourceId,
+    pub location: Option<String>,
+    pub size: Option<String>,
+    pub zones: Vec<String>,
+    pub os_type: Option<String>,
+    pub os_disk_id: Option<ResourceId>,
+    pub os_disk_name: Option<String>,
+    pub data_disks: Vec<DataDisk>,
+    pub nic_ids: Vec<ResourceId>,
+    pub provisioning_state: Option<String>,
+}
+
+/// A managed disk (`Microsoft.Compute/disks`).
+#[derive(Clone, Debug)]
+pub struct Disk {
+    pub id: ResourceId,
+    pub name: String,
+    pub source: SourceId,
+    pub location: Option<String>,
+    pub size_gb: Option<i64>,
+    pub disk_state: Option<String>,
+    pub managed_by: Option<ResourceId>,
+    pub time_created: Option<super::Timestamp>,
+}
+
+/// A restriction on a SKU (`restrictions[]`).
+#[derive(Clone, Debug)]
+pub struct SkuRestriction {
+    /// `Location` or `Zone`.
+    pub kind: String,
+    pub values: Vec<String>,
+    pub locations: Vec<String>,
+    pub zones: Vec<String>,
+    /// `NotAvailableForSubscription`, `QuotaId`, ...
+    pub reason: Option<String>,
+}
+
+/// A resource SKU (`Microsoft.Compute/skus`), for `virtualMachines` sizes.
+#[derive(Clone, Debug)]
+pub struct Sku {
+    pub name: String,
+    pub source: SourceId,
+    pub resource_type: Option<String>,
+    pub family: Option<String>,
+    pub locations: Vec<String>,
+    /// Zones offered, per location (lower-cased location key).
+    pub zones: BTreeMap<String, Vec<String>>,
+    pub capabilities: BTreeMap<String, String>,
+    pub restrictions: Vec<SkuRestriction>,
+}
+
+impl Sku {
+    /// The `vCPUs` capability (what quota counts).
+    pub fn vcpus(&self) -> Option<i64> {
+        self.capabilities.get("vCPUs")?.trim().parse().ok()
+    }
+}
+
+/// Whose quota a usage entry counts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum UsageKind {
+    /// `Microsoft.Compute/locations/{l}/usages`: `cores`, `<family>Family`, ...
+    Compute,
+    /// `Microsoft.Network/locations/{l}/usages`: `NetworkInterfaces`, ...
+    Network,
+}
+
+/// One quota counter in a region.
+#[derive(Clone, Debug)]
+pub struct Usage {
+    pub kind: UsageKind,
+    pub subscription: Option<String>,
+    pub location: String,
+    /// `name.value`, e.g. `cores`, `standardDSv3Family`, `NetworkInterfaces`.
+    pub name: String,
+    pub localized_name: Option<String>,
+    pub current: i64,
+    pub limit: i64,
+    pub source: SourceId,
+}

@@ -1,0 +1,115 @@
+//! What the bundle says about its own completeness: which fact kinds were
+//! collected, which requests failed, which resources are known not to exist.
+
+use super::{ResourceId, SourceId, Timestamp};
+
+/// A kind of fact a rule may need.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FactKind {
+    ReplicatedItems,
+    RecoveryPlans,
+    Jobs,
+    Policies,
+    RecoveryPoints,
+    VirtualMachines,
+    Disks,
+    NetworkInterfaces,
+    VirtualNetworks,
+    StorageAccounts,
+    Locks,
+    ResourceGroups,
+    Locations,
+    ComputeUsages,
+    NetworkUsages,
+    Skus,
+    ResourceHealth,
+    Vaults,
+    Other,
+}
+
+impl FactKind {
+    /// Human words for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            FactKind::ReplicatedItems => "replicated items",
+            FactKind::RecoveryPlans => "recovery plans",
+            FactKind::Jobs => "Site Recovery jobs",
+            FactKind::Policies => "replication policies",
+            FactKind::RecoveryPoints => "recovery points",
+            FactKind::VirtualMachines => "virtual machines",
+            FactKind::Disks => "managed disks",
+            FactKind::NetworkInterfaces => "network interfaces",
+            FactKind::VirtualNetworks => "virtual networks",
+            FactKind::StorageAccounts => "storage accounts",
+            FactKind::Locks => "resource locks",
+            FactKind::ResourceGroups => "resource groups",
+            FactKind::Locations => "locations",
+            FactKind::ComputeUsages => "compute usages (vCPU quota)",
+            FactKind::NetworkUsages => "network usages",
+            FactKind::Skus => "VM sizes (resource SKUs)",
+            FactKind::ResourceHealth => "Resource Health statuses",
+            FactKind::Vaults => "Recovery Services vaults",
+            FactKind::Other => "other resources",
+        }
+    }
+}
+
+/// How a list of facts was obtained.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Coverage {
+    /// Loaded; `complete` is false when a `nextLink` was left unfollowed.
+    Loaded { complete: bool },
+    /// The request failed (403, 429 after retries, 5xx, ...).
+    Failed {
+        status: Option<u16>,
+        error_code: Option<String>,
+    },
+}
+
+/// One list (or request) of facts and how complete it is.
+#[derive(Clone, Debug)]
+pub struct FactRecord {
+    pub kind: FactKind,
+    /// The scope the list covers (subscription, group, region), when known.
+    pub scope: Option<String>,
+    /// `GET <path>` from the manifest, when recorded.
+    pub request: Option<String>,
+    pub coverage: Coverage,
+    pub source: SourceId,
+}
+
+/// A resource Azure said does not exist (a recorded 404 or a saved error body).
+#[derive(Clone, Debug)]
+pub struct NotFound {
+    pub id: Option<ResourceId>,
+    /// `Namespace/type/name` of the resource, when only the message names it.
+    pub resource: Option<String>,
+    /// The resource group name, when only that is known (from the message).
+    pub resource_group: Option<String>,
+    pub error_code: String,
+    pub message: Option<String>,
+    pub source: SourceId,
+}
+
+/// What `manifest.json` says about the bundle.
+#[derive(Clone, Debug, Default)]
+pub struct BundleInfo {
+    pub format: Option<String>,
+    pub collected_at: Option<Timestamp>,
+    pub cloud: Option<String>,
+    pub endpoint: Option<String>,
+    pub subscriptions: Vec<String>,
+    pub has_manifest: bool,
+}
+
+/// A VM's exported trusted-root store (`certs/<vm-name>.pem`, ...).
+#[derive(Clone, Debug)]
+pub struct CertStoreRef {
+    /// The VM name from the file name (case kept; compared case-insensitively).
+    pub vm_name: String,
+    /// The resource group from `certs/<resource-group>/<vm-name>.pem`.
+    pub resource_group: Option<String>,
+    /// `pem`, `crt`, `cer` or `der`.
+    pub format: String,
+    pub source: SourceId,
+}

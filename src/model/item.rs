@@ -1,0 +1,323 @@
+//! Replicated items (`replicationProtectedItems`) and what their state means.
+//!
+//! The state fields are free strings in the API; `allowedOperations` is the
+//! authoritative gate. `Phase` reads both, testing membership, never comparing
+//! fixed lists, so new values degrade to `Phase::Other`.
+
+use super::operation::{AsrOperation, Operation};
+use super::{ResourceId, SourceId, Timestamp};
+use crate::open_enum;
+
+open_enum! {
+    /// `activeLocation`: which side the item currently runs on.
+    pub enum ActiveLocation {
+        Primary = "Primary",
+        Recovery = "Recovery",
+    }
+}
+
+open_enum! {
+    /// `replicationHealth` / `failoverHealth`.
+    pub enum Health {
+        Normal = "Normal",
+        Warning = "Warning",
+        Critical = "Critical",
+        None = "None",
+    }
+}
+
+open_enum! {
+    /// `providerSpecificDetails.instanceType`.
+    pub enum ProviderKind {
+        A2A = "A2A",
+        HyperVReplicaAzure = "HyperVReplicaAzure",
+        InMageRcm = "InMageRcm",
+        InMageAzureV2 = "InMageAzureV2",
+    }
+}
+
+/// One entry of `healthErrors` (inner errors flattened after their parent).
+#[derive(Clone, Debug, Default)]
+pub struct HealthError {
+    pub code: Option<String>,
+    pub level: Option<String>,
+    pub message: Option<String>,
+    pub possible_causes: Option<String>,
+    pub recommended_action: Option<String>,
+    pub created: Option<Timestamp>,
+}
+
+/// `currentScenario`, when a scenario is really running (not the `None` sentinel).
+#[derive(Clone, Debug)]
+pub struct Scenario {
+    pub name: String,
+    pub job_id: Option<ResourceId>,
+    pub started: Option<Timestamp>,
+}
+
+/// A replicated managed or unmanaged disk.
+#[derive(Clone, Debug, Default)]
+pub struct ProtectedDisk {
+    /// The source disk id (`diskId`), or the VHD URI for unmanaged disks.
+    pub disk_id: Option<ResourceId>,
+    pub name: Option<String>,
+    pub disk_type: Option<String>,
+    pub capacity_bytes: Option<i64>,
+    /// LUN when the provider reports it (Hyper-V `lunId`).
+    pub lun: Option<i64>,
+    pub state: Option<String>,
+    pub resync_required: bool,
+}
+
+/// An entry of A2A `unprotectedDisks`: a data disk attached to the VM that is
+/// not replicated.
+#[derive(Clone, Debug)]
+pub struct UnprotectedDisk {
+    pub lun: Option<i64>,
+    /// `diskAutoProtectionStatus`: `Enabled` means ASR will pick it up itself.
+    pub auto_protection: Option<String>,
+}
+
+/// A NIC the item will create on failover.
+#[derive(Clone, Debug, Default)]
+pub struct ItemNic {
+    pub source_nic_id: Option<ResourceId>,
+    pub recovery_network_id: Option<ResourceId>,
+    pub tfo_network_id: Option<ResourceId>,
+}
+
+/// Provider-specific details common to A2A and Hyper-V-to-Azure items.
+#[derive(Clone, Debug)]
+pub struct Replication {
+    pub kind: ProviderKind,
+    /// The VM being replicated (`fabricObjectId`; for A2A the source VM id).
+    pub vm_id: Option<ResourceId>,
+    /// The failed-over VM (`recoveryFabricObjectId`).
+    pub recovery_vm_id: Option<ResourceId>,
+    pub primary_location: Option<String>,
+    pub recovery_location: Option<String>,
+    pub initial_primary_location: Option<String>,
+    pub initial_recovery_location: Option<String>,
+    pub recovery_vm_name: Option<String>,
+    pub recovery_vm_size: Option<String>,
+    pub recovery_resource_group: Option<ResourceId>,
+    pub recovery_zone: Option<String>,
+    pub recovery_network: Option<ResourceId>,
+    pub tfo_network: Option<ResourceId>,
+    pub vm_protection_state: Option<String>,
+    pub vm_protection_state_description: Option<String>,
+    pub rpo_seconds: Option<i64>,
+    pub last_rpo_calculated: Option<Timestamp>,
+    pub last_heartbeat: Option<Timestamp>,
+    pub agent_version: Option<String>,
+    pub agent_expiry: Option<Timestamp>,
+    pub agent_certificate_expiry: Option<Timestamp>,
+    pub agent_update_required: Option<bool>,
+    pub agent_certificate_update_required: Option<bool>,
+    pub agent_reinstall_required: Option<bool>,
+    pub monitoring_job_type: Option<String>,
+    pub monitoring_percentage: Option<i64>,
+    pub os_type: Option<String>,
+    pub protected_disks: Vec<ProtectedDisk>,
+    /// `None` when the field was absent; `Some(vec![])` when the API says none.
+    pub unprotected_disks: Option<Vec<UnprotectedDisk>>,
+    pub auto_protection_of_data_disk: Option<String>,
+    pub nics: Vec<ItemNic>,
+}
+
+/// A replicated item (`replicationProtectedItems`).
+#[derive(Clone, Debug)]
+pub struct ReplicatedItem {
+    pub id: ResourceId,
+    /// `friendlyName` (the VM name), else the id's last segment.
+    pub name: String,
+    pub source: SourceId,
+    pub protection_state: Option<String>,
+    pub protection_state_description: Option<String>,
+    pub active_location: Option<ActiveLocation>,
+    pub test_failover_state: Option<String>,
+    pub test_failover_state_description: Option<String>,
+    pub allowed_operations: Option<Vec<AsrOperation>>,
+    pub replication_health: Option<Health>,
+    pub failover_health: Option<Health>,
+    pub health_errors: Vec<HealthError>,
+    pub current_scenario: Option<Scenario>,
+    pub last_successful_failover: Option<Timestamp>,
+    pub last_successful_test_failover: Option<Timestamp>,
+    pub policy_id: Option<ResourceId>,
+    pub primary_fabric_name: Option<String>,
+    pub recovery_fabric_name: Option<String>,
+    pub replication: Option<Replication>,
+}
+
+/// Where an item stands in the failover cycle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Phase {
+    /// A test failover finished and waits for cleanup.
+    TestFailoverCleanupPending,
+    /// Replicating normally.
+    Protected,
+    /// Failed over, not committed.
+    CommitPending,
+    /// Failover committed; replication has not been turned back on.
+    FailedOver,
+    /// A scenario (job) is running on the item.
+    InProgress(String),
+    /// A state this version does not recognise.
+    Other(String),
+}
+
+impl ReplicatedItem {
+    /// True when `allowedOperations` lists `op`.
+    pub fn allows(&self, op: &AsrOperation) -> bool {
+        self.allowed_operations
+            .as_ref()
+            .is_some_and(|ops| ops.contains(op))
+    }
+
+    fn state_contains(&self, needle: &str) -> bool {
+        let needle = needle.to_ascii_lowercase();
+        [&self.protection_state, &self.protection_state_description]
+            .into_iter()
+            .flatten()
+            .chain(
+                self.replication
+                    .as_ref()
+                    .and_then(|r| r.vm_protection_state.as_ref()),
+            )
+            .any(|s| s.to_ascii_lowercase().contains(&needle))
+    }
+
+    /// A test failover awaits cleanup.
+    pub fn test_failover_cleanup_pending(&self) -> bool {
+        let waiting = self
+            .test_failover_state
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("WaitingForCompletion"));
+        let scenario_tfo = self
+            .current_scenario
+            .as_ref()
+            .is_some_and(|s| s.name.eq_ignore_ascii_case("TestFailover"));
+        waiting
+            || (scenario_tfo && self.allows(&AsrOperation::TestFailoverCleanup))
+            || self.state_contains("cleanup test failover pending")
+    }
+
+    /// A failover completed and is not committed yet.
+    pub fn commit_pending(&self) -> bool {
+        self.allows(&AsrOperation::Commit)
+            || self.state_contains("commitpending")
+            || self.state_contains("commitrequired")
+    }
+
+    /// Where the item stands, from its state fields.
+    pub fn phase(&self) -> Phase {
+        if self.test_failover_cleanup_pending() {
+            return Phase::TestFailoverCleanupPending;
+        }
+        if self.commit_pending() {
+            return Phase::CommitPending;
+        }
+        let recovery = self.active_location == Some(ActiveLocation::Recovery);
+        let state = self.protection_state.as_deref().unwrap_or("");
+        if recovery
+            && (self.state_contains("committed")
+                || self.allows(&AsrOperation::SwitchProtection)
+                || self.allows(&AsrOperation::ReverseReplicate)
+                || self.allows(&AsrOperation::Failback))
+        {
+            return Phase::FailedOver;
+        }
+        if state.eq_ignore_ascii_case("Protected") {
+            return Phase::Protected;
+        }
+        if let Some(s) = &self.current_scenario {
+            return Phase::InProgress(s.name.clone());
+        }
+        Phase::Other(state.to_string())
+    }
+
+    /// True when the item replicates in the reverse direction (after a
+    /// reprotect): its primary is not the region protection started from.
+    pub fn is_reversed(&self) -> bool {
+        let Some(r) = &self.replication else {
+            return false;
+        };
+        match (&r.initial_primary_location, &r.primary_location) {
+            (Some(initial), Some(now)) if !initial.is_empty() && !now.is_empty() => {
+                !initial.eq_ignore_ascii_case(now)
+            }
+            _ => {
+                r.kind == ProviderKind::HyperVReplicaAzure
+                    && self.active_location == Some(ActiveLocation::Recovery)
+                    && self.phase() == Phase::Protected
+            }
+        }
+    }
+
+    /// The operation this item's state leads to (`--operation next`).
+    pub fn next_operation(&self) -> Operation {
+        match self.phase() {
+            Phase::CommitPending => Operation::Commit,
+            Phase::FailedOver => {
+                let reprotect = Operation::Reprotect
+                    .asr_actions()
+                    .iter()
+                    .any(|a| self.allows(a));
+                if !reprotect && self.allows(&AsrOperation::Failback) {
+                    Operation::Failback
+                } else {
+                    Operation::Reprotect
+                }
+            }
+            _ if self.is_reversed() => Operation::Failback,
+            _ => Operation::Failover,
+        }
+    }
+
+    /// The item's state in an operator's words.
+    pub fn describe_state(&self) -> String {
+        let raw = self
+            .protection_state_description
+            .as_deref()
+            .or(self.protection_state.as_deref())
+            .unwrap_or("unknown");
+        match self.phase() {
+            Phase::TestFailoverCleanupPending => {
+                "a test failover finished and is waiting for cleanup".to_string()
+            }
+            Phase::CommitPending => "failover completed but not committed".to_string(),
+            Phase::FailedOver => "failover committed; replication not yet reversed".to_string(),
+            Phase::Protected if self.is_reversed() => {
+                format!("protected in the reverse direction{}", self.direction())
+            }
+            Phase::Protected => format!("protected{}", self.direction()),
+            Phase::InProgress(s) => format!("`{s}` in progress ({raw})"),
+            Phase::Other(_) => format!("`{raw}`"),
+        }
+    }
+
+    /// ` (primary → recovery)` when both regions are known.
+    pub fn direction(&self) -> String {
+        match self
+            .replication
+            .as_ref()
+            .and_then(|r| Some((r.primary_location.as_ref()?, r.recovery_location.as_ref()?)))
+        {
+            Some((p, r)) => format!(" ({p} → {r})"),
+            None => String::new(),
+        }
+    }
+
+    /// The VM whose disks are replicated (`fabricObjectId`).
+    pub fn vm_id(&self) -> Option<&ResourceId> {
+        self.replication.as_ref()?.vm_id.as_ref()
+    }
+
+    /// The vault the item belongs to.
+    pub fn vault_id(&self) -> Option<ResourceId> {
+        let key = self.id.as_str();
+        let at = key.to_ascii_lowercase().find("/replicationfabrics/")?;
+        Some(ResourceId::new(&key[..at]))
+    }
+}

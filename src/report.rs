@@ -1,0 +1,120 @@
+//! The result of a check: sorted findings plus what the exit code and the
+//! summary line are computed from.
+
+use crate::finding::{Finding, Level, OperationArg};
+use crate::model::{Operation, Timestamp};
+use serde::Serialize;
+
+/// Everything renderers need.
+#[derive(Debug)]
+pub struct Report {
+    pub operation: OperationArg,
+    /// Items in scope.
+    pub items: usize,
+    /// The operations checked and how many items each (several under `next`).
+    pub operations: Vec<(Operation, usize)>,
+    pub plan: Option<String>,
+    /// Sorted by `Finding::report_order`.
+    pub findings: Vec<Finding>,
+    /// `--fail-on`; `None` is `never`.
+    pub fail_on: Option<Level>,
+    pub collected_at: Option<Timestamp>,
+    pub has_manifest: bool,
+    pub notices: Vec<String>,
+}
+
+/// The counts behind the verdict.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+pub struct Summary {
+    pub items: usize,
+    /// Findings at or above `--fail-on`, not counting ASR901.
+    pub blocking: usize,
+    pub warnings: usize,
+    pub info: usize,
+    /// ASR901 findings: facts that were missing.
+    pub incomplete: usize,
+    pub ready: bool,
+}
+
+/// What the run means for a gate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Exit 0.
+    Ready,
+    /// Exit 1: at least one blocking finding.
+    NotReady,
+    /// Exit 3: nothing blocking, but facts were missing.
+    Incomplete,
+}
+
+impl Verdict {
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Verdict::Ready => 0,
+            Verdict::NotReady => 1,
+            Verdict::Incomplete => 3,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::Ready => "READY",
+            Verdict::NotReady => "NOT READY",
+            Verdict::Incomplete => "INCOMPLETE",
+        }
+    }
+}
+
+impl Report {
+    pub fn summary(&self) -> Summary {
+        let blocking = self
+            .findings
+            .iter()
+            .filter(|f| !f.is_missing_fact() && self.fail_on.is_some_and(|t| f.level >= t))
+            .count();
+        let count = |l: Level| self.findings.iter().filter(|f| !f.is_missing_fact() && f.level == l).count();
+        let incomplete = self.findings.iter().filter(|f| f.is_missing_fact()).count();
+        let verdict = self.verdict_from(blocking, incomplete);
+        Summary {
+            items: self.items,
+            blocking,
+            warnings: count(Level::Warning),
+            info: count(Level::Info),
+            incomplete,
+            ready: verdict == Verdict::Ready,
+        }
+    }
+
+    fn verdict_from(&self, blocking: usize, incomplete: usize) -> Verdict {
+        if blocking > 0 {
+            Verdict::NotReady
+        } else if incomplete > 0 && self.fail_on.is_some() {
+            Verdict::Incomplete
+        } else {
+            Verdict::Ready
+        }
+    }
+
+    pub fn verdict(&self) -> Verdict {
+        let s = self.summary();
+        self.verdict_from(s.blocking, s.incomplete)
+    }
+
+    /// `failover`, or `next operation: 8 failover, 2 commit` under `next`.
+    pub fn operation_phrase(&self) -> String {
+        match self.operation {
+            OperationArg::Op(op) => op.label().to_string(),
+            OperationArg::Next => {
+                let mut parts = Vec::new();
+                for (op, n) in &self.operations {
+                    parts.push(format!("{n} {}", op.label()));
+                }
+                if parts.is_empty() {
+                    "their next operation".to_string()
+                } else {
+                    format!("their next operation ({})", parts.join(", "))
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+//! What a rule sees (`RuleCtx`) and where it puts what it finds (`Findings`).
+
+use super::RuleMeta;
+use crate::finding::{Finding, OperationArg};
+use crate::model::{Estate, Operation, RecoveryPlan, ReplicatedItem, Timestamp};
+use time::Duration;
+
+/// Thresholds, from the command line.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// `--max-age`: how old a bundle may be (ASR902).
+    pub max_age: Duration,
+    /// `--max-rpo`: the highest acceptable RPO (ASR405).
+    pub max_rpo: Duration,
+    /// How long RPO may go uncalculated before it counts as stale (ASR405).
+    pub rpo_stale_after: Duration,
+    /// `--drill-max-age`: how long since the last successful test failover (ASR407).
+    pub drill_max_age: Duration,
+    /// `--agent-expiry-days`: warn when the agent expires within this (ASR406).
+    pub agent_expiry: Duration,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            max_age: Duration::hours(24),
+            max_rpo: Duration::minutes(15),
+            rpo_stale_after: Duration::hours(1),
+            drill_max_age: Duration::days(180),
+            agent_expiry: Duration::days(30),
+        }
+    }
+}
+
+/// An item in scope and the operation checked for it.
+#[derive(Clone, Copy, Debug)]
+pub struct Scoped<'a> {
+    pub item: &'a ReplicatedItem,
+    pub operation: Operation,
+}
+
+/// Everything a rule may read.
+pub struct RuleCtx<'a> {
+    pub estate: &'a Estate,
+    /// The items in scope, each with its operation.
+    pub scope: &'a [Scoped<'a>],
+    /// `--operation` as given.
+    pub operation: OperationArg,
+    /// The recovery plan `--plan` named, if any.
+    pub plan: Option<&'a RecoveryPlan>,
+    /// The injected clock (`--now`).
+    pub now: Timestamp,
+    pub settings: &'a Settings,
+}
+
+impl<'a> RuleCtx<'a> {
+    /// The items in scope whose operation the rule applies to.
+    pub fn items(&self, meta: &'static RuleMeta) -> impl Iterator<Item = &Scoped<'a>> {
+        self.scope.iter().filter(move |s| meta.applies_to(s.operation))
+    }
+
+    /// The display name of a source file.
+    pub fn source(&self, id: crate::model::SourceId) -> String {
+        self.estate.source_name(id).to_string()
+    }
+}
+
+/// Collects one rule's findings.
+#[derive(Default)]
+pub struct Findings {
+    found: Vec<Finding>,
+}
+
+impl Findings {
+    pub fn push(&mut self, f: Finding) {
+        self.found.push(f);
+    }
+
+    pub fn into_vec(self) -> Vec<Finding> {
+        self.found
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.found.is_empty()
+    }
+}

@@ -1,0 +1,138 @@
+//! ASR901 facts-missing: a fact a rule needs is not in the estate.
+//!
+//! Other rules report their own missing facts through [`missing`]; this rule
+//! adds what the bundle itself records as missing: failed requests in the
+//! manifest, saved error bodies, lists whose pages were not followed, and
+//! recovery-plan members absent from the bundle. Fail closed: none of these
+//! may end as "ready".
+
+use crate::finding::{Finding, Level, OperationArg, Subject};
+use crate::model::{Coverage, FactKind, Operation};
+use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "ASR901",
+    name: "facts-missing",
+    category: Category::Facts,
+    level: Level::Error,
+    operations: Operation::ALL,
+    summary: "a rule could not be evaluated for lack of a fact (fail closed)",
+    asr_codes: &["AuthorizationFailed", "TooManyRequests"],
+    docs: include_str!("../../../rules/facts-missing/README.md"),
+};
+
+pub struct FactsMissing;
+
+/// An ASR901 finding: `what` is missing about `subject`; `how` says how to
+/// supply it.
+pub fn missing(operation: OperationArg, subject: Subject, what: String, how: String) -> Finding {
+    Finding::new(&META, operation, subject, what, how)
+}
+
+/// The az CLI command that exports a kind of fact, and the role it needs.
+pub fn export_hint(kind: FactKind) -> &'static str {
+    match kind {
+        FactKind::ReplicatedItems => "export the vault's replicated items: `az rest --method get --url \"https://management.azure.com<vault id>/replicationProtectedItems?api-version=2025-08-01\" > replicated-items.json` (Reader on the vault)",
+        FactKind::RecoveryPlans => "export the recovery plans: `az rest --method get --url \"https://management.azure.com<vault id>/replicationRecoveryPlans?api-version=2025-08-01\" > recovery-plans.json`",
+        FactKind::Jobs => "export the jobs: `az rest --method get --url \"https://management.azure.com<vault id>/replicationJobs?api-version=2025-08-01\" > jobs.json`",
+        FactKind::Policies => "export the policies: `az rest --method get --url \"https://management.azure.com<vault id>/replicationPolicies?api-version=2025-08-01\" > policies.json`",
+        FactKind::RecoveryPoints => "export the item's recovery points: `az rest --method get --url \"https://management.azure.com<item id>/recoveryPoints?api-version=2025-08-01\"`",
+        FactKind::VirtualMachines => "export the VMs: `az vm list --subscription <subscription> -o json > vms.json` (Reader on the subscription)",
+        FactKind::Disks => "export the disks: `az disk list --subscription <subscription> -o json > disks.json`",
+        FactKind::NetworkInterfaces => "export the NICs: `az network nic list --subscription <subscription> -o json > nics.json`",
+        FactKind::VirtualNetworks => "export the virtual networks: `az network vnet list --subscription <subscription> -o json > vnets.json`",
+        FactKind::StorageAccounts => "export the storage accounts: `az storage account list --subscription <subscription> -o json > storage-accounts.json`",
+        FactKind::Locks => "export the locks: `az lock list --subscription <subscription> -o json > locks.json`; reading locks needs `Microsoft.Authorization/locks/read` (Reader on the subscription; Site Recovery Reader is not enough)",
+        FactKind::ResourceGroups => "export the resource groups: `az group list --subscription <subscription> -o json > resource-groups.json`",
+        FactKind::Locations => "export the regions: `az rest --method get --url \"https://management.azure.com/subscriptions/<subscription>/locations?api-version=2022-12-01&policyAware=true\" > locations.json`",
+        FactKind::ComputeUsages => "export the vCPU usages of the region: `az vm list-usage -l <region> -o json > usages.<region>.json` (Reader on the subscription)",
+        FactKind::NetworkUsages => "export the network usages of the region: `az network list-usages -l <region> -o json > network-usages.<region>.json`",
+        FactKind::Skus => "export the VM sizes of the region: `az vm list-skus -l <region> --resource-type virtualMachines -o json > skus.<region>.json`",
+        FactKind::ResourceHealth => "export Resource Health: `az rest --method get --url \"https://management.azure.com/subscriptions/<subscription>/providers/Microsoft.ResourceHealth/availabilityStatuses?api-version=2025-05-01\" > resource-health.json`",
+        FactKind::Vaults => "export the vault: `az resource show --ids <vault id> -o json > vault.json`",
+        FactKind::Other => "re-export the failed request with Reader access, or remove it from manifest.json if it is not needed",
+    }
+}
+
+impl Rule for FactsMissing {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
+        let estate = ctx.estate;
+        for f in &estate.facts {
+            let (what, how) = match &f.coverage {
+                Coverage::Loaded { complete: true } => continue,
+                Coverage::Loaded { complete: false } => (
+                    format!(
+                        "{} in `{}` are incomplete: the list has a `nextLink` that was not followed",
+                        f.kind.label(),
+                        ctx.source(f.source)
+                    ),
+                    format!(
+                        "Export every page (the az CLI follows `nextLink` itself; with `az rest`, fetch each `nextLink` and save it as another file), or {}.",
+                        export_hint(f.kind)
+                    ),
+                ),
+                Coverage::Failed { status, error_code } => {
+                    let request = f.request.as_deref().unwrap_or("a request");
+                    let failure = match (status, error_code) {
+                        (Some(s), Some(c)) => format!("{s} `{c}`"),
+                        (Some(s), None) => format!("HTTP {s}"),
+                        (None, Some(c)) => format!("`{c}`"),
+                        (None, None) => "no answer".to_string(),
+                    };
+                    let scope = f.scope.as_deref().map(|s| format!(" in `{s}`")).unwrap_or_default();
+                    (
+                        format!(
+                            "`{request}` failed with {failure}: {}{scope} are unknown, so every rule that needs them cannot pass",
+                            f.kind.label()
+                        ),
+                        format!("Grant read access and collect again, or {}.", export_hint(f.kind)),
+                    )
+                }
+            };
+            let subject = match (&f.request, &f.scope) {
+                (Some(r), _) => Subject::other(r, f.kind.label(), "request"),
+                (None, Some(s)) => Subject::other(s, f.kind.label(), "scope"),
+                (None, None) => Subject::other(&ctx.source(f.source), f.kind.label(), "file"),
+            };
+            out.push(
+                missing(ctx.operation, subject, what, how)
+                    .with_evidence(fact_line(&f.coverage, f.kind), ctx.source(f.source)),
+            );
+        }
+        if let Some(plan) = ctx.plan {
+            for member in plan.members() {
+                if estate.item(member).is_none() {
+                    out.push(
+                        missing(
+                            ctx.operation,
+                            Subject::resource(member, member.name()),
+                            format!(
+                                "recovery plan `{}` includes replicated item `{}`, which is not in the bundle: it cannot be checked",
+                                plan.name,
+                                member.name()
+                            ),
+                            format!("Export every replicated item of the vault; {}.", export_hint(FactKind::ReplicatedItems)),
+                        )
+                        .with_evidence(format!("groups[].replicationProtectedItems[].id = {member}"), ctx.source(plan.source)),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn fact_line(c: &Coverage, kind: FactKind) -> String {
+    match c {
+        Coverage::Loaded { .. } => format!("{}: nextLink present", kind.label()),
+        Coverage::Failed { status, error_code } => format!(
+            "{}: status {}, error {}",
+            kind.label(),
+            status.map_or("none".to_string(), |s| s.to_string()),
+            error_code.as_deref().unwrap_or("none")
+        ),
+    }
+}

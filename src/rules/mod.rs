@@ -1,0 +1,84 @@
+//! The rule catalog: one rule per file, grouped by category, listed in one
+//! static registry. Rules are pure: they read `RuleCtx` and push findings;
+//! they never read files, the network or the clock.
+
+mod context;
+pub mod disk;
+pub mod facts;
+pub mod replication;
+
+pub use context::{Findings, RuleCtx, Scoped, Settings};
+
+use crate::finding::Level;
+use crate::model::Operation;
+use serde::Serialize;
+
+/// What a rule is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Quota,
+    Disk,
+    Certificate,
+    Replication,
+    Lock,
+    Region,
+    Facts,
+}
+
+/// A rule's metadata: everything but its logic.
+#[derive(Debug, Serialize)]
+pub struct RuleMeta {
+    /// Stable public code (`ASR201`); never reused or renumbered.
+    pub code: &'static str,
+    /// Kebab-case name of the problem (`disk-not-protected`).
+    pub name: &'static str,
+    pub category: Category,
+    /// The level its findings have unless the rule says otherwise.
+    pub level: Level,
+    /// The operations it applies to.
+    pub operations: &'static [Operation],
+    /// One line: what it checks.
+    pub summary: &'static str,
+    /// ASR / ARM error codes it explains or prevents.
+    pub asr_codes: &'static [&'static str],
+    /// The user docs (`rules/<name>/README.md`).
+    #[serde(skip)]
+    pub docs: &'static str,
+}
+
+impl RuleMeta {
+    pub fn applies_to(&self, op: Operation) -> bool {
+        self.operations.contains(&op)
+    }
+}
+
+/// A check over the estate.
+pub trait Rule: Sync {
+    fn meta(&self) -> &'static RuleMeta;
+    /// Pushes findings for the items in scope. Pure: no I/O, no clock.
+    fn check(&self, ctx: &RuleCtx, out: &mut Findings);
+}
+
+/// Every rule, ordered by code.
+pub static RULES: &[&dyn Rule] = &[
+    &disk::disk_not_protected::DiskNotProtected,
+    &replication::failover_not_committed::FailoverNotCommitted,
+    &replication::operation_not_allowed::OperationNotAllowed,
+    &replication::test_failover_cleanup_pending::TestFailoverCleanupPending,
+    &replication::replication_unhealthy::ReplicationUnhealthy,
+    &replication::rpo_threshold_exceeded::RpoThresholdExceeded,
+    &replication::agent_update_required::AgentUpdateRequired,
+    &replication::drill_overdue::DrillOverdue,
+    &facts::facts_missing::FactsMissing,
+    &facts::snapshot_stale::SnapshotStale,
+];
+
+/// Finds a rule by code (`ASR201`) or name (`disk-not-protected`), any case.
+pub fn lookup(key: &str) -> Option<&'static dyn Rule> {
+    let key = key.trim();
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.meta().code.eq_ignore_ascii_case(key) || r.meta().name.eq_ignore_ascii_case(key))
+}

@@ -1,0 +1,91 @@
+//! Wording helpers shared by rules: durations and times in an operator's
+//! terms, lists in backticks.
+
+use crate::model::Timestamp;
+use time::Duration;
+
+/// `47 min`, `3 h 12 min`, `212 days`.
+pub fn duration(d: Duration) -> String {
+    let mins = d.whole_minutes().max(0);
+    if mins < 60 {
+        format!("{mins} min")
+    } else if mins < 48 * 60 {
+        let (h, m) = (mins / 60, mins % 60);
+        if m == 0 {
+            format!("{h} h")
+        } else {
+            format!("{h} h {m} min")
+        }
+    } else {
+        format!("{} days", mins / (24 * 60))
+    }
+}
+
+/// `2026-11-22 11:43 UTC`.
+pub fn date_time(t: Timestamp) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02} UTC",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute()
+    )
+}
+
+/// `2026-11-22`.
+pub fn date(t: Timestamp) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!("{:04}-{:02}-{:02}", t.year(), u8::from(t.month()), t.day())
+}
+
+/// RFC 3339, for evidence.
+pub fn rfc3339(t: Timestamp) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_else(|_| date_time(t))
+}
+
+/// `` `a`, `b` `` — or `none`.
+pub fn ticks<I, S>(items: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    let v: Vec<String> = items.into_iter().map(|s| format!("`{}`", s.as_ref())).collect();
+    if v.is_empty() {
+        "none".to_string()
+    } else {
+        v.join(", ")
+    }
+}
+
+/// `1 disk`, `2 disks`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations() {
+        assert_eq!(duration(Duration::minutes(47)), "47 min");
+        assert_eq!(duration(Duration::minutes(192)), "3 h 12 min");
+        assert_eq!(duration(Duration::hours(2)), "2 h");
+        assert_eq!(duration(Duration::days(212)), "212 days");
+    }
+
+    #[test]
+    fn times() {
+        let t = time::macros::datetime!(2026-11-22 11:43:55 UTC);
+        assert_eq!(date_time(t), "2026-11-22 11:43 UTC");
+        assert_eq!(date(t), "2026-11-22");
+        assert_eq!(rfc3339(t), "2026-11-22T11:43:55Z");
+    }
+}
