@@ -171,9 +171,9 @@ pub fn parse_duration(s: &str) -> Result<time::Duration, String> {
     let t = s.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
     let (num, unit) = t.split_at(split);
-    let n: i64 = num
-        .parse()
-        .map_err(|_| format!("expected a number with a unit, such as 15m, 24h or 180d; got `{s}`"))?;
+    let n: i64 = num.parse().map_err(|_| {
+        format!("expected a number with a unit, such as 15m, 24h or 180d; got `{s}`")
+    })?;
     let d = match unit.trim().to_ascii_lowercase().as_str() {
         "s" | "sec" | "secs" | "seconds" => time::Duration::seconds(n),
         "m" | "min" | "mins" | "minutes" => time::Duration::minutes(n),
@@ -181,7 +181,11 @@ pub fn parse_duration(s: &str) -> Result<time::Duration, String> {
         "d" | "day" | "days" => time::Duration::days(n),
         "w" | "week" | "weeks" => time::Duration::weeks(n),
         "" => return Err(format!("`{s}` has no unit: write e.g. {n}m, {n}h or {n}d")),
-        other => return Err(format!("unknown unit `{other}` in `{s}`: use s, m, h, d or w")),
+        other => {
+            return Err(format!(
+                "unknown unit `{other}` in `{s}`: use s, m, h, d or w"
+            ))
+        }
     };
     Ok(d)
 }

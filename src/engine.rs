@@ -28,7 +28,11 @@ fn find_plan<'a>(estate: &'a Estate, name: &str) -> Result<&'a RecoveryPlan, Err
     let matches: Vec<&RecoveryPlan> = estate
         .plans
         .iter()
-        .filter(|p| p.name.eq_ignore_ascii_case(name) || p.id.name().eq_ignore_ascii_case(name) || p.id == id)
+        .filter(|p| {
+            p.name.eq_ignore_ascii_case(name)
+                || p.id.name().eq_ignore_ascii_case(name)
+                || p.id == id
+        })
         .collect();
     match matches.as_slice() {
         [one] => Ok(one),
@@ -43,7 +47,10 @@ fn find_plan<'a>(estate: &'a Estate, name: &str) -> Result<&'a RecoveryPlan, Err
         many => Err(Error::Usage(format!(
             "{} recovery plans are named `{name}`; pass the full plan id to --plan ({})",
             many.len(),
-            many.iter().map(|p| p.id.to_string()).collect::<Vec<_>>().join(", ")
+            many.iter()
+                .map(|p| p.id.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
         ))),
     }
 }
@@ -55,12 +62,20 @@ fn matches_vm(item: &ReplicatedItem, key: &str) -> bool {
     let rep = item.replication.as_ref();
     item.name.eq_ignore_ascii_case(key)
         || item.id == id
-        || rep.and_then(|r| r.vm_id.as_ref()).is_some_and(|v| *v == id || v.name().eq_ignore_ascii_case(key))
-        || rep.and_then(|r| r.recovery_vm_id.as_ref()).is_some_and(|v| *v == id)
+        || rep
+            .and_then(|r| r.vm_id.as_ref())
+            .is_some_and(|v| *v == id || v.name().eq_ignore_ascii_case(key))
+        || rep
+            .and_then(|r| r.recovery_vm_id.as_ref())
+            .is_some_and(|v| *v == id)
 }
 
 /// The items in scope with the operation checked for each.
-fn select<'a>(estate: &'a Estate, req: &Request, plan: Option<&RecoveryPlan>) -> Result<Vec<Scoped<'a>>, Error> {
+fn select<'a>(
+    estate: &'a Estate,
+    req: &Request,
+    plan: Option<&RecoveryPlan>,
+) -> Result<Vec<Scoped<'a>>, Error> {
     for key in &req.vms {
         if !estate.items.iter().any(|i| matches_vm(i, key)) {
             return Err(Error::Usage(format!(
@@ -87,14 +102,19 @@ fn select<'a>(estate: &'a Estate, req: &Request, plan: Option<&RecoveryPlan>) ->
 
 fn selected(rule: &dyn Rule, only: Option<&Vec<String>>) -> bool {
     only.is_none_or(|keys| {
-        keys.iter()
-            .any(|k| rule.meta().code.eq_ignore_ascii_case(k) || rule.meta().name.eq_ignore_ascii_case(k))
+        keys.iter().any(|k| {
+            rule.meta().code.eq_ignore_ascii_case(k) || rule.meta().name.eq_ignore_ascii_case(k)
+        })
     })
 }
 
 /// Runs the checks and returns the sorted report.
 pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
-    let plan = req.plan.as_deref().map(|p| find_plan(estate, p)).transpose()?;
+    let plan = req
+        .plan
+        .as_deref()
+        .map(|p| find_plan(estate, p))
+        .transpose()?;
     let scope = select(estate, req, plan)?;
     let ctx = RuleCtx {
         estate,

@@ -59,10 +59,7 @@ impl Error {
         let label = short_label(&message);
         // Keep the snippet small: the source is the whole file, miette shows
         // only the lines around the span.
-        let len = text[offset..]
-            .chars()
-            .next()
-            .map_or(0, char::len_utf8);
+        let len = text[offset..].chars().next().map_or(0, char::len_utf8);
         Error::Malformed {
             file: file.to_string(),
             line,

@@ -128,7 +128,13 @@ pub struct Finding {
 
 impl Finding {
     /// A finding of `meta`'s rule at its default level.
-    pub fn new(meta: &'static RuleMeta, operation: OperationArg, subject: Subject, message: String, help: String) -> Finding {
+    pub fn new(
+        meta: &'static RuleMeta,
+        operation: OperationArg,
+        subject: Subject,
+        message: String,
+        help: String,
+    ) -> Finding {
         Finding {
             code: meta.code,
             name: meta.name,
@@ -169,7 +175,12 @@ impl Finding {
             .level
             .cmp(&self.level)
             .then_with(|| self.code.cmp(other.code))
-            .then_with(|| self.subject.id.to_ascii_lowercase().cmp(&other.subject.id.to_ascii_lowercase()))
+            .then_with(|| {
+                self.subject
+                    .id
+                    .to_ascii_lowercase()
+                    .cmp(&other.subject.id.to_ascii_lowercase())
+            })
             .then_with(|| self.message.cmp(&other.message))
             .then_with(|| self.operation.cmp(&other.operation))
             .then_with(|| self.subject.id.cmp(&other.subject.id))

@@ -91,12 +91,24 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<u8, Error> {
 
 /// The rule catalog as a Markdown table (the README embeds exactly this).
 pub fn rules_markdown() -> String {
-    let mut s = String::from("| code | name | level | operations | checks |\n|---|---|---|---|---|\n");
+    let mut s =
+        String::from("| code | name | level | operations | checks |\n|---|---|---|---|---|\n");
     for r in rules::RULES {
         let m = r.meta();
         let ops: Vec<&str> = m.operations.iter().map(|o| o.as_str()).collect();
-        let ops = if m.operations.len() == Operation::ALL.len() { "all".to_string() } else { ops.join(", ") };
-        s.push_str(&format!("| {} | {} | {} | {} | {} |\n", m.code, m.name, m.level.as_str(), ops, m.summary));
+        let ops = if m.operations.len() == Operation::ALL.len() {
+            "all".to_string()
+        } else {
+            ops.join(", ")
+        };
+        s.push_str(&format!(
+            "| {} | {} | {} | {} | {} |\n",
+            m.code,
+            m.name,
+            m.level.as_str(),
+            ops,
+            m.summary
+        ));
     }
     s
 }
@@ -112,7 +124,14 @@ fn list_rules(format: ListFormat, out: &mut dyn Write) -> Result<(), Error> {
         ListFormat::Human => {
             for r in rules::RULES {
                 let m = r.meta();
-                writeln!(out, "{}  {:<32} {:<8} {}", m.code, m.name, m.level.as_str(), m.summary)?;
+                writeln!(
+                    out,
+                    "{}  {:<32} {:<8} {}",
+                    m.code,
+                    m.name,
+                    m.level.as_str(),
+                    m.summary
+                )?;
             }
         }
     }
@@ -127,7 +146,14 @@ fn explain(key: &str, out: &mut dyn Write) -> Result<u8, Error> {
     };
     let m = rule.meta();
     let ops: Vec<&str> = m.operations.iter().map(|o| o.as_str()).collect();
-    writeln!(out, "{} {} — default level {}, applies to: {}", m.code, m.name, m.level.as_str(), ops.join(", "))?;
+    writeln!(
+        out,
+        "{} {} — default level {}, applies to: {}",
+        m.code,
+        m.name,
+        m.level.as_str(),
+        ops.join(", ")
+    )?;
     if !m.asr_codes.is_empty() {
         writeln!(out, "ASR / ARM error codes: {}", m.asr_codes.join(", "))?;
     }

@@ -9,7 +9,11 @@ fn main() -> ExitCode {
     let mut out = stdout.lock();
     match asr_preflight::run(cli, &mut out) {
         Ok(code) => ExitCode::from(code),
-        Err(asr_preflight::error::Error::Output(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(asr_preflight::error::Error::Output(e))
+            if e.kind() == std::io::ErrorKind::BrokenPipe =>
+        {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("{:?}", miette::Report::new(e));
             ExitCode::from(2)

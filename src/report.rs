@@ -72,7 +72,12 @@ impl Report {
             .iter()
             .filter(|f| !f.is_missing_fact() && self.fail_on.is_some_and(|t| f.level >= t))
             .count();
-        let count = |l: Level| self.findings.iter().filter(|f| !f.is_missing_fact() && f.level == l).count();
+        let count = |l: Level| {
+            self.findings
+                .iter()
+                .filter(|f| !f.is_missing_fact() && f.level == l)
+                .count()
+        };
         let incomplete = self.findings.iter().filter(|f| f.is_missing_fact()).count();
         let verdict = self.verdict_from(blocking, incomplete);
         Summary {
@@ -100,19 +105,20 @@ impl Report {
         self.verdict_from(s.blocking, s.incomplete)
     }
 
-    /// `failover`, or `next operation: 8 failover, 2 commit` under `next`.
+    /// `for failover`, or `for the next operation (8 failover, 2 commit)` under `next`.
     pub fn operation_phrase(&self) -> String {
         match self.operation {
-            OperationArg::Op(op) => op.label().to_string(),
+            OperationArg::Op(op) => format!("for {}", op.label()),
             OperationArg::Next => {
-                let mut parts = Vec::new();
-                for (op, n) in &self.operations {
-                    parts.push(format!("{n} {}", op.label()));
-                }
+                let parts: Vec<String> = self
+                    .operations
+                    .iter()
+                    .map(|(op, n)| format!("{n} {}", op.label()))
+                    .collect();
                 if parts.is_empty() {
-                    "their next operation".to_string()
+                    "for the next operation".to_string()
                 } else {
-                    format!("their next operation ({})", parts.join(", "))
+                    format!("for the next operation ({})", parts.join(", "))
                 }
             }
         }

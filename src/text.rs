@@ -4,10 +4,12 @@
 use crate::model::Timestamp;
 use time::Duration;
 
-/// `47 min`, `3 h 12 min`, `212 days`.
+/// `52 s`, `47 min`, `3 h 12 min`, `212 days`.
 pub fn duration(d: Duration) -> String {
     let mins = d.whole_minutes().max(0);
-    if mins < 60 {
+    if d.whole_seconds() < 60 {
+        format!("{} s", d.whole_seconds().max(0))
+    } else if mins < 60 {
         format!("{mins} min")
     } else if mins < 48 * 60 {
         let (h, m) = (mins / 60, mins % 60);
@@ -52,7 +54,10 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
 {
-    let v: Vec<String> = items.into_iter().map(|s| format!("`{}`", s.as_ref())).collect();
+    let v: Vec<String> = items
+        .into_iter()
+        .map(|s| format!("`{}`", s.as_ref()))
+        .collect();
     if v.is_empty() {
         "none".to_string()
     } else {
@@ -75,6 +80,7 @@ mod tests {
 
     #[test]
     fn durations() {
+        assert_eq!(duration(Duration::seconds(52)), "52 s");
         assert_eq!(duration(Duration::minutes(47)), "47 min");
         assert_eq!(duration(Duration::minutes(192)), "3 h 12 min");
         assert_eq!(duration(Duration::hours(2)), "2 h");

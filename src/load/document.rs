@@ -10,7 +10,9 @@
 use super::dto::{self, Envelope, ExampleParameters, ExampleResponse, Head};
 use super::map;
 use crate::error::Error;
-use crate::model::{Coverage, Estate, FactKind, FactRecord, NotFound, ResourceId, SourceId, UsageKind};
+use crate::model::{
+    Coverage, Estate, FactKind, FactRecord, NotFound, ResourceId, SourceId, UsageKind,
+};
 use rayon::prelude::*;
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -105,7 +107,11 @@ impl DocCtx<'_> {
     fn error_in(&self, slice: &str, e: serde_json::Error, what: &str) -> Error {
         let base = (slice.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
         let base = if base <= self.text.len() { base } else { 0 };
-        let rel = if e.line() == 0 { 0 } else { byte_offset(slice, e.line(), e.column()) };
+        let rel = if e.line() == 0 {
+            0
+        } else {
+            byte_offset(slice, e.line(), e.column())
+        };
         let msg = e.to_string();
         let msg = match msg.find(" at line ") {
             Some(i) => msg[..i].to_string(),
@@ -115,7 +121,11 @@ impl DocCtx<'_> {
     }
 
     /// Like `parse`, for owned types, naming the field path on error.
-    pub fn parse_path<'de, T: Deserialize<'de>>(&self, slice: &'de str, what: &str) -> Result<T, Error> {
+    pub fn parse_path<'de, T: Deserialize<'de>>(
+        &self,
+        slice: &'de str,
+        what: &str,
+    ) -> Result<T, Error> {
         match serde_json::from_str::<T>(slice) {
             Ok(v) => Ok(v),
             Err(e) => {
@@ -230,8 +240,10 @@ fn read_example(
             return read_value(&sub, body, out, false);
         }
     }
-    out.notices
-        .push(format!("{}: REST API example without a response body; nothing loaded", ctx.file));
+    out.notices.push(format!(
+        "{}: REST API example without a response body; nothing loaded",
+        ctx.file
+    ));
     Ok(())
 }
 
@@ -239,11 +251,17 @@ fn record_error(ctx: &DocCtx, err: &dto::ErrorBody, out: &mut Estate) {
     if ctx.hint.recorded {
         return;
     }
-    let code = err.code.clone().unwrap_or_else(|| "UnknownError".to_string());
+    let code = err
+        .code
+        .clone()
+        .unwrap_or_else(|| "UnknownError".to_string());
     if is_not_found_code(&code) {
         let (id, (resource, rg)) = match &ctx.hint.request_id {
             Some(id) => (Some(id.clone()), (None, None)),
-            None => (None, not_found_subject(err.message.as_deref().unwrap_or(""))),
+            None => (
+                None,
+                not_found_subject(err.message.as_deref().unwrap_or("")),
+            ),
         };
         if id.is_none() && rg.is_none() {
             out.notices.push(format!(
@@ -297,7 +315,12 @@ fn not_found_subject(message: &str) -> (Option<String>, Option<String>) {
     }
 }
 
-fn read_list(ctx: &DocCtx, elems: &[&RawValue], coverage: Coverage, out: &mut Estate) -> Result<(), Error> {
+fn read_list(
+    ctx: &DocCtx,
+    elems: &[&RawValue],
+    coverage: Coverage,
+    out: &mut Estate,
+) -> Result<(), Error> {
     // Large pages are mapped in parallel; order is kept.
     let parts: Vec<Result<Estate, Error>> = if elems.len() > 256 {
         elems
@@ -312,7 +335,9 @@ fn read_list(ctx: &DocCtx, elems: &[&RawValue], coverage: Coverage, out: &mut Es
             .collect()
     } else {
         let mut part = Estate::default();
-        let r = elems.iter().try_for_each(|e| read_resource(ctx, e, &mut part));
+        let r = elems
+            .iter()
+            .try_for_each(|e| read_resource(ctx, e, &mut part));
         vec![r.map(|()| part)]
     };
     let mut kinds: BTreeSet<FactKind> = ctx.hint.kind.into_iter().collect();
@@ -348,8 +373,14 @@ fn kinds_in(e: &Estate) -> Vec<FactKind> {
     add(!e.vms.is_empty(), FactKind::VirtualMachines);
     add(!e.disks.is_empty(), FactKind::Disks);
     add(!e.skus.is_empty(), FactKind::Skus);
-    add(e.usages.iter().any(|u| u.kind == UsageKind::Compute), FactKind::ComputeUsages);
-    add(e.usages.iter().any(|u| u.kind == UsageKind::Network), FactKind::NetworkUsages);
+    add(
+        e.usages.iter().any(|u| u.kind == UsageKind::Compute),
+        FactKind::ComputeUsages,
+    );
+    add(
+        e.usages.iter().any(|u| u.kind == UsageKind::Network),
+        FactKind::NetworkUsages,
+    );
     add(!e.locks.is_empty(), FactKind::Locks);
     add(!e.resource_groups.is_empty(), FactKind::ResourceGroups);
     add(!e.locations.is_empty(), FactKind::Locations);
@@ -375,7 +406,11 @@ fn kind_without_type(head: &Head, ctx: &DocCtx) -> Option<Kind> {
         ["subscriptions", _, "locations", _] => Some(Kind::Location),
         ["subscriptions", _, "resourcegroups", _] => Some(Kind::ResourceGroup),
         _ => match ctx.hint.kind {
-            Some(FactKind::Locks) if id.key().contains("/providers/microsoft.authorization/locks/") => {
+            Some(FactKind::Locks)
+                if id
+                    .key()
+                    .contains("/providers/microsoft.authorization/locks/") =>
+            {
                 Some(Kind::Lock)
             }
             _ => None,
@@ -401,17 +436,29 @@ fn read_resource(ctx: &DocCtx, raw: &RawValue, out: &mut Estate) -> Result<(), E
         return Ok(()); // an unknown resource type: ignored by design
     };
     // ARM nests fields under `properties`; the az CLI flattens many of them.
-    let props = if is_null(head.properties) { text } else { head.properties.map_or(text, |p| p.get()) };
+    let props = if is_null(head.properties) {
+        text
+    } else {
+        head.properties.map_or(text, |p| p.get())
+    };
     let m = map::Mapper { ctx, head: &head };
     match kind {
-        Kind::Item => out.items.push(m.item(ctx.parse_path(props, "replicated item")?)),
-        Kind::Plan => out.plans.push(m.plan(ctx.parse_path(props, "recovery plan")?)),
+        Kind::Item => out
+            .items
+            .push(m.item(ctx.parse_path(props, "replicated item")?)),
+        Kind::Plan => out
+            .plans
+            .push(m.plan(ctx.parse_path(props, "recovery plan")?)),
         Kind::Job => out.jobs.push(m.job(ctx.parse_path(props, "job")?)),
-        Kind::Policy => out.policies.push(m.policy(ctx.parse_path(props, "replication policy")?)),
+        Kind::Policy => out
+            .policies
+            .push(m.policy(ctx.parse_path(props, "replication policy")?)),
         Kind::RecoveryPoint => out
             .recovery_points
             .push(m.recovery_point(ctx.parse_path(props, "recovery point")?)),
-        Kind::Vm => out.vms.push(m.vm(ctx.parse_path(props, "virtual machine")?)),
+        Kind::Vm => out
+            .vms
+            .push(m.vm(ctx.parse_path(props, "virtual machine")?)),
         Kind::Disk => out.disks.push(m.disk(ctx.parse_path(props, "disk")?)),
         Kind::Sku => {
             if let Some(sku) = m.sku(ctx.parse_path(text, "resource SKU")?) {
@@ -426,8 +473,12 @@ fn read_resource(ctx: &DocCtx, raw: &RawValue, out: &mut Estate) -> Result<(), E
         Kind::ResourceGroup => out
             .resource_groups
             .push(m.resource_group(ctx.parse_path(props, "resource group")?)),
-        Kind::Location => out.locations.push(m.location(ctx.parse_path(text, "location")?)),
-        Kind::Health => out.health.push(m.health(ctx.parse_path(props, "availability status")?)),
+        Kind::Location => out
+            .locations
+            .push(m.location(ctx.parse_path(text, "location")?)),
+        Kind::Health => out
+            .health
+            .push(m.health(ctx.parse_path(props, "availability status")?)),
         Kind::Nic => out.nics.extend(m.generic()),
         Kind::Network => out.networks.extend(m.generic()),
         Kind::Storage => out.storage_accounts.extend(m.generic()),

@@ -253,7 +253,11 @@ pub struct VmDisk {
     #[serde(deserialize_with = "opt_string")]
     pub os_type: Option<String>,
     pub managed_disk: Option<VmManagedDisk>,
-    #[serde(rename = "diskSizeGB", alias = "diskSizeGb", deserialize_with = "opt_i64")]
+    #[serde(
+        rename = "diskSizeGB",
+        alias = "diskSizeGb",
+        deserialize_with = "opt_i64"
+    )]
     pub disk_size_gb: Option<i64>,
 }
 
@@ -290,7 +294,11 @@ pub struct VmProps {
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
 pub struct DiskProps {
-    #[serde(rename = "diskSizeGB", alias = "diskSizeGb", deserialize_with = "opt_i64")]
+    #[serde(
+        rename = "diskSizeGB",
+        alias = "diskSizeGb",
+        deserialize_with = "opt_i64"
+    )]
     pub disk_size_gb: Option<i64>,
     #[serde(deserialize_with = "opt_string")]
     pub disk_state: Option<String>,

@@ -233,13 +233,22 @@ mod tests {
 
     #[test]
     fn times() {
-        let v = t(r#"{"t":"2025-04-09T08:37:42.6483072Z"}"#).unwrap().t.unwrap();
+        let v = t(r#"{"t":"2025-04-09T08:37:42.6483072Z"}"#)
+            .unwrap()
+            .t
+            .unwrap();
         assert_eq!(v.year(), 2025);
         let v = t(r#"{"t":"0001-01-01T00:00:00"}"#).unwrap().t.unwrap();
         assert_eq!(v.year(), 1);
-        let v = t(r#"{"t":"9999-12-31T23:59:59.9999999Z"}"#).unwrap().t.unwrap();
+        let v = t(r#"{"t":"9999-12-31T23:59:59.9999999Z"}"#)
+            .unwrap()
+            .t
+            .unwrap();
         assert_eq!(v.year(), 9999);
-        let v = t(r#"{"t":"2017-04-25T09:57:57.0357829+05:30"}"#).unwrap().t.unwrap();
+        let v = t(r#"{"t":"2017-04-25T09:57:57.0357829+05:30"}"#)
+            .unwrap()
+            .t
+            .unwrap();
         assert_eq!(v.offset().whole_hours(), 5);
         assert!(t(r#"{"t":"yesterday"}"#).is_err());
     }

@@ -7,7 +7,9 @@
 use super::document::{is_not_found_code, Hint};
 use super::lenient::{opt_i64, opt_string, opt_time};
 use crate::error::Error;
-use crate::model::{BundleInfo, Coverage, FactKind, FactRecord, NotFound, ResourceId, SourceId, UsageKind};
+use crate::model::{
+    BundleInfo, Coverage, FactKind, FactRecord, NotFound, ResourceId, SourceId, UsageKind,
+};
 use serde::Deserialize;
 use std::collections::{HashMap, HashSet};
 use std::path::{Component, Path};
@@ -129,10 +131,21 @@ pub fn classify_path(path: &str) -> Hint {
     };
     let n = lower.len();
     if n >= 2 && lower[n - 1] == "usages" {
-        let ns = lower.iter().position(|s| s == "providers").and_then(|i| lower.get(i + 1));
+        let ns = lower
+            .iter()
+            .position(|s| s == "providers")
+            .and_then(|i| lower.get(i + 1));
         let network = ns.is_some_and(|s| s == "microsoft.network");
-        hint.kind = Some(if network { FactKind::NetworkUsages } else { FactKind::ComputeUsages });
-        hint.usage_kind = Some(if network { UsageKind::Network } else { UsageKind::Compute });
+        hint.kind = Some(if network {
+            FactKind::NetworkUsages
+        } else {
+            FactKind::ComputeUsages
+        });
+        hint.usage_kind = Some(if network {
+            UsageKind::Network
+        } else {
+            UsageKind::Compute
+        });
         if lower[n - 3] == "locations" {
             hint.location = Some(lower[n - 2].clone());
         }
@@ -149,9 +162,20 @@ pub fn classify_path(path: &str) -> Hint {
     }
     if hint.kind == Some(FactKind::Skus) {
         // `$filter=location eq 'westus2'`
-        if let Some(at) = key.to_ascii_lowercase().find("location%20eq%20%27").map(|i| i + 19) {
-            hint.location = key[at..].split("%27").next().map(|s| s.to_ascii_lowercase());
-        } else if let Some(at) = key.to_ascii_lowercase().find("location eq '").map(|i| i + 13) {
+        if let Some(at) = key
+            .to_ascii_lowercase()
+            .find("location%20eq%20%27")
+            .map(|i| i + 19)
+        {
+            hint.location = key[at..]
+                .split("%27")
+                .next()
+                .map(|s| s.to_ascii_lowercase());
+        } else if let Some(at) = key
+            .to_ascii_lowercase()
+            .find("location eq '")
+            .map(|i| i + 13)
+        {
             hint.location = key[at..].split('\'').next().map(|s| s.to_ascii_lowercase());
         }
     }
@@ -194,20 +218,31 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
             });
         };
         let mut hint = classify_path(&path);
-        if let Some(method) = r.method.as_deref().filter(|m| !m.eq_ignore_ascii_case("GET")) {
-            hint.request = Some(format!("{} {}", method.to_ascii_uppercase(), request_key(&path)));
+        if let Some(method) = r
+            .method
+            .as_deref()
+            .filter(|m| !m.eq_ignore_ascii_case("GET"))
+        {
+            hint.request = Some(format!(
+                "{} {}",
+                method.to_ascii_uppercase(),
+                request_key(&path)
+            ));
         }
         m.requested.insert(request_key(&path));
         let status = r.status.and_then(|s| u16::try_from(s).ok());
         let ok = status.is_some_and(|s| (200..300).contains(&s));
-        let not_found = status == Some(404)
-            || r.error_code.as_deref().is_some_and(is_not_found_code);
+        let not_found =
+            status == Some(404) || r.error_code.as_deref().is_some_and(is_not_found_code);
         if not_found {
             m.not_found.push(NotFound {
                 id: hint.request_id.clone(),
                 resource: None,
                 resource_group: None,
-                error_code: r.error_code.clone().unwrap_or_else(|| "NotFound".to_string()),
+                error_code: r
+                    .error_code
+                    .clone()
+                    .unwrap_or_else(|| "NotFound".to_string()),
                 message: None,
                 source,
             });
@@ -267,7 +302,9 @@ pub fn hint_from_file_name(rel: &str) -> Hint {
         "nics" | "network-interfaces" => FactKind::NetworkInterfaces,
         "vnets" | "virtual-networks" => FactKind::VirtualNetworks,
         "storage-accounts" => FactKind::StorageAccounts,
-        "replicated-items" | "protected-items" | "replication-protected-items" => FactKind::ReplicatedItems,
+        "replicated-items" | "protected-items" | "replication-protected-items" => {
+            FactKind::ReplicatedItems
+        }
         "jobs" | "replication-jobs" => FactKind::Jobs,
         "recovery-plans" | "plans" => FactKind::RecoveryPlans,
         "policies" | "replication-policies" => FactKind::Policies,
@@ -277,7 +314,10 @@ pub fn hint_from_file_name(rel: &str) -> Hint {
         _ => return hint,
     };
     hint.kind = Some(kind);
-    if matches!(kind, FactKind::ComputeUsages | FactKind::NetworkUsages | FactKind::Skus) {
+    if matches!(
+        kind,
+        FactKind::ComputeUsages | FactKind::NetworkUsages | FactKind::Skus
+    ) {
         hint.location = region.map(|r| r.to_ascii_lowercase());
     }
     hint
@@ -289,17 +329,23 @@ mod tests {
 
     #[test]
     fn paths_are_classified() {
-        let h = classify_path("/subscriptions/s/providers/Microsoft.Authorization/locks?api-version=2020-05-01");
+        let h = classify_path(
+            "/subscriptions/s/providers/Microsoft.Authorization/locks?api-version=2020-05-01",
+        );
         assert_eq!(h.kind, Some(FactKind::Locks));
         assert_eq!(h.scope.as_deref(), Some("/subscriptions/s"));
         let h = classify_path("https://management.azure.com/subscriptions/s/providers/Microsoft.Compute/locations/westus2/usages?api-version=2024-11-01");
         assert_eq!(h.kind, Some(FactKind::ComputeUsages));
         assert_eq!(h.location.as_deref(), Some("westus2"));
-        let h = classify_path("/subscriptions/s/providers/Microsoft.Network/locations/westus2/usages");
+        let h =
+            classify_path("/subscriptions/s/providers/Microsoft.Network/locations/westus2/usages");
         assert_eq!(h.kind, Some(FactKind::NetworkUsages));
         let h = classify_path("/subscriptions/s/resourcegroups/rg-app?api-version=2021-04-01");
         assert_eq!(h.kind, Some(FactKind::ResourceGroups));
-        assert_eq!(h.request_id.unwrap(), ResourceId::new("/subscriptions/s/resourceGroups/rg-app"));
+        assert_eq!(
+            h.request_id.unwrap(),
+            ResourceId::new("/subscriptions/s/resourceGroups/rg-app")
+        );
         let h = classify_path("/subscriptions/s/providers/Microsoft.Compute/skus?api-version=2021-07-01&$filter=location eq 'westus2'");
         assert_eq!(h.location.as_deref(), Some("westus2"));
         let h = classify_path("/subscriptions/s/locations?api-version=2022-12-01");
@@ -319,8 +365,14 @@ mod tests {
         let h = hint_from_file_name("usages.westus2.json");
         assert_eq!(h.kind, Some(FactKind::ComputeUsages));
         assert_eq!(h.location.as_deref(), Some("westus2"));
-        assert_eq!(hint_from_file_name("sub/network-usages.eastus.json").kind, Some(FactKind::NetworkUsages));
-        assert_eq!(hint_from_file_name("locks.json").kind, Some(FactKind::Locks));
+        assert_eq!(
+            hint_from_file_name("sub/network-usages.eastus.json").kind,
+            Some(FactKind::NetworkUsages)
+        );
+        assert_eq!(
+            hint_from_file_name("locks.json").kind,
+            Some(FactKind::Locks)
+        );
         assert_eq!(hint_from_file_name("whatever.json").kind, None);
     }
 }

@@ -5,15 +5,15 @@
 use super::document::DocCtx;
 use super::dto;
 use crate::model::item::{
-    ActiveLocation, Health, HealthError, ItemNic, ProtectedDisk, ProviderKind, Replication, Scenario,
-    UnprotectedDisk,
+    ActiveLocation, Health, HealthError, ItemNic, ProtectedDisk, ProviderKind, Replication,
+    Scenario, UnprotectedDisk,
 };
 use crate::model::job::{ChildJob, JobError, ProviderError, ServiceError, Task};
 use crate::model::plan::PlanGroup;
 use crate::model::{
-    AsrOperation, DataDisk, Disk, GenericResource, HealthStatus, Job, Location, Lock, LockLevel, Policy,
-    RecoveryPlan, RecoveryPoint, ReplicatedItem, ResourceGroup, ResourceId, Sku, SkuRestriction, Usage,
-    UsageKind, Vm,
+    AsrOperation, DataDisk, Disk, GenericResource, HealthStatus, Job, Location, Lock, LockLevel,
+    Policy, RecoveryPlan, RecoveryPoint, ReplicatedItem, ResourceGroup, ResourceId, Sku,
+    SkuRestriction, Usage, UsageKind, Vm,
 };
 use std::collections::BTreeMap;
 
@@ -206,7 +206,9 @@ impl Mapper<'_> {
         let id = rid(u.id.clone());
         let from_id = id.as_ref().and_then(|id| {
             let segs: Vec<&str> = id.as_str().split('/').collect();
-            let at = segs.iter().position(|s| s.eq_ignore_ascii_case("locations"))?;
+            let at = segs
+                .iter()
+                .position(|s| s.eq_ignore_ascii_case("locations"))?;
             segs.get(at + 1).map(|s| s.to_string())
         });
         let network = id
@@ -219,7 +221,10 @@ impl Mapper<'_> {
         };
         let name = u.name.unwrap_or_default();
         let counter = nonempty(name.value).ok_or_else(|| {
-            format!("{}: a usage entry without `name.value` was ignored", self.ctx.file)
+            format!(
+                "{}: a usage entry without `name.value` was ignored",
+                self.ctx.file
+            )
         })?;
         let location = from_id.or(self.ctx.hint.location.clone()).ok_or_else(|| {
             format!(
@@ -344,8 +349,15 @@ impl Mapper<'_> {
             target_instance_type: nonempty(p.target_instance_type),
             activity_id: nonempty(p.activity_id),
             tasks: p.tasks.unwrap_or_default().into_iter().map(task).collect(),
-            errors: p.errors.unwrap_or_default().into_iter().map(job_error).collect(),
-            new_item_id: rid(p.custom_details.and_then(|c| c.new_replication_protected_item_id)),
+            errors: p
+                .errors
+                .unwrap_or_default()
+                .into_iter()
+                .map(job_error)
+                .collect(),
+            new_item_id: rid(p
+                .custom_details
+                .and_then(|c| c.new_replication_protected_item_id)),
             id,
         }
     }
@@ -526,7 +538,12 @@ fn task(t: dto::Task) -> Task {
                 friendly_name: nonempty(j.job_friendly_name),
             })
         }),
-        errors: t.errors.unwrap_or_default().into_iter().map(job_error).collect(),
+        errors: t
+            .errors
+            .unwrap_or_default()
+            .into_iter()
+            .map(job_error)
+            .collect(),
     }
 }
 

@@ -157,7 +157,11 @@ fn merge_bundle_info(estate: &mut Estate, info: &crate::model::BundleInfo) {
 
 /// A file the manifest says was saved but is not in the bundle is a fact
 /// that is missing.
-fn check_manifest_files(found: &Discovered, manifests: &[(Option<usize>, manifest::Manifest)], estate: &mut Estate) {
+fn check_manifest_files(
+    found: &Discovered,
+    manifests: &[(Option<usize>, manifest::Manifest)],
+    estate: &mut Estate,
+) {
     let present: HashSet<(Option<usize>, &str)> = found
         .documents
         .iter()
@@ -214,7 +218,11 @@ fn dedupe(e: &mut Estate) {
     dedupe_by(&mut e.storage_accounts, |x| k(&x.id));
     dedupe_by(&mut e.vaults, |x| k(&x.id));
     dedupe_by(&mut e.locations, |x| {
-        format!("{}|{}", x.subscription.as_deref().unwrap_or(""), x.name.to_ascii_lowercase())
+        format!(
+            "{}|{}",
+            x.subscription.as_deref().unwrap_or(""),
+            x.name.to_ascii_lowercase()
+        )
     });
     dedupe_by(&mut e.usages, |x| {
         format!(
@@ -272,7 +280,12 @@ fn read_text(path: &Path, display: &str) -> Result<String, Error> {
         _ => utf8(&bytes, display)?,
     };
     if text.trim().is_empty() {
-        return Err(Error::malformed(display, &text, 0, "the file is empty; expected a JSON document".to_string()));
+        return Err(Error::malformed(
+            display,
+            &text,
+            0,
+            "the file is empty; expected a JSON document".to_string(),
+        ));
     }
     Ok(text)
 }
@@ -281,13 +294,19 @@ fn utf8(bytes: &[u8], display: &str) -> Result<String, Error> {
     String::from_utf8(bytes.to_vec()).map_err(|e| {
         let good = String::from_utf8_lossy(&bytes[..e.utf8_error().valid_up_to()]).into_owned();
         let at = good.len();
-        Error::malformed(display, &good, at, "invalid UTF-8; expected UTF-8 or UTF-16 JSON text".to_string())
+        Error::malformed(
+            display,
+            &good,
+            at,
+            "invalid UTF-8; expected UTF-8 or UTF-16 JSON text".to_string(),
+        )
     })
 }
 
 fn utf16(bytes: &[u8], display: &str, conv: fn([u8; 2]) -> u16) -> Result<String, Error> {
     let units: Vec<u16> = bytes.chunks_exact(2).map(|c| conv([c[0], c[1]])).collect();
-    String::from_utf16(&units).map_err(|_| Error::malformed(display, "", 0, "invalid UTF-16 text".to_string()))
+    String::from_utf16(&units)
+        .map_err(|_| Error::malformed(display, "", 0, "invalid UTF-16 text".to_string()))
 }
 
 fn discover(inputs: &[PathBuf]) -> Result<Discovered, Error> {
@@ -304,7 +323,10 @@ fn discover(inputs: &[PathBuf]) -> Result<Discovered, Error> {
             files.sort();
             for rel in files {
                 let display = if several {
-                    format!("{}/{rel}", input.display().to_string().trim_end_matches('/'))
+                    format!(
+                        "{}/{rel}",
+                        input.display().to_string().trim_end_matches('/')
+                    )
                 } else {
                     rel.clone()
                 };

@@ -167,10 +167,17 @@ mod tests {
 
     #[test]
     fn equality_ignores_case() {
-        let a = ResourceId::new("/subscriptions/S/resourcegroups/RG/providers/microsoft.compute/virtualmachines/VM1");
-        let b = ResourceId::new("/Subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1/");
+        let a = ResourceId::new(
+            "/subscriptions/S/resourcegroups/RG/providers/microsoft.compute/virtualmachines/VM1",
+        );
+        let b = ResourceId::new(
+            "/Subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1/",
+        );
         assert_eq!(a, b);
-        assert_eq!(b.as_str(), "/Subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1");
+        assert_eq!(
+            b.as_str(),
+            "/Subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"
+        );
     }
 
     #[test]
@@ -193,15 +200,21 @@ mod tests {
     fn parent_of_child_resource() {
         let rp = ResourceId::new(&format!("{ITEM}/recoveryPoints/rp1"));
         assert_eq!(rp.parent().unwrap(), ResourceId::new(ITEM));
-        let vm = ResourceId::new("/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm");
+        let vm = ResourceId::new(
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm",
+        );
         assert!(vm.parent().is_none());
     }
 
     #[test]
     fn within() {
         let rg = ResourceId::new("/subscriptions/s/resourceGroups/rg");
-        let vm = ResourceId::new("/subscriptions/s/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/vm");
-        let other = ResourceId::new("/subscriptions/s/resourceGroups/rg2/providers/Microsoft.Compute/virtualMachines/vm");
+        let vm = ResourceId::new(
+            "/subscriptions/s/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/vm",
+        );
+        let other = ResourceId::new(
+            "/subscriptions/s/resourceGroups/rg2/providers/Microsoft.Compute/virtualMachines/vm",
+        );
         assert!(vm.is_within(&rg));
         assert!(!other.is_within(&rg));
         assert!(rg.is_within(&rg));

@@ -92,7 +92,9 @@ impl Estate {
 
     /// The display name of a source file.
     pub fn source_name(&self, id: SourceId) -> &str {
-        self.sources.get(id.0 as usize).map_or("<unknown>", String::as_str)
+        self.sources
+            .get(id.0 as usize)
+            .map_or("<unknown>", String::as_str)
     }
 
     pub fn item(&self, id: &ResourceId) -> Option<&ReplicatedItem> {
@@ -123,7 +125,8 @@ impl Estate {
                     .zip(rg)
                     .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
                 let same_resource = nf.resource.as_deref().is_none_or(|r| {
-                    id.key().contains(&format!("/providers/{}", r.to_ascii_lowercase()))
+                    id.key()
+                        .contains(&format!("/providers/{}", r.to_ascii_lowercase()))
                 });
                 same_group && same_resource
             }

@@ -54,9 +54,15 @@ impl Operation {
     pub fn asr_actions(self) -> &'static [AsrOperation] {
         match self {
             Operation::TestFailover => &[AsrOperation::TestFailover],
-            Operation::Failover => &[AsrOperation::UnplannedFailover, AsrOperation::PlannedFailover],
+            Operation::Failover => &[
+                AsrOperation::UnplannedFailover,
+                AsrOperation::PlannedFailover,
+            ],
             Operation::Commit => &[AsrOperation::Commit],
-            Operation::Reprotect => &[AsrOperation::SwitchProtection, AsrOperation::ReverseReplicate],
+            Operation::Reprotect => &[
+                AsrOperation::SwitchProtection,
+                AsrOperation::ReverseReplicate,
+            ],
             Operation::Failback => &[
                 AsrOperation::Failback,
                 AsrOperation::UnplannedFailover,

@@ -86,7 +86,11 @@ impl Renderer for Human {
         }
         for n in &report.notices {
             for (i, line) in wrap(n, WIDTH - 6).iter().enumerate() {
-                let lead = if i == 0 { self.paint("36", "note:") } else { "     ".to_string() };
+                let lead = if i == 0 {
+                    self.paint("36", "note:")
+                } else {
+                    "     ".to_string()
+                };
                 writeln!(w, "{lead} {line}")?;
             }
         }
@@ -97,14 +101,18 @@ impl Renderer for Human {
             Verdict::NotReady => self.paint("1;31", verdict.label()),
             Verdict::Incomplete => self.paint("1;33", verdict.label()),
         };
-        let plan = report.plan.as_deref().map(|p| format!(" in recovery plan `{p}`")).unwrap_or_default();
+        let plan = report
+            .plan
+            .as_deref()
+            .map(|p| format!(" in recovery plan `{p}`"))
+            .unwrap_or_default();
         let items = crate::text::count(s.items, "item", "items");
         writeln!(
             w,
-            "{items}{plan} checked for {}: {} blocking, {} warnings, {} incomplete — {painted}",
+            "{items}{plan} checked {}: {} blocking, {}, {} incomplete — {painted}",
             report.operation_phrase(),
             s.blocking,
-            s.warnings,
+            crate::text::count(s.warnings, "warning", "warnings"),
             s.incomplete
         )
     }

@@ -56,7 +56,16 @@ pub struct RuleCtx<'a> {
 impl<'a> RuleCtx<'a> {
     /// The items in scope whose operation the rule applies to.
     pub fn items(&self, meta: &'static RuleMeta) -> impl Iterator<Item = &Scoped<'a>> {
-        self.scope.iter().filter(move |s| meta.applies_to(s.operation))
+        self.scope
+            .iter()
+            .filter(move |s| meta.applies_to(s.operation))
+    }
+
+    /// When the facts were true: the bundle's collection time, else `now`.
+    /// Ages of facts reported by Azure (RPO calculation, heartbeat) are
+    /// measured from here; the bundle's own age is ASR902's concern.
+    pub fn observed_at(&self) -> Timestamp {
+        self.estate.bundle.collected_at.unwrap_or(self.now)
     }
 
     /// The display name of a source file.

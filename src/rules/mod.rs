@@ -77,8 +77,7 @@ pub static RULES: &[&dyn Rule] = &[
 /// Finds a rule by code (`ASR201`) or name (`disk-not-protected`), any case.
 pub fn lookup(key: &str) -> Option<&'static dyn Rule> {
     let key = key.trim();
-    RULES
-        .iter()
-        .copied()
-        .find(|r| r.meta().code.eq_ignore_ascii_case(key) || r.meta().name.eq_ignore_ascii_case(key))
+    RULES.iter().copied().find(|r| {
+        r.meta().code.eq_ignore_ascii_case(key) || r.meta().name.eq_ignore_ascii_case(key)
+    })
 }

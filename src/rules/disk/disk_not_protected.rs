@@ -39,13 +39,20 @@ struct Gap {
 /// The replicated VM's id, when it is an Azure VM (Hyper-V items name an
 /// on-premises machine instead).
 fn azure_vm_id(rep: &Replication) -> Option<&crate::model::ResourceId> {
-    rep.vm_id
-        .as_ref()
-        .filter(|id| id.key().contains("/providers/microsoft.compute/virtualmachines/"))
+    rep.vm_id.as_ref().filter(|id| {
+        id.key()
+            .contains("/providers/microsoft.compute/virtualmachines/")
+    })
 }
 
 /// Attached disks of `vm` that are neither protected nor already in `gaps`.
-fn unmatched_disks(item: &ReplicatedItem, rep: &Replication, vm: &Vm, ctx: &RuleCtx, gaps: &mut Vec<Gap>) {
+fn unmatched_disks(
+    item: &ReplicatedItem,
+    rep: &Replication,
+    vm: &Vm,
+    ctx: &RuleCtx,
+    gaps: &mut Vec<Gap>,
+) {
     let protected_ids: BTreeSet<&str> = rep
         .protected_disks
         .iter()
@@ -65,7 +72,10 @@ fn unmatched_disks(item: &ReplicatedItem, rep: &Replication, vm: &Vm, ctx: &Rule
         }
     }
     for d in &vm.data_disks {
-        let by_id = d.managed_disk_id.as_ref().is_some_and(|id| protected_ids.contains(id.key()));
+        let by_id = d
+            .managed_disk_id
+            .as_ref()
+            .is_some_and(|id| protected_ids.contains(id.key()));
         let by_lun = d.lun.is_some_and(|l| protected_luns.contains(&l));
         if by_id || by_lun {
             continue;
@@ -83,7 +93,12 @@ fn unmatched_disks(item: &ReplicatedItem, rep: &Replication, vm: &Vm, ctx: &Rule
             size_gb: d.size_gb,
             auto: false,
             evidence: vec![(
-                format!("{}; not among the {} protected disks of `{}`", vm_fact(d), rep.protected_disks.len(), item.name),
+                format!(
+                    "{}; not among the {} protected disks of `{}`",
+                    vm_fact(d),
+                    rep.protected_disks.len(),
+                    item.name
+                ),
                 vm_src.clone(),
             )],
         });
@@ -95,7 +110,9 @@ fn vm_fact(d: &crate::model::DataDisk) -> String {
         "storageProfile.dataDisks: LUN {} `{}` ({})",
         d.lun.map_or("?".to_string(), |l| l.to_string()),
         d.name.as_deref().unwrap_or("unnamed"),
-        d.managed_disk_id.as_ref().map_or("unmanaged".to_string(), |i| i.to_string())
+        d.managed_disk_id
+            .as_ref()
+            .map_or("unmanaged".to_string(), |i| i.to_string())
     )
 }
 
@@ -127,6 +144,9 @@ impl Rule for DiskNotProtected {
     fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
         for s in ctx.items(&META) {
             let item = s.item;
+            if !crate::rules::replication::is_replicating(item) {
+                continue; // nothing replicates now; ASR402 says why the operation cannot run
+            }
             let op = OperationArg::Op(s.operation);
             let Some(rep) = &item.replication else {
                 out.push(missing(
@@ -147,7 +167,10 @@ impl Rule for DiskNotProtected {
                     lun: u.lun,
                     name: None,
                     size_gb: None,
-                    auto: u.auto_protection.as_deref().is_some_and(|a| a.eq_ignore_ascii_case("Enabled")),
+                    auto: u
+                        .auto_protection
+                        .as_deref()
+                        .is_some_and(|a| a.eq_ignore_ascii_case("Enabled")),
                     evidence: vec![(
                         format!(
                             "unprotectedDisks[{i}]: diskLunId {}, diskAutoProtectionStatus {}",
@@ -177,7 +200,10 @@ impl Rule for DiskNotProtected {
                         .with_evidence(format!("fabricObjectId = {vm_id}"), src.clone()),
                     ),
                 }
-            } else if rep.kind != ProviderKind::A2A && rep.protected_disks.is_empty() && rep.unprotected_disks.is_none() {
+            } else if rep.kind != ProviderKind::A2A
+                && rep.protected_disks.is_empty()
+                && rep.unprotected_disks.is_none()
+            {
                 out.push(
                     missing(
                         op,
@@ -198,7 +224,10 @@ impl Rule for DiskNotProtected {
                 } else {
                     (
                         Level::Error,
-                        format!("its data will not exist on the VM after {}", s.operation.label()),
+                        format!(
+                            "its data will not exist on the VM after {}",
+                            s.operation.label()
+                        ),
                     )
                 };
                 let mut f = Finding::new(

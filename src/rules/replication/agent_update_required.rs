@@ -13,7 +13,12 @@ pub static META: RuleMeta = RuleMeta {
     name: "agent-update-required",
     category: Category::Replication,
     level: Level::Warning,
-    operations: &[Operation::TestFailover, Operation::Failover, Operation::Reprotect, Operation::Failback],
+    operations: &[
+        Operation::TestFailover,
+        Operation::Failover,
+        Operation::Reprotect,
+        Operation::Failback,
+    ],
     summary: "replication agent update or reinstall required, or agent expiring",
     asr_codes: &["151083"],
     docs: include_str!("../../../rules/agent-update-required/README.md"),
@@ -32,13 +37,20 @@ impl Rule for AgentUpdateRequired {
     fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
         for s in ctx.items(&META) {
             let item = s.item;
-            let Some(rep) = item.replication.as_ref().filter(|r| r.kind == ProviderKind::A2A) else {
+            let Some(rep) = item
+                .replication
+                .as_ref()
+                .filter(|r| r.kind == ProviderKind::A2A)
+            else {
                 continue; // other providers report their agents elsewhere
             };
             let op = OperationArg::Op(s.operation);
             let src = ctx.source(item.source);
             let version = rep.agent_version.as_deref().unwrap_or("unknown version");
-            if rep.agent_update_required.is_none() && rep.agent_expiry.is_none() && rep.agent_reinstall_required.is_none() {
+            if rep.agent_update_required.is_none()
+                && rep.agent_expiry.is_none()
+                && rep.agent_reinstall_required.is_none()
+            {
                 out.push(
                     missing(
                         op,
@@ -62,7 +74,10 @@ impl Rule for AgentUpdateRequired {
                 if exp <= ctx.now {
                     problems.push((
                         Level::Error,
-                        format!("the replication agent ({version}) expired on {}", text::date(exp)),
+                        format!(
+                            "the replication agent ({version}) expired on {}",
+                            text::date(exp)
+                        ),
                         format!("agentExpiryDate = {}", text::rfc3339(exp)),
                     ));
                 } else if exp - ctx.now <= ctx.settings.agent_expiry {

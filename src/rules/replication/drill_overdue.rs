@@ -37,7 +37,9 @@ impl Rule for DrillOverdue {
             );
             // ASR leaves the field out, or writes the 0001-01-01 sentinel, when
             // there never was one.
-            let last = item.last_successful_test_failover.filter(|t| t.year() > 1900);
+            let last = item
+                .last_successful_test_failover
+                .filter(|t| t.year() > 1900);
             let (message, fact) = match last {
                 None => (
                     format!("`{}` has never completed a test failover: its failover has never been proven", item.name),
@@ -56,8 +58,14 @@ impl Rule for DrillOverdue {
                 Some(_) => continue,
             };
             out.push(
-                Finding::new(&META, OperationArg::Op(s.operation), Subject::item(item), message, help)
-                    .with_evidence(fact, ctx.source(item.source)),
+                Finding::new(
+                    &META,
+                    OperationArg::Op(s.operation),
+                    Subject::item(item),
+                    message,
+                    help,
+                )
+                .with_evidence(fact, ctx.source(item.source)),
             );
         }
     }

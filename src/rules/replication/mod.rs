@@ -15,5 +15,8 @@ use crate::model::{Phase, ReplicatedItem};
 /// while the item is protected, including while a test failover awaits
 /// cleanup.
 pub(crate) fn is_replicating(item: &ReplicatedItem) -> bool {
-    matches!(item.phase(), Phase::Protected | Phase::TestFailoverCleanupPending)
+    matches!(
+        item.phase(),
+        Phase::Protected | Phase::TestFailoverCleanupPending
+    )
 }

@@ -29,16 +29,21 @@ pub fn is_allowed(item: &ReplicatedItem, op: Operation) -> bool {
     match op {
         // Failover again is failback only once replication runs the other way
         // (or the provider offers `Failback` itself).
-        Operation::Failback => item.allows(&AsrOperation::Failback) || (listed && item.is_reversed()),
+        Operation::Failback => {
+            item.allows(&AsrOperation::Failback) || (listed && item.is_reversed())
+        }
         _ => listed,
     }
 }
 
 /// True when ASR401 or ASR403 already explains why `op` is blocked.
 fn explained_elsewhere(item: &ReplicatedItem, op: Operation) -> bool {
-    let uncommitted = matches!(op, Operation::Reprotect | Operation::Failback) && item.commit_pending();
-    let cleanup = matches!(op, Operation::TestFailover | Operation::Failover | Operation::Failback)
-        && item.test_failover_cleanup_pending();
+    let uncommitted =
+        matches!(op, Operation::Reprotect | Operation::Failback) && item.commit_pending();
+    let cleanup = matches!(
+        op,
+        Operation::TestFailover | Operation::Failover | Operation::Failback
+    ) && item.test_failover_cleanup_pending();
     uncommitted || cleanup
 }
 
@@ -109,12 +114,17 @@ impl Rule for OperationNotAllowed {
                     ),
                     advice(item, op),
                 )
-                .with_evidence(format!("allowedOperations = [{}]", allowed_now.join(", ")), ctx.source(item.source))
+                .with_evidence(
+                    format!("allowedOperations = [{}]", allowed_now.join(", ")),
+                    ctx.source(item.source),
+                )
                 .with_evidence(
                     format!(
                         "protectionState = {}; activeLocation = {}; {} needs one of [{}]",
                         item.protection_state.as_deref().unwrap_or("unknown"),
-                        item.active_location.as_ref().map_or("unknown", |l| l.as_str()),
+                        item.active_location
+                            .as_ref()
+                            .map_or("unknown", |l| l.as_str()),
                         op.label(),
                         needs.join(", ")
                     ),

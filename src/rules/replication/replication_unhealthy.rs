@@ -14,9 +14,15 @@ pub static META: RuleMeta = RuleMeta {
     name: "replication-unhealthy",
     category: Category::Replication,
     level: Level::Error,
-    operations: &[Operation::TestFailover, Operation::Failover, Operation::Failback],
+    operations: &[
+        Operation::TestFailover,
+        Operation::Failover,
+        Operation::Failback,
+    ],
     summary: "replication health Critical/Warning or health errors present (with their ASR codes)",
-    asr_codes: &["153039", "151066", "153007", "153006", "151037", "151072", "151195"],
+    asr_codes: &[
+        "153039", "151066", "153007", "153006", "151037", "151072", "151195",
+    ],
     docs: include_str!("../../../rules/replication-unhealthy/README.md"),
 };
 
@@ -108,7 +114,10 @@ impl Rule for ReplicationUnhealthy {
                 help,
             )
             .with_level(level)
-            .with_evidence(format!("replicationHealth = {health}"), ctx.source(item.source));
+            .with_evidence(
+                format!("replicationHealth = {health}"),
+                ctx.source(item.source),
+            );
             for e in errors {
                 f = f.with_evidence(
                     format!(

@@ -14,7 +14,11 @@ pub static META: RuleMeta = RuleMeta {
     name: "rpo-threshold-exceeded",
     category: Category::Replication,
     level: Level::Warning,
-    operations: &[Operation::TestFailover, Operation::Failover, Operation::Failback],
+    operations: &[
+        Operation::TestFailover,
+        Operation::Failover,
+        Operation::Failback,
+    ],
     summary: "RPO above threshold, or no recent RPO calculation",
     asr_codes: &["153007", "153006"],
     docs: include_str!("../../../rules/rpo-threshold-exceeded/README.md"),
@@ -39,10 +43,13 @@ impl Rule for RpoThresholdExceeded {
             let rpo = rep.and_then(|r| r.rpo_seconds);
             let calculated = rep.and_then(|r| r.last_rpo_calculated);
             let (Some(rpo), Some(calculated)) = (rpo, calculated) else {
-                let absent: Vec<&str> = [("rpoInSeconds", rpo.is_none()), ("lastRpoCalculatedTime", calculated.is_none())]
-                    .into_iter()
-                    .filter_map(|(n, gone)| gone.then_some(n))
-                    .collect();
+                let absent: Vec<&str> = [
+                    ("rpoInSeconds", rpo.is_none()),
+                    ("lastRpoCalculatedTime", calculated.is_none()),
+                ]
+                .into_iter()
+                .filter_map(|(n, gone)| gone.then_some(n))
+                .collect();
                 out.push(
                     missing(
                         op,
@@ -59,7 +66,8 @@ impl Rule for RpoThresholdExceeded {
                 );
                 continue;
             };
-            let since = ctx.now - calculated;
+            let at = ctx.observed_at();
+            let since = at - calculated;
             if since > ctx.settings.rpo_stale_after {
                 out.push(
                     Finding::new(
@@ -67,9 +75,10 @@ impl Rule for RpoThresholdExceeded {
                         op,
                         Subject::item(item),
                         format!(
-                            "the RPO of `{}` was last calculated {} ago ({}), more than {}: replication may have stopped and the last reported RPO of {} no longer holds",
+                            "the RPO of `{}` had not been calculated for {} when the facts were collected ({}, last at {}), more than {}: replication may have stopped and the last reported RPO of {} no longer holds",
                             item.name,
                             text::duration(since),
+                            text::date_time(at),
                             text::date_time(calculated),
                             text::duration(ctx.settings.rpo_stale_after),
                             text::duration(Duration::seconds(rpo))

@@ -11,7 +11,11 @@ pub static META: RuleMeta = RuleMeta {
     name: "test-failover-cleanup-pending",
     category: Category::Replication,
     level: Level::Error,
-    operations: &[Operation::TestFailover, Operation::Failover, Operation::Failback],
+    operations: &[
+        Operation::TestFailover,
+        Operation::Failover,
+        Operation::Failback,
+    ],
     summary: "a previous test failover was not cleaned up",
     asr_codes: &[],
     docs: include_str!("../../../rules/test-failover-cleanup-pending/README.md"),
@@ -34,7 +38,13 @@ impl Rule for TestFailoverCleanupPending {
                 .current_scenario
                 .as_ref()
                 .and_then(|sc| sc.started)
-                .map(|t| format!(" since {} ({} ago)", text::date_time(t), text::duration(ctx.now - t)))
+                .map(|t| {
+                    format!(
+                        " since {} ({} ago)",
+                        text::date_time(t),
+                        text::duration(ctx.now - t)
+                    )
+                })
                 .unwrap_or_default();
             let state = item.test_failover_state.as_deref().unwrap_or("unknown");
             let mut f = Finding::new(
@@ -53,7 +63,10 @@ impl Rule for TestFailoverCleanupPending {
             )
             .with_evidence(format!("testFailoverState = {state}"), ctx.source(item.source));
             if let Some(d) = &item.protection_state_description {
-                f = f.with_evidence(format!("protectionStateDescription = {d}"), ctx.source(item.source));
+                f = f.with_evidence(
+                    format!("protectionStateDescription = {d}"),
+                    ctx.source(item.source),
+                );
             }
             out.push(f);
         }
