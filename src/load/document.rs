@@ -285,6 +285,7 @@ fn record_error(ctx: &DocCtx, err: &dto::ErrorBody, out: &mut Estate) {
             coverage: Coverage::Failed {
                 status: None,
                 error_code: Some(code),
+                message: err.message.clone(),
             },
             source: ctx.source,
         });

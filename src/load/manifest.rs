@@ -255,6 +255,7 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
                 coverage: Coverage::Failed {
                     status,
                     error_code: r.error_code.clone(),
+                    message: None,
                 },
                 source,
             });

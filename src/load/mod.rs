@@ -184,7 +184,8 @@ fn check_manifest_files(
                 request: hint.request.clone(),
                 coverage: crate::model::Coverage::Failed {
                     status: None,
-                    error_code: Some(format!("FileMissing: {rel}")),
+                    error_code: Some("FileMissing".to_string()),
+                    message: Some(format!("the manifest lists `{rel}`, which is not in the bundle")),
                 },
                 source: SourceId(0),
             });

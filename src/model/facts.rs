@@ -63,6 +63,8 @@ pub enum Coverage {
     Failed {
         status: Option<u16>,
         error_code: Option<String>,
+        /// The error message, when a saved body carried one.
+        message: Option<String>,
     },
 }
 

@@ -218,6 +218,9 @@ impl ReplicatedItem {
         if self.commit_pending() {
             return Phase::CommitPending;
         }
+        if let Some(s) = &self.current_scenario {
+            return Phase::InProgress(s.name.clone());
+        }
         let recovery = self.active_location == Some(ActiveLocation::Recovery);
         let state = self.protection_state.as_deref().unwrap_or("");
         if recovery
@@ -230,9 +233,6 @@ impl ReplicatedItem {
         }
         if state.eq_ignore_ascii_case("Protected") {
             return Phase::Protected;
-        }
-        if let Some(s) = &self.current_scenario {
-            return Phase::InProgress(s.name.clone());
         }
         Phase::Other(state.to_string())
     }

@@ -71,12 +71,12 @@ impl Rule for FactsMissing {
                         ctx.source(f.source)
                     ),
                     format!(
-                        "Export every page (the az CLI follows `nextLink` itself; with `az rest`, fetch each `nextLink` and save it as another file), or {}.",
+                        "Export every page: the az CLI's list commands follow `nextLink` themselves; with `az rest`, fetch each `nextLink` and merge the pages into one array (`jq -s '[.[].value[]]' page-*.json > {}`), or record every page's request in manifest.json. Or {}.",
+                        ctx.source(f.source),
                         export_hint(f.kind)
                     ),
                 ),
-                Coverage::Failed { status, error_code } => {
-                    let request = f.request.as_deref().unwrap_or("a request");
+                Coverage::Failed { status, error_code, message } => {
                     let failure = match (status, error_code) {
                         (Some(s), Some(c)) => format!("{s} `{c}`"),
                         (Some(s), None) => format!("HTTP {s}"),
@@ -84,9 +84,11 @@ impl Rule for FactsMissing {
                         (None, None) => "no answer".to_string(),
                     };
                     let scope = f.scope.as_deref().map(|s| format!(" in `{s}`")).unwrap_or_default();
+                    let how = if f.request.is_some() { "could not be read" } else { "were saved as an error response" };
+                    let detail = message.as_deref().map(|m| format!(" — {}", m.trim_end_matches('.'))).unwrap_or_default();
                     (
                         format!(
-                            "`{request}` failed with {failure}: {}{scope} are unknown, so every rule that needs them cannot pass",
+                            "{}{scope} {how} ({failure}{detail}): no rule that needs them can pass",
                             f.kind.label()
                         ),
                         format!("Grant read access and collect again, or {}.", export_hint(f.kind)),
@@ -128,7 +130,7 @@ impl Rule for FactsMissing {
 fn fact_line(c: &Coverage, kind: FactKind) -> String {
     match c {
         Coverage::Loaded { .. } => format!("{}: nextLink present", kind.label()),
-        Coverage::Failed { status, error_code } => format!(
+        Coverage::Failed { status, error_code, .. } => format!(
             "{}: status {}, error {}",
             kind.label(),
             status.map_or("none".to_string(), |s| s.to_string()),

@@ -47,7 +47,7 @@ fn describe(e: &HealthError) -> String {
 fn action(e: &HealthError) -> String {
     let code = e.code.as_deref().unwrap_or("no code");
     let mut s = match &e.recommended_action {
-        Some(a) => format!("{code}: {}", a.trim()),
+        Some(a) => format!("{code}: {}", a.trim().trim_end_matches('.')),
         None => format!("{code}: no recommended action given; see the health error in the vault"),
     };
     if let Some(rule) = e.code.as_deref().and_then(related_rule) {
