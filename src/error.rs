@@ -8,7 +8,7 @@ use thiserror::Error;
 #[derive(Debug, Error, Diagnostic)]
 pub enum Error {
     /// An input path that cannot be read.
-    #[error("cannot read `{path}`: {source}")]
+    #[error("cannot read `{path}`")]
     #[diagnostic(code(asr_preflight::load::io), help("check the path given to --from"))]
     Io {
         path: PathBuf,
@@ -17,22 +17,9 @@ pub enum Error {
     },
 
     /// JSON that does not parse, or a field of the wrong type.
-    #[error("{file}:{line}:{column}: {message}")]
-    #[diagnostic(
-        code(asr_preflight::load::malformed),
-        help("fix or re-export this file; every document must be ARM JSON, az CLI JSON output, a Resource Graph result or a REST API example")
-    )]
-    Malformed {
-        file: String,
-        line: usize,
-        column: usize,
-        message: String,
-        #[source_code]
-        src: NamedSource<String>,
-        #[label("{label}")]
-        span: SourceSpan,
-        label: String,
-    },
+    #[error(transparent)]
+    #[diagnostic(transparent)]
+    Malformed(Box<Malformed>),
 
     /// `manifest.json` says something impossible.
     #[error("{file}: {message}")]
@@ -50,6 +37,25 @@ pub enum Error {
     Output(#[from] std::io::Error),
 }
 
+/// Malformed input: where, and what was expected.
+#[derive(Debug, Error, Diagnostic)]
+#[error("{file}:{line}:{column}: {message}")]
+#[diagnostic(
+    code(asr_preflight::load::malformed),
+    help("fix or re-export this file; every document must be ARM JSON, az CLI JSON output, a Resource Graph result or a REST API example")
+)]
+pub struct Malformed {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+    #[source_code]
+    src: NamedSource<String>,
+    #[label("{label}")]
+    span: SourceSpan,
+    label: String,
+}
+
 impl Error {
     /// Builds a `Malformed` error for `text` (the whole file) from a byte
     /// offset into it.
@@ -60,7 +66,7 @@ impl Error {
         // Keep the snippet small: the source is the whole file, miette shows
         // only the lines around the span.
         let len = text[offset..].chars().next().map_or(0, char::len_utf8);
-        Error::Malformed {
+        Error::Malformed(Box::new(Malformed {
             file: file.to_string(),
             line,
             column,
@@ -68,7 +74,7 @@ impl Error {
             src: NamedSource::new(file, text.to_string()),
             span: (offset, len).into(),
             label,
-        }
+        }))
     }
 }
 

@@ -1,10 +1,21 @@
 //! The `asr-preflight` binary: parse, run, map the result to an exit code.
 
 use clap::Parser;
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = asr_preflight::cli::Cli::parse();
+    // Wrapped error text breaks paths and ids in CI logs: wrap only on a terminal.
+    let terminal = std::io::stderr().is_terminal();
+    let _ = miette::set_hook(Box::new(move |_| {
+        Box::new(
+            miette::MietteHandlerOpts::new()
+                .wrap_lines(terminal)
+                .terminal_links(false)
+                .build(),
+        )
+    }));
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     match asr_preflight::run(cli, &mut out) {

@@ -29,7 +29,11 @@ fn every_rule_behaves_on_its_fixtures() {
             let mut extra = common::fixture_args(&dir);
             extra.extend(["--rule".to_string(), meta.code.to_string()]);
             let (code, json) = common::check(&dir, "json", &extra);
-            assert_ne!(code, 2, "{}/{case}: the tool could not run: {json}", meta.name);
+            assert_ne!(
+                code, 2,
+                "{}/{case}: the tool could not run: {json}",
+                meta.name
+            );
             let report: serde_json::Value = serde_json::from_str(&json).expect("json report");
             let codes: Vec<&str> = report["findings"]
                 .as_array()
@@ -40,17 +44,28 @@ fn every_rule_behaves_on_its_fixtures() {
             let ok = if case.starts_with("pass-") {
                 codes.is_empty() && code == 0
             } else if case.starts_with("fail-") {
-                codes.contains(&meta.code) && codes.iter().all(|c| *c == meta.code || *c == "ASR901")
+                codes.contains(&meta.code)
+                    && codes.iter().all(|c| *c == meta.code || *c == "ASR901")
             } else if case.starts_with("missing-") {
                 codes.contains(&"ASR901") && code != 0
             } else {
-                panic!("{}/{case}: fixture names start with pass-, fail- or missing-", meta.name)
+                panic!(
+                    "{}/{case}: fixture names start with pass-, fail- or missing-",
+                    meta.name
+                )
             };
             if !ok {
-                failures.push(format!("{}/{case}: exit {code}, findings {codes:?}", meta.name));
+                failures.push(format!(
+                    "{}/{case}: exit {code}, findings {codes:?}",
+                    meta.name
+                ));
             }
             let (hcode, human) = common::check(&dir, "human", &extra);
-            assert_eq!(hcode, code, "{}/{case}: human and JSON runs disagree", meta.name);
+            assert_eq!(
+                hcode, code,
+                "{}/{case}: human and JSON runs disagree",
+                meta.name
+            );
             settings.bind(|| {
                 insta::assert_snapshot!(
                     format!("rules__{}@{case}", meta.name),
@@ -59,5 +74,9 @@ fn every_rule_behaves_on_its_fixtures() {
             });
         }
     }
-    assert!(failures.is_empty(), "fixtures that misbehave:\n{}", failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "fixtures that misbehave:\n{}",
+        failures.join("\n")
+    );
 }

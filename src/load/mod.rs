@@ -185,7 +185,9 @@ fn check_manifest_files(
                 coverage: crate::model::Coverage::Failed {
                     status: None,
                     error_code: Some("FileMissing".to_string()),
-                    message: Some(format!("the manifest lists `{rel}`, which is not in the bundle")),
+                    message: Some(format!(
+                        "the manifest lists `{rel}`, which is not in the bundle"
+                    )),
                 },
                 source: SourceId(0),
             });

@@ -26,7 +26,13 @@ pub fn run(args: &[String]) -> (u8, String) {
 /// The extra arguments of a fixture (`check.args`, one per line).
 pub fn fixture_args(dir: &Path) -> Vec<String> {
     std::fs::read_to_string(dir.join("check.args"))
-        .map(|s| s.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string).collect())
+        .map(|s| {
+            s.lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string)
+                .collect()
+        })
         .unwrap_or_default()
 }
 

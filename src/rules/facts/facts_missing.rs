@@ -130,7 +130,9 @@ impl Rule for FactsMissing {
 fn fact_line(c: &Coverage, kind: FactKind) -> String {
     match c {
         Coverage::Loaded { .. } => format!("{}: nextLink present", kind.label()),
-        Coverage::Failed { status, error_code, .. } => format!(
+        Coverage::Failed {
+            status, error_code, ..
+        } => format!(
             "{}: status {}, error {}",
             kind.label(),
             status.map_or("none".to_string(), |s| s.to_string()),

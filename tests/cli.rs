@@ -1,0 +1,438 @@
+//! End to end on the binary: the example estate, exit codes, the JSON
+//! contract, determinism, input errors.
+
+mod common;
+
+use assert_cmd::Command;
+use std::path::PathBuf;
+
+const NOW: &str = "2026-11-22T12:00:00Z";
+
+fn bin() -> Command {
+    let mut c = Command::cargo_bin("asr-preflight").unwrap();
+    c.env_remove("NO_COLOR");
+    c
+}
+
+fn example() -> PathBuf {
+    common::root().join("examples/contoso")
+}
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = bin().args(args).output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+#[test]
+fn example_estate_is_not_ready_and_names_the_problem_items() {
+    let ex = example();
+    let (code, out, _) = run(&["check", "--from", ex.to_str().unwrap(), "--now", NOW]);
+    assert_eq!(code, 1, "{out}");
+    for (code, vm, fix) in [
+        ("ASR401", "batch-01", "Commit the failover"),
+        ("ASR403", "app-02", "Cleanup test failover"),
+        ("ASR201", "app-01", "Enable replication of the disk"),
+    ] {
+        let block = out
+            .split("\n\n")
+            .find(|b| b.contains(&format!("[{code}]")) && b.contains(&format!("`{vm}`")))
+            .unwrap_or_else(|| panic!("no {code} finding for {vm} in:\n{out}"));
+        assert!(
+            block.contains(fix),
+            "{code} for {vm} lacks its fix:\n{block}"
+        );
+    }
+    assert!(out.contains("12 items checked"), "{out}");
+    assert!(out.trim_end().ends_with("NOT READY"));
+}
+
+#[test]
+fn example_human_output_snapshot() {
+    let ex = example();
+    let (_, out, _) = run(&[
+        "check",
+        "--from",
+        ex.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--color",
+        "never",
+    ]);
+    common::insta_settings().bind(|| insta::assert_snapshot!("cli__example_human", out));
+}
+
+#[test]
+fn json_report_follows_the_contract_and_is_deterministic() {
+    let ex = example();
+    let args = [
+        "check",
+        "--from",
+        ex.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ];
+    let (code, a, _) = run(&args);
+    let (_, b, _) = run(&args);
+    assert_eq!(code, 1);
+    assert_eq!(a, b, "two runs must give the same bytes");
+    let v: serde_json::Value = serde_json::from_str(&a).unwrap();
+    assert_eq!(v["version"], 1);
+    assert_eq!(v["tool"]["name"], "asr-preflight");
+    assert_eq!(v["tool"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(v["operation"], "next");
+    for k in ["items", "blocking", "warnings", "incomplete", "ready"] {
+        assert!(!v["summary"][k].is_null(), "summary.{k}");
+    }
+    assert_eq!(v["summary"]["items"], 12);
+    assert_eq!(v["summary"]["ready"], false);
+    let findings = v["findings"].as_array().unwrap();
+    assert!(!findings.is_empty());
+    for f in findings {
+        for k in ["code", "name", "level", "operation", "message", "help"] {
+            assert!(f[k].is_string(), "finding.{k} in {f}");
+        }
+        for k in ["id", "name", "type"] {
+            assert!(f["subject"][k].is_string(), "subject.{k} in {f}");
+        }
+        let ev = f["evidence"].as_array().unwrap();
+        assert!(!ev.is_empty(), "every finding has evidence: {f}");
+        for e in ev {
+            assert!(e["fact"].is_string() && e["source"].is_string());
+        }
+        assert!(["error", "warning", "info"].contains(&f["level"].as_str().unwrap()));
+    }
+    common::insta_settings().bind(|| insta::assert_snapshot!("cli__example_json", a));
+}
+
+#[test]
+fn operation_scopes_the_check() {
+    let ex = example();
+    let (code, out, _) = run(&[
+        "check",
+        "--from",
+        ex.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--operation",
+        "reprotect",
+        "--vm",
+        "batch-01",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["summary"]["items"], 1);
+    let codes: Vec<&str> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"ASR401"), "{codes:?}");
+    assert!(
+        !codes.contains(&"ASR402"),
+        "ASR401 explains it; ASR402 stays quiet"
+    );
+}
+
+#[test]
+fn a_ready_item_exits_zero() {
+    let ex = example();
+    let (code, out, _) = run(&[
+        "check",
+        "--from",
+        ex.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--vm",
+        "web-01",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.trim_end().ends_with("READY"));
+}
+
+#[test]
+fn vm_by_full_id_in_another_case() {
+    let ex = example();
+    let id = "/SUBSCRIPTIONS/6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14/resourceGroups/RG-WEB-PROD/providers/Microsoft.Compute/virtualMachines/WEB-01";
+    let (code, out, _) = run(&[
+        "check",
+        "--from",
+        ex.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--vm",
+        id,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("\"items\": 1"));
+}
+
+#[test]
+fn plan_scopes_to_its_members() {
+    let ex = example();
+    let (code, out, _) = run(&[
+        "check",
+        "--from",
+        ex.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--plan",
+        "contoso-web-tier",
+        "--operation",
+        "failover",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["summary"]["items"], 5);
+    assert_eq!(v["plan"], "contoso-web-tier");
+    let (code, _, err) = run(&[
+        "check",
+        "--from",
+        ex.to_str().unwrap(),
+        "--plan",
+        "no-such-plan",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("contoso-web-tier"),
+        "lists the plans that exist: {err}"
+    );
+}
+
+#[test]
+fn fail_on_levels() {
+    let ex = example();
+    let base = [
+        "check",
+        "--from",
+        ex.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--vm",
+        "dc-01",
+    ];
+    // dc-01 only has an RPO warning
+    assert_eq!(run(&base).0, 0);
+    assert_eq!(run(&[&base[..], &["--fail-on", "warning"]].concat()).0, 1);
+    let ex2 = example();
+    assert_eq!(
+        run(&[
+            "check",
+            "--from",
+            ex2.to_str().unwrap(),
+            "--now",
+            NOW,
+            "--fail-on",
+            "never"
+        ])
+        .0,
+        0
+    );
+}
+
+fn bundle(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        let p = dir.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+fn example_items() -> String {
+    std::fs::read_to_string(example().join("replicated-items.json")).unwrap()
+}
+
+#[test]
+fn truncated_json_is_exit_2_with_file_line_and_column() {
+    let text = example_items();
+    let cut = &text[..text.len() / 2];
+    let dir = bundle(&[("replicated-items.json", cut)]);
+    let (code, out, err) = run(&["check", "--from", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2, "{out}");
+    let lines = cut.lines().count();
+    assert!(
+        err.contains(&format!("replicated-items.json:{lines}:")),
+        "names file:line:column: {err}"
+    );
+    assert!(err.contains("EOF"), "says what was expected: {err}");
+}
+
+#[test]
+fn wrong_field_type_names_the_field() {
+    let text = example_items().replacen(
+        "\"rpoInSeconds\": 52",
+        "\"rpoInSeconds\": {\"value\": 52}",
+        1,
+    );
+    let dir = bundle(&[("replicated-items.json", &text)]);
+    let (code, _, err) = run(&["check", "--from", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("rpoInSeconds"), "{err}");
+    assert!(err.contains("an integer"), "{err}");
+}
+
+#[test]
+fn lock_list_denied_is_incomplete_never_ready() {
+    let manifest = r#"{"format": "asr-preflight/bundle@1", "collectedAt": "2026-11-22T11:00:00Z", "requests": [
+        {"file": "replicated-items.json", "method": "GET", "path": "/subscriptions/6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14/resourceGroups/rg-dr-vault/providers/Microsoft.RecoveryServices/vaults/contoso-asr-vault/replicationProtectedItems?api-version=2025-08-01", "status": 200},
+        {"method": "GET", "path": "/subscriptions/6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14/providers/Microsoft.Authorization/locks?api-version=2020-05-01", "status": 403, "errorCode": "AuthorizationFailed"}]}"#;
+    let ex = example();
+    let vms = std::fs::read_to_string(ex.join("vms.json")).unwrap();
+    let dir = bundle(&[
+        ("manifest.json", manifest),
+        ("replicated-items.json", &example_items()),
+        ("vms.json", &vms),
+    ]);
+    let (code, out, _) = run(&[
+        "check",
+        "--from",
+        dir.path().to_str().unwrap(),
+        "--now",
+        NOW,
+        "--vm",
+        "web-01",
+    ]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains("ASR901"));
+    assert!(out.trim_end().ends_with("INCOMPLETE"));
+}
+
+#[test]
+fn manifest_paths_cannot_leave_the_bundle() {
+    let manifest = r#"{"format": "asr-preflight/bundle@1", "requests": [{"file": "../../etc/passwd", "method": "GET", "path": "/subscriptions/s/providers/Microsoft.Authorization/locks", "status": 200}]}"#;
+    let dir = bundle(&[("manifest.json", manifest)]);
+    let (code, _, err) = run(&["check", "--from", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("leaves the bundle directory"), "{err}");
+}
+
+#[test]
+fn unreadable_input_is_exit_2() {
+    let (code, _, err) = run(&["check", "--from", "/nonexistent/bundle"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("/nonexistent/bundle"), "{err}");
+}
+
+#[test]
+fn usage_errors_are_exit_2() {
+    let ex = example();
+    assert_eq!(
+        run(&["check", "--from", ex.to_str().unwrap(), "--vm", "nobody"]).0,
+        2
+    );
+    assert_eq!(
+        run(&[
+            "check",
+            "--from",
+            ex.to_str().unwrap(),
+            "--operation",
+            "teleport"
+        ])
+        .0,
+        2
+    );
+    assert_eq!(
+        run(&["check", "--from", ex.to_str().unwrap(), "--max-rpo", "15"]).0,
+        2
+    );
+    assert_eq!(
+        run(&["check", "--from", ex.to_str().unwrap(), "--rule", "ASR999"]).0,
+        2
+    );
+    assert_eq!(run(&["check"]).0, 2);
+}
+
+#[test]
+fn rules_and_explain() {
+    let (code, out, _) = run(&["rules"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("ASR201") && out.contains("disk-not-protected"));
+    let (code, out, _) = run(&["rules", "--format", "json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        v.as_array().unwrap().len(),
+        asr_preflight::rules::RULES.len()
+    );
+    let (code, out, _) = run(&["explain", "ASR403"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("## How to fix"));
+    let (code, _, err) = run(&["explain", "ASR000"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("ASR000"));
+}
+
+#[test]
+fn help_is_available_for_every_command() {
+    for args in [
+        &["--help"][..],
+        &["check", "--help"],
+        &["rules", "--help"],
+        &["explain", "--help"],
+    ] {
+        let (code, out, _) = run(args);
+        assert_eq!(code, 0, "{args:?}");
+        assert!(out.contains("Usage:"), "{args:?}");
+    }
+    let (_, out, _) = run(&["check", "--help"]);
+    for flag in [
+        "--from",
+        "--operation",
+        "--format",
+        "--fail-on",
+        "--now",
+        "--vm",
+        "--plan",
+        "--max-age",
+        "--max-rpo",
+        "--drill-max-age",
+    ] {
+        assert!(out.contains(flag), "check --help lists {flag}");
+    }
+}
+
+#[test]
+fn output_file_and_broken_pipe() {
+    let ex = example();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("report.json");
+    let (code, out, _) = run(&[
+        "check",
+        "--from",
+        ex.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(out.is_empty());
+    let written = std::fs::read_to_string(&file).unwrap();
+    assert!(written.starts_with('{'));
+    // A closed pipe is not an error.
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("asr-preflight"))
+        .args(["check", "--from", ex.to_str().unwrap(), "--now", NOW])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let status = child.wait().unwrap();
+    assert!(matches!(status.code(), Some(0) | Some(1)), "{status:?}");
+}

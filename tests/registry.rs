@@ -1,0 +1,120 @@
+//! The rule catalog's invariants: codes and names unique and well formed,
+//! docs present with the fixed headings, fixtures on both sides, and the
+//! README's catalog generated from the registry.
+
+mod common;
+
+use asr_preflight::rules::RULES;
+use std::collections::BTreeSet;
+
+const HEADINGS: &[&str] = &[
+    "## What it checks",
+    "## Why it blocks",
+    "## How to fix",
+    "## ASR error codes",
+    "## References",
+];
+
+#[test]
+fn codes_and_names_are_unique_and_well_formed() {
+    let mut codes = BTreeSet::new();
+    let mut names = BTreeSet::new();
+    for r in RULES {
+        let m = r.meta();
+        assert!(codes.insert(m.code), "duplicate code {}", m.code);
+        assert!(names.insert(m.name), "duplicate name {}", m.name);
+        assert!(
+            m.code.len() == 6
+                && m.code.starts_with("ASR")
+                && m.code[3..].chars().all(|c| c.is_ascii_digit()),
+            "bad code {}",
+            m.code
+        );
+        assert!(
+            m.name.chars().all(|c| c.is_ascii_lowercase() || c == '-') && !m.name.starts_with('-'),
+            "name is not kebab-case: {}",
+            m.name
+        );
+        assert!(
+            !m.operations.is_empty(),
+            "{} applies to no operation",
+            m.code
+        );
+        assert!(!m.summary.is_empty(), "{} has no summary", m.code);
+    }
+    let listed: Vec<&str> = RULES.iter().map(|r| r.meta().code).collect();
+    let mut sorted = listed.clone();
+    sorted.sort_unstable();
+    assert_eq!(listed, sorted, "RULES must be ordered by code");
+}
+
+#[test]
+fn every_rule_has_docs_with_the_fixed_headings() {
+    for r in RULES {
+        let m = r.meta();
+        assert!(
+            m.docs.starts_with(&format!("# {} {}", m.code, m.name)),
+            "{}: docs must start with `# {} {}`",
+            m.name,
+            m.code,
+            m.name
+        );
+        let mut at = 0;
+        for h in HEADINGS {
+            let found = m.docs[at..]
+                .find(h)
+                .unwrap_or_else(|| panic!("{}: docs lack `{h}` (in order)", m.name));
+            at += found + h.len();
+        }
+    }
+}
+
+#[test]
+fn every_rule_has_failing_and_passing_fixtures() {
+    for r in RULES {
+        let m = r.meta();
+        let dir = common::root().join("rules").join(m.name);
+        let cases: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .filter_map(|e| e.ok())
+            .filter(|e| e.path().is_dir())
+            .map(|e| e.file_name().to_string_lossy().to_string())
+            .collect();
+        assert!(
+            cases.iter().any(|c| c.starts_with("fail-")),
+            "{}: no fail-* fixture",
+            m.name
+        );
+        assert!(
+            cases.iter().any(|c| c.starts_with("pass-")),
+            "{}: no pass-* fixture",
+            m.name
+        );
+    }
+}
+
+#[test]
+fn readme_catalog_is_generated_from_the_registry() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).expect("README.md");
+    let table = asr_preflight::rules_markdown();
+    assert!(
+        readme.contains(&table),
+        "README.md's rule catalog is out of date; replace it with the output of `asr-preflight rules --format markdown`:\n{table}"
+    );
+}
+
+#[test]
+fn explain_finds_rules_by_code_and_name() {
+    for r in RULES {
+        let m = r.meta();
+        for key in [
+            m.code.to_string(),
+            m.name.to_string(),
+            m.code.to_lowercase(),
+        ] {
+            let (code, out) = common::run(&["explain".to_string(), key.clone()]);
+            assert_eq!(code, 0, "explain {key}");
+            assert!(out.contains(m.docs), "explain {key} prints the docs");
+        }
+    }
+}
