@@ -1,1 +1,354 @@
-fn main() {}
+//! gen-estate: writes a synthetic but realistically shaped bundle of N A2A
+//! replicated items (with their VMs, plans, usages, locks and a manifest) for
+//! benchmarks. Deterministic for a given seed.
+//!
+//! Usage: gen-estate --items 10000 --out target/bench/10k [--page 200] [--seed 1]
+
+#![recursion_limit = "512"]
+
+use serde_json::{json, Value};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+const SUB: &str = "0b8c3f2e-7a41-4d6b-9e15-2c7f8a9d0e31";
+const PRIMARY: &str = "eastus2";
+const RECOVERY: &str = "centralus";
+const SIZES: &[(&str, &str)] = &[
+    ("Standard_D4s_v5", "standardDSv5Family"),
+    ("Standard_D8s_v5", "standardDSv5Family"),
+    ("Standard_E8s_v5", "standardESv5Family"),
+    ("Standard_E16s_v5", "standardESv5Family"),
+    ("Standard_F8s_v2", "standardFSv2Family"),
+    ("Standard_B4ms", "standardBSFamily"),
+];
+
+/// A small deterministic generator (xorshift64*).
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn guid(&mut self) -> String {
+        let a = self.next();
+        let b = self.next();
+        format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            b >> 52,
+            b & 0xffff_ffff_ffff
+        )
+    }
+}
+
+struct Args {
+    items: usize,
+    out: PathBuf,
+    page: usize,
+    seed: u64,
+}
+
+fn args() -> Args {
+    let mut a = Args {
+        items: 10_000,
+        out: PathBuf::from("target/bench/estate"),
+        page: 200,
+        seed: 1,
+    };
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    let mut i = 0;
+    while i < argv.len() {
+        let v = argv.get(i + 1).cloned().unwrap_or_default();
+        match argv[i].as_str() {
+            "--items" => a.items = v.parse().expect("--items takes a number"),
+            "--out" => a.out = PathBuf::from(v),
+            "--page" => a.page = v.parse().expect("--page takes a number"),
+            "--seed" => a.seed = v.parse().expect("--seed takes a number"),
+            other => panic!("unknown argument {other}; usage: gen-estate --items N --out DIR [--page 200] [--seed 1]"),
+        }
+        i += 2;
+    }
+    a
+}
+
+fn vault() -> String {
+    format!("/Subscriptions/{SUB}/resourceGroups/rg-dr-vault/providers/Microsoft.RecoveryServices/vaults/bench-vault")
+}
+
+fn disk_id(rg: &str, name: &str) -> String {
+    format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.Compute/disks/{name}")
+}
+
+fn item(rng: &mut Rng, n: usize) -> (Value, Value) {
+    let name = format!("vm-{n:06}");
+    let rg = format!("rg-app-{:03}", n % 400);
+    let (size, _) = SIZES[rng.below(SIZES.len() as u64) as usize];
+    let data_disks = 1 + rng.below(4) as usize;
+    let guid = rng.guid();
+    let roll = rng.below(100);
+    // Mixed states: mostly healthy and protected.
+    let (state, desc, active, tfo, allowed, scenario): (&str, &str, &str, &str, Vec<&str>, Value) = match roll {
+        0..=1 => (
+            "Protected", "Cleanup test failover pending", "Primary", "WaitingForCompletion", vec!["TestFailoverCleanup"],
+            json!({"scenarioName": "TestFailover", "jobId": format!("{}/replicationJobs/{}", vault(), rng.guid()), "startTime": "2026-11-20T10:00:00Z"}),
+        ),
+        2 => ("UnplannedFailoverCommitPendingStatesBegin", "Failover completed", "Recovery", "None", vec!["CompleteMigration", "Commit", "DisableProtection", "ChangePit"], Value::Null),
+        3 => ("UnplannedFailoverCommitted", "Failover committed", "Recovery", "None", vec!["CompleteMigration", "DisableProtection", "SwitchProtection"], Value::Null),
+        _ => ("Protected", "Protected", "Primary", "None", vec!["PlannedFailover", "UnplannedFailover", "DisableProtection", "TestFailover"], Value::Null),
+    };
+    let scenario = if scenario.is_null() {
+        json!({"scenarioName": "None", "jobId": format!("{}/replicationJobs/None", vault()), "startTime": "1753-01-01T01:01:01Z"})
+    } else {
+        scenario
+    };
+    let health = if rng.below(50) == 0 { "Critical" } else { "Normal" };
+    let rpo_spread = if rng.below(20) == 0 { 3000 } else { 300 };
+    let rpo = 30 + rng.below(rpo_spread);
+    let unprotected = if rng.below(40) == 0 {
+        json!([{"diskLunId": data_disks, "diskAutoProtectionStatus": "Disabled"}])
+    } else {
+        Value::Null
+    };
+    let mut pmd = Vec::new();
+    let mut vm_data = Vec::new();
+    let os_name = format!("{name}_OsDisk_1_{}", rng.guid().replace('-', ""));
+    for i in 0..=data_disks {
+        let dname = if i == 0 { os_name.clone() } else { format!("{name}-data-{}", i - 1) };
+        let gb = [64, 128, 256, 512, 1024][rng.below(5) as usize];
+        pmd.push(json!({
+            "diskId": disk_id(&rg, &dname).to_lowercase(),
+            "recoveryResourceGroupId": format!("/subscriptions/{SUB}/resourceGroups/{rg}-asr"),
+            "recoveryTargetDiskId": null,
+            "recoveryReplicaDiskId": disk_id(&format!("{rg}-asr"), &format!("{dname}-ASRReplica")),
+            "recoveryOrignalTargetDiskId": null,
+            "recoveryReplicaDiskAccountType": "Premium_LRS",
+            "recoveryTargetDiskAccountType": "Premium_LRS",
+            "recoveryDiskEncryptionSetId": null,
+            "primaryDiskEncryptionSetId": null,
+            "diskName": dname,
+            "diskCapacityInBytes": gb as u64 * 1_073_741_824,
+            "primaryStagingAzureStorageAccountId": format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/benchasrcache"),
+            "diskType": if i == 0 { "OperatingSystem" } else { "Data" },
+            "resyncRequired": false,
+            "monitoringPercentageCompletion": null,
+            "monitoringJobType": null,
+            "dataPendingInStagingStorageAccountInMB": 0.0,
+            "dataPendingAtSourceAgentInMB": 0.5,
+            "diskState": "Protected",
+            "allowedDiskLevelOperation": [],
+            "isDiskEncrypted": false,
+            "secretIdentifier": null,
+            "dekKeyVaultArmId": null,
+            "isDiskKeyEncrypted": false,
+            "keyIdentifier": null,
+            "kekKeyVaultArmId": null,
+            "failoverDiskName": dname,
+            "tfoDiskName": format!("{dname}-ASRtest"),
+        }));
+        if i > 0 {
+            vm_data.push(json!({"lun": i - 1, "name": dname, "createOption": "Attach", "caching": "ReadOnly", "diskSizeGb": gb,
+                "managedDisk": {"id": disk_id(&rg, &dname), "storageAccountType": "Premium_LRS", "resourceGroup": rg}, "toBeDetached": false}));
+        }
+    }
+    if !unprotected.is_null() {
+        let dname = format!("{name}-data-added");
+        vm_data.push(json!({"lun": data_disks, "name": dname, "createOption": "Attach", "diskSizeGb": 256,
+            "managedDisk": {"id": disk_id(&rg, &dname), "storageAccountType": "Premium_LRS"}}));
+    }
+    let vm_id = format!("/subscriptions/{SUB}/resourcegroups/{rg}/providers/microsoft.compute/virtualmachines/{name}");
+    let container = format!("{}/replicationFabrics/asr-a2a-default-{PRIMARY}/replicationProtectionContainers/asr-a2a-default-{PRIMARY}-container", vault());
+    let item = json!({
+        "id": format!("{container}/replicationProtectedItems/{guid}"),
+        "name": guid,
+        "type": "Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems",
+        "properties": {
+            "friendlyName": name,
+            "protectedItemType": "",
+            "protectableItemId": null,
+            "recoveryServicesProviderId": format!("{}/replicationFabrics/asr-a2a-default-{PRIMARY}/replicationRecoveryServicesProviders/{}", vault(), rng.guid()),
+            "primaryFabricFriendlyName": "East US 2",
+            "primaryFabricProvider": "AzureFabric",
+            "recoveryFabricFriendlyName": "Central US",
+            "recoveryFabricId": format!("{}/replicationFabrics/asr-a2a-default-{RECOVERY}", vault()),
+            "primaryProtectionContainerFriendlyName": format!("asr-a2a-default-{PRIMARY}-container"),
+            "recoveryProtectionContainerFriendlyName": format!("asr-a2a-default-{RECOVERY}-container"),
+            "protectionState": state,
+            "protectionStateDescription": desc,
+            "activeLocation": active,
+            "testFailoverState": tfo,
+            "testFailoverStateDescription": if tfo == "None" { "None" } else { "Waiting for user input" },
+            "switchProviderState": "None",
+            "switchProviderStateDescription": null,
+            "allowedOperations": allowed,
+            "replicationHealth": health,
+            "failoverHealth": "Normal",
+            "healthErrors": if health == "Critical" { json!([{"errorCode": "153007", "errorLevel": "Error", "errorMessage": "No crash consistent recovery point has been generated for the virtual machine in the last 60 minutes.", "recommendedAction": "Check the data change rate and outbound connectivity.", "innerHealthErrors": []}]) } else { json!([]) },
+            "policyId": format!("{}/replicationPolicies/24-hour-retention-policy", vault()),
+            "policyFriendlyName": "24-hour-retention-policy",
+            "lastSuccessfulTestFailoverTime": if rng.below(10) == 0 { Value::Null } else { json!("2026-10-01T10:00:00Z") },
+            "currentScenario": scenario,
+            "failoverRecoveryPointId": null,
+            "providerSpecificDetails": {
+                "instanceType": "A2A",
+                "fabricObjectId": vm_id,
+                "initialPrimaryZone": "",
+                "initialPrimaryFabricLocation": PRIMARY,
+                "initialRecoveryZone": "",
+                "initialRecoveryFabricLocation": RECOVERY,
+                "multiVmGroupId": rng.guid(),
+                "multiVmGroupName": "",
+                "multiVmGroupCreateOption": "AutoCreated",
+                "managementId": rng.guid(),
+                "protectedDisks": null,
+                "unprotectedDisks": unprotected,
+                "protectedManagedDisks": pmd,
+                "recoveryBootDiagStorageAccountId": null,
+                "primaryFabricLocation": PRIMARY,
+                "recoveryFabricLocation": RECOVERY,
+                "osType": "Windows",
+                "recoveryAzureVMSize": size,
+                "recoveryAzureVMName": name,
+                "recoveryAzureResourceGroupId": format!("/subscriptions/{SUB}/resourceGroups/{rg}-asr"),
+                "recoveryCloudService": null,
+                "recoveryAvailabilitySet": null,
+                "selectedRecoveryAzureNetworkId": format!("/subscriptions/{SUB}/resourcegroups/rg-network-{RECOVERY}/providers/microsoft.network/virtualnetworks/vnet-prod-{RECOVERY}"),
+                "selectedTfoAzureNetworkId": format!("/subscriptions/{SUB}/resourcegroups/rg-network-{RECOVERY}/providers/microsoft.network/virtualnetworks/vnet-drill-{RECOVERY}"),
+                "vmNics": [{
+                    "nicId": rng.guid(),
+                    "replicaNicId": null,
+                    "sourceNicArmId": format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.Network/networkInterfaces/{name}-nic"),
+                    "vMNetworkName": format!("/subscriptions/{SUB}/resourceGroups/rg-network-{PRIMARY}/providers/Microsoft.Network/virtualNetworks/vnet-prod-{PRIMARY}"),
+                    "recoveryVMNetworkId": format!("/subscriptions/{SUB}/resourcegroups/rg-network-{RECOVERY}/providers/microsoft.network/virtualnetworks/vnet-prod-{RECOVERY}"),
+                    "ipConfigs": [{"name": "ipconfig1", "isPrimary": true, "subnetName": "snet-app", "staticIPAddress": "10.20.1.14", "ipAddressType": "Dynamic", "isSeletedForFailover": true, "recoverySubnetName": "snet-app", "recoveryStaticIPAddress": "", "recoveryIPAddressType": "Dynamic", "recoveryPublicIPAddressId": null, "recoveryLBBackendAddressPoolIds": null, "tfoSubnetName": "snet-app", "tfoStaticIPAddress": null, "tfoPublicIPAddressId": null, "tfoLBBackendAddressPoolIds": null}],
+                    "selectionType": "SelectedByDefault",
+                    "recoveryNetworkSecurityGroupId": null,
+                    "enableAcceleratedNetworkingOnRecovery": true,
+                    "tfoVMNetworkId": null,
+                    "recoveryNicName": null,
+                    "reuseExistingNic": false
+                }],
+                "vmSyncedConfigDetails": {"tags": {"env": "prod"}, "inputEndpoints": []},
+                "monitoringPercentageCompletion": null,
+                "monitoringJobType": null,
+                "lastHeartbeat": "2026-11-22T09:28:02.5435765Z",
+                "agentVersion": "9.66.7567.1",
+                "agentExpiryDate": "9999-12-31T23:59:59.9999999Z",
+                "isReplicationAgentUpdateRequired": rng.below(30) == 0,
+                "isReplicationAgentCertificateUpdateRequired": false,
+                "recoveryFabricObjectId": null,
+                "vmProtectionState": state,
+                "vmProtectionStateDescription": desc,
+                "lifecycleId": rng.guid(),
+                "testFailoverRecoveryFabricObjectId": null,
+                "rpoInSeconds": rpo,
+                "lastRpoCalculatedTime": "2026-11-22T09:27:41.1934410Z",
+                "rtoInSeconds": null,
+                "primaryAvailabilityZone": null,
+                "recoveryAvailabilityZone": null,
+                "vmEncryptionType": "NotEncrypted",
+                "tfoAzureVMName": format!("{name}-test"),
+                "recoveryAzureGeneration": "V2",
+                "autoProtectionOfDataDisk": "Disabled",
+                "churnOptionSelected": "Normal"
+            },
+            "recoveryContainerId": format!("{}/replicationFabrics/asr-a2a-default-{RECOVERY}/replicationProtectionContainers/asr-a2a-default-{RECOVERY}-container", vault()),
+            "eventCorrelationId": rng.guid()
+        }
+    });
+    let vm = json!({
+        "id": format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}"),
+        "name": name, "type": "Microsoft.Compute/virtualMachines", "location": PRIMARY, "resourceGroup": rg,
+        "hardwareProfile": {"vmSize": size},
+        "storageProfile": {
+            "osDisk": {"osType": "Windows", "name": os_name, "createOption": "FromImage", "caching": "ReadWrite",
+                "managedDisk": {"id": disk_id(&rg, &os_name), "storageAccountType": "Premium_LRS"}, "diskSizeGb": 128},
+            "dataDisks": vm_data
+        },
+        "networkProfile": {"networkInterfaces": [{"id": format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.Network/networkInterfaces/{name}-nic"), "primary": true}]},
+        "osProfile": {"computerName": name, "adminUsername": "azureadmin"},
+        "provisioningState": "Succeeded",
+        "tags": {"env": "prod"},
+        "vmId": rng.guid(),
+        "zones": null
+    });
+    (item, vm)
+}
+
+fn write(path: &Path, v: &Value) {
+    let text = serde_json::to_string_pretty(v).expect("serialize");
+    fs::write(path, text + "\n").unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+}
+
+fn main() {
+    let a = args();
+    fs::create_dir_all(&a.out).expect("create the output directory");
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15 ^ a.seed);
+    let vault = vault();
+    let mut requests = Vec::new();
+    let mut items = Vec::with_capacity(a.items);
+    let mut vms = Vec::with_capacity(a.items);
+    for n in 0..a.items {
+        let (i, v) = item(&mut rng, n);
+        items.push(i);
+        vms.push(v);
+    }
+    // Replicated items as ARM pages chained by nextLink, as collect saves them.
+    let pages = items.len().div_ceil(a.page.max(1)).max(1);
+    for (p, chunk) in items.chunks(a.page.max(1)).enumerate() {
+        let path = if p == 0 {
+            format!("{vault}/replicationProtectedItems?api-version=2025-08-01")
+        } else {
+            format!("{vault}/replicationProtectedItems?api-version=2025-08-01&skipToken=page{p}")
+        };
+        let mut page = json!({"value": chunk});
+        if p + 1 < pages {
+            page["nextLink"] = json!(format!("https://management.azure.com{vault}/replicationProtectedItems?api-version=2025-08-01&skipToken=page{}", p + 1));
+        }
+        let file = format!("replicated-items.{p:04}.json");
+        write(&a.out.join(&file), &page);
+        requests.push(json!({"file": file, "method": "GET", "path": path, "status": 200}));
+    }
+    // VMs as az CLI arrays, a file per thousand.
+    for (p, chunk) in vms.chunks(1000).enumerate() {
+        let file = format!("vms.{p:04}.json");
+        write(&a.out.join(&file), &Value::Array(chunk.to_vec()));
+    }
+    // A recovery plan per 50 items.
+    let plans: Vec<Value> = items
+        .chunks(50)
+        .enumerate()
+        .map(|(p, chunk)| {
+            let members: Vec<Value> = chunk.iter().map(|i| json!({"id": i["id"], "virtualMachineId": i["name"]})).collect();
+            json!({"id": format!("{vault}/replicationRecoveryPlans/plan-{p:04}"), "name": format!("plan-{p:04}"),
+                   "type": "Microsoft.RecoveryServices/vaults/replicationRecoveryPlans",
+                   "properties": {"friendlyName": format!("plan-{p:04}"), "allowedOperations": ["PlannedFailover", "UnplannedFailover", "TestFailover"],
+                                  "groups": [{"groupType": "Boot", "replicationProtectedItems": members}]}})
+        })
+        .collect();
+    write(&a.out.join("recovery-plans.json"), &json!({"value": plans}));
+    requests.push(json!({"file": "recovery-plans.json", "method": "GET", "path": format!("{vault}/replicationRecoveryPlans?api-version=2025-08-01"), "status": 200}));
+    write(&a.out.join(format!("usages.{RECOVERY}.json")), &json!([
+        {"currentValue": "120", "limit": "100000", "name": {"value": "cores", "localizedValue": "Total Regional vCPUs"}},
+        {"currentValue": "40", "limit": "40000", "name": {"value": "standardDSv5Family", "localizedValue": "Standard DSv5 Family vCPUs"}},
+        {"currentValue": "40", "limit": "40000", "name": {"value": "standardESv5Family", "localizedValue": "Standard ESv5 Family vCPUs"}},
+        {"currentValue": "40", "limit": "40000", "name": {"value": "standardFSv2Family", "localizedValue": "Standard FSv2 Family vCPUs"}},
+        {"currentValue": "0", "limit": "40000", "name": {"value": "standardBSFamily", "localizedValue": "Standard BS Family vCPUs"}}
+    ]));
+    write(&a.out.join("locks.json"), &json!([]));
+    write(&a.out.join("manifest.json"), &json!({
+        "format": "asr-preflight/bundle@1",
+        "collectedAt": "2026-11-22T09:30:00Z",
+        "cloud": "AzureCloud",
+        "endpoint": "https://management.azure.com",
+        "subscriptions": [SUB],
+        "requests": requests
+    }));
+    eprintln!("wrote {} items ({} pages), {} VMs, {} plans to {}", a.items, pages, a.items, a.items.div_ceil(50), a.out.display());
+}
