@@ -7,6 +7,7 @@ use crate::model::{Estate, Operation, RecoveryPlan, ReplicatedItem, ResourceId, 
 use crate::report::Report;
 use crate::rules::{Findings, Rule, RuleCtx, Scoped, Settings, RULES};
 use rayon::prelude::*;
+use std::collections::HashSet;
 
 /// What to check.
 #[derive(Clone, Debug)]
@@ -83,10 +84,11 @@ fn select<'a>(
             )));
         }
     }
+    let members: Option<HashSet<&ResourceId>> = plan.map(|p| p.members().into_iter().collect());
     let mut out: Vec<Scoped> = estate
         .items
         .iter()
-        .filter(|i| plan.is_none_or(|p| p.members().contains(&&i.id)))
+        .filter(|i| members.as_ref().is_none_or(|m| m.contains(&i.id)))
         .filter(|i| req.vms.is_empty() || req.vms.iter().any(|k| matches_vm(i, k)))
         .map(|item| Scoped {
             item,

@@ -94,21 +94,61 @@ fn item(rng: &mut Rng, n: usize) -> (Value, Value) {
     let guid = rng.guid();
     let roll = rng.below(100);
     // Mixed states: mostly healthy and protected.
-    let (state, desc, active, tfo, allowed, scenario): (&str, &str, &str, &str, Vec<&str>, Value) = match roll {
-        0..=1 => (
-            "Protected", "Cleanup test failover pending", "Primary", "WaitingForCompletion", vec!["TestFailoverCleanup"],
-            json!({"scenarioName": "TestFailover", "jobId": format!("{}/replicationJobs/{}", vault(), rng.guid()), "startTime": "2026-11-20T10:00:00Z"}),
-        ),
-        2 => ("UnplannedFailoverCommitPendingStatesBegin", "Failover completed", "Recovery", "None", vec!["CompleteMigration", "Commit", "DisableProtection", "ChangePit"], Value::Null),
-        3 => ("UnplannedFailoverCommitted", "Failover committed", "Recovery", "None", vec!["CompleteMigration", "DisableProtection", "SwitchProtection"], Value::Null),
-        _ => ("Protected", "Protected", "Primary", "None", vec!["PlannedFailover", "UnplannedFailover", "DisableProtection", "TestFailover"], Value::Null),
-    };
+    let (state, desc, active, tfo, allowed, scenario): (&str, &str, &str, &str, Vec<&str>, Value) =
+        match roll {
+            0..=1 => (
+                "Protected",
+                "Cleanup test failover pending",
+                "Primary",
+                "WaitingForCompletion",
+                vec!["TestFailoverCleanup"],
+                json!({"scenarioName": "TestFailover", "jobId": format!("{}/replicationJobs/{}", vault(), rng.guid()), "startTime": "2026-11-20T10:00:00Z"}),
+            ),
+            2 => (
+                "UnplannedFailoverCommitPendingStatesBegin",
+                "Failover completed",
+                "Recovery",
+                "None",
+                vec![
+                    "CompleteMigration",
+                    "Commit",
+                    "DisableProtection",
+                    "ChangePit",
+                ],
+                Value::Null,
+            ),
+            3 => (
+                "UnplannedFailoverCommitted",
+                "Failover committed",
+                "Recovery",
+                "None",
+                vec!["CompleteMigration", "DisableProtection", "SwitchProtection"],
+                Value::Null,
+            ),
+            _ => (
+                "Protected",
+                "Protected",
+                "Primary",
+                "None",
+                vec![
+                    "PlannedFailover",
+                    "UnplannedFailover",
+                    "DisableProtection",
+                    "TestFailover",
+                ],
+                Value::Null,
+            ),
+        };
     let scenario = if scenario.is_null() {
         json!({"scenarioName": "None", "jobId": format!("{}/replicationJobs/None", vault()), "startTime": "1753-01-01T01:01:01Z"})
     } else {
         scenario
     };
-    let health = if rng.below(50) == 0 { "Critical" } else { "Normal" };
+    let health = if rng.below(50) == 0 {
+        "Critical"
+    } else {
+        "Normal"
+    };
     let rpo_spread = if rng.below(20) == 0 { 3000 } else { 300 };
     let rpo = 30 + rng.below(rpo_spread);
     let unprotected = if rng.below(40) == 0 {
@@ -120,7 +160,11 @@ fn item(rng: &mut Rng, n: usize) -> (Value, Value) {
     let mut vm_data = Vec::new();
     let os_name = format!("{name}_OsDisk_1_{}", rng.guid().replace('-', ""));
     for i in 0..=data_disks {
-        let dname = if i == 0 { os_name.clone() } else { format!("{name}-data-{}", i - 1) };
+        let dname = if i == 0 {
+            os_name.clone()
+        } else {
+            format!("{name}-data-{}", i - 1)
+        };
         let gb = [64, 128, 256, 512, 1024][rng.below(5) as usize];
         pmd.push(json!({
             "diskId": disk_id(&rg, &dname).to_lowercase(),
@@ -159,8 +203,10 @@ fn item(rng: &mut Rng, n: usize) -> (Value, Value) {
     }
     if !unprotected.is_null() {
         let dname = format!("{name}-data-added");
-        vm_data.push(json!({"lun": data_disks, "name": dname, "createOption": "Attach", "diskSizeGb": 256,
-            "managedDisk": {"id": disk_id(&rg, &dname), "storageAccountType": "Premium_LRS"}}));
+        vm_data.push(
+            json!({"lun": data_disks, "name": dname, "createOption": "Attach", "diskSizeGb": 256,
+            "managedDisk": {"id": disk_id(&rg, &dname), "storageAccountType": "Premium_LRS"}}),
+        );
     }
     let vm_id = format!("/subscriptions/{SUB}/resourcegroups/{rg}/providers/microsoft.compute/virtualmachines/{name}");
     let container = format!("{}/replicationFabrics/asr-a2a-default-{PRIMARY}/replicationProtectionContainers/asr-a2a-default-{PRIMARY}-container", vault());
@@ -334,21 +380,34 @@ fn main() {
         .collect();
     write(&a.out.join("recovery-plans.json"), &json!({"value": plans}));
     requests.push(json!({"file": "recovery-plans.json", "method": "GET", "path": format!("{vault}/replicationRecoveryPlans?api-version=2025-08-01"), "status": 200}));
-    write(&a.out.join(format!("usages.{RECOVERY}.json")), &json!([
-        {"currentValue": "120", "limit": "100000", "name": {"value": "cores", "localizedValue": "Total Regional vCPUs"}},
-        {"currentValue": "40", "limit": "40000", "name": {"value": "standardDSv5Family", "localizedValue": "Standard DSv5 Family vCPUs"}},
-        {"currentValue": "40", "limit": "40000", "name": {"value": "standardESv5Family", "localizedValue": "Standard ESv5 Family vCPUs"}},
-        {"currentValue": "40", "limit": "40000", "name": {"value": "standardFSv2Family", "localizedValue": "Standard FSv2 Family vCPUs"}},
-        {"currentValue": "0", "limit": "40000", "name": {"value": "standardBSFamily", "localizedValue": "Standard BS Family vCPUs"}}
-    ]));
+    write(
+        &a.out.join(format!("usages.{RECOVERY}.json")),
+        &json!([
+            {"currentValue": "120", "limit": "100000", "name": {"value": "cores", "localizedValue": "Total Regional vCPUs"}},
+            {"currentValue": "40", "limit": "40000", "name": {"value": "standardDSv5Family", "localizedValue": "Standard DSv5 Family vCPUs"}},
+            {"currentValue": "40", "limit": "40000", "name": {"value": "standardESv5Family", "localizedValue": "Standard ESv5 Family vCPUs"}},
+            {"currentValue": "40", "limit": "40000", "name": {"value": "standardFSv2Family", "localizedValue": "Standard FSv2 Family vCPUs"}},
+            {"currentValue": "0", "limit": "40000", "name": {"value": "standardBSFamily", "localizedValue": "Standard BS Family vCPUs"}}
+        ]),
+    );
     write(&a.out.join("locks.json"), &json!([]));
-    write(&a.out.join("manifest.json"), &json!({
-        "format": "asr-preflight/bundle@1",
-        "collectedAt": "2026-11-22T09:30:00Z",
-        "cloud": "AzureCloud",
-        "endpoint": "https://management.azure.com",
-        "subscriptions": [SUB],
-        "requests": requests
-    }));
-    eprintln!("wrote {} items ({} pages), {} VMs, {} plans to {}", a.items, pages, a.items, a.items.div_ceil(50), a.out.display());
+    write(
+        &a.out.join("manifest.json"),
+        &json!({
+            "format": "asr-preflight/bundle@1",
+            "collectedAt": "2026-11-22T09:30:00Z",
+            "cloud": "AzureCloud",
+            "endpoint": "https://management.azure.com",
+            "subscriptions": [SUB],
+            "requests": requests
+        }),
+    );
+    eprintln!(
+        "wrote {} items ({} pages), {} VMs, {} plans to {}",
+        a.items,
+        pages,
+        a.items,
+        a.items.div_ceil(50),
+        a.out.display()
+    );
 }

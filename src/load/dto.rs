@@ -253,12 +253,21 @@ pub struct VmDisk {
     #[serde(deserialize_with = "opt_string")]
     pub os_type: Option<String>,
     pub managed_disk: Option<VmManagedDisk>,
+    /// Unmanaged disks: `vhd.uri`.
+    pub vhd: Option<VhdRef>,
     #[serde(
         rename = "diskSizeGB",
         alias = "diskSizeGb",
         deserialize_with = "opt_i64"
     )]
     pub disk_size_gb: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub struct VhdRef {
+    #[serde(deserialize_with = "opt_string")]
+    pub uri: Option<String>,
 }
 
 #[derive(Deserialize, Default)]

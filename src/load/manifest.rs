@@ -199,6 +199,7 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
             endpoint: dto.endpoint,
             subscriptions: dto.subscriptions.unwrap_or_default(),
             has_manifest: true,
+            newest_fact: None,
         },
         ..Manifest::default()
     };

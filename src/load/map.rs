@@ -123,6 +123,7 @@ impl Mapper<'_> {
                     lun: d.lun,
                     name: nonempty(d.name),
                     managed_disk_id: rid(d.managed_disk.and_then(|m| m.id)),
+                    vhd_uri: rid(d.vhd.and_then(|v| v.uri)),
                     size_gb: d.disk_size_gb,
                 })
                 .collect(),

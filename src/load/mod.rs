@@ -64,7 +64,7 @@ pub fn load(inputs: &[PathBuf]) -> Result<Estate, Error> {
     if !estate.bundle.has_manifest {
         estate
             .notices
-            .push("no manifest.json: the bundle's age is unknown".to_string());
+            .push("no manifest.json: the bundle's age is unknown (ASR902 not checked); ages of replication facts are measured from the newest time in the bundle".to_string());
     }
 
     let requested: HashSet<String> = manifests
@@ -109,6 +109,13 @@ pub fn load(inputs: &[PathBuf]) -> Result<Estate, Error> {
         estate.cert_stores.push(cert_ref(c, source));
     }
     dedupe(&mut estate);
+    estate.bundle.newest_fact = estate
+        .items
+        .iter()
+        .filter_map(|i| i.replication.as_ref())
+        .flat_map(|r| [r.last_rpo_calculated, r.last_heartbeat])
+        .flatten()
+        .max();
     estate.reindex();
     Ok(estate)
 }

@@ -9,6 +9,8 @@ pub struct DataDisk {
     pub lun: Option<i64>,
     pub name: Option<String>,
     pub managed_disk_id: Option<ResourceId>,
+    /// The VHD of an unmanaged disk (compared case-insensitively, like ids).
+    pub vhd_uri: Option<ResourceId>,
     pub size_gb: Option<i64>,
 }
 

@@ -102,6 +102,9 @@ pub struct BundleInfo {
     pub endpoint: Option<String>,
     pub subscriptions: Vec<String>,
     pub has_manifest: bool,
+    /// The newest time Azure reported in the facts (RPO calculations,
+    /// heartbeats): the bundle is at least this recent.
+    pub newest_fact: Option<Timestamp>,
 }
 
 /// A VM's exported trusted-root store (`certs/<vm-name>.pem`, ...).

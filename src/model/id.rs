@@ -92,6 +92,16 @@ impl ResourceId {
         )))
     }
 
+    /// The resource provider namespace (`Microsoft.Compute`), from the last
+    /// `providers` segment.
+    pub fn provider(&self) -> Option<&str> {
+        let segs: Vec<&str> = self.segments().collect();
+        let at = segs
+            .iter()
+            .rposition(|s| s.eq_ignore_ascii_case("providers"))?;
+        segs.get(at + 1).copied()
+    }
+
     /// The resource type as `Namespace/type[/child...]`, from the last
     /// `providers` segment; `None` for subscriptions and resource groups.
     pub fn resource_type(&self) -> Option<String> {
@@ -186,6 +196,7 @@ mod tests {
         assert_eq!(id.subscription(), Some("7c943c1b"));
         assert_eq!(id.resource_group(), Some("rg-vault"));
         assert_eq!(id.name(), "item1");
+        assert_eq!(id.provider(), Some("Microsoft.RecoveryServices"));
         assert_eq!(
             id.resource_type().as_deref(),
             Some("Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems")

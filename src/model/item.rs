@@ -292,8 +292,20 @@ impl ReplicatedItem {
                 format!("protected in the reverse direction{}", self.direction())
             }
             Phase::Protected => format!("protected{}", self.direction()),
-            Phase::InProgress(s) => format!("`{s}` in progress ({raw})"),
-            Phase::Other(_) => format!("`{raw}`"),
+            Phase::InProgress(s) => format!("`{s}` in progress ({raw}){}", self.progress()),
+            Phase::Other(_) => format!("`{raw}`{}", self.progress()),
+        }
+    }
+
+    /// `; initial replication 45% complete` when ASR reports a monitoring job.
+    pub fn progress(&self) -> String {
+        let Some(r) = &self.replication else {
+            return String::new();
+        };
+        match (&r.monitoring_job_type, r.monitoring_percentage) {
+            (Some(job), Some(pct)) => format!("; `{job}` {pct}% complete"),
+            (Some(job), None) => format!("; `{job}` running"),
+            _ => String::new(),
         }
     }
 

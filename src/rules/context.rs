@@ -61,11 +61,16 @@ impl<'a> RuleCtx<'a> {
             .filter(move |s| meta.applies_to(s.operation))
     }
 
-    /// When the facts were true: the bundle's collection time, else `now`.
-    /// Ages of facts reported by Azure (RPO calculation, heartbeat) are
-    /// measured from here; the bundle's own age is ASR902's concern.
+    /// When the facts were true: the bundle's collection time; without a
+    /// manifest, the newest time Azure reported in the bundle (it cannot be
+    /// older than that); else `now`. Ages of facts reported by Azure (RPO
+    /// calculation, heartbeat) are measured from here; the bundle's own age
+    /// is ASR902's concern.
     pub fn observed_at(&self) -> Timestamp {
-        self.estate.bundle.collected_at.unwrap_or(self.now)
+        let b = &self.estate.bundle;
+        b.collected_at
+            .or(b.newest_fact.map(|t| t.min(self.now)))
+            .unwrap_or(self.now)
     }
 
     /// The display name of a source file.

@@ -72,10 +72,10 @@ fn unmatched_disks(
         }
     }
     for d in &vm.data_disks {
-        let by_id = d
-            .managed_disk_id
-            .as_ref()
-            .is_some_and(|id| protected_ids.contains(id.key()));
+        let by_id = [&d.managed_disk_id, &d.vhd_uri]
+            .into_iter()
+            .flatten()
+            .any(|id| protected_ids.contains(id.key()));
         let by_lun = d.lun.is_some_and(|l| protected_luns.contains(&l));
         if by_id || by_lun {
             continue;
@@ -112,7 +112,8 @@ fn vm_fact(d: &crate::model::DataDisk) -> String {
         d.name.as_deref().unwrap_or("unnamed"),
         d.managed_disk_id
             .as_ref()
-            .map_or("unmanaged".to_string(), |i| i.to_string())
+            .or(d.vhd_uri.as_ref())
+            .map_or("no disk id".to_string(), |i| i.to_string())
     )
 }
 

@@ -75,7 +75,7 @@ impl Rule for RpoThresholdExceeded {
                         op,
                         Subject::item(item),
                         format!(
-                            "the RPO of `{}` had not been calculated for {} when the facts were collected ({}, last at {}), more than {}: replication may have stopped and the last reported RPO of {} no longer holds",
+                            "the RPO of `{}` had not been recalculated for {} as of {} (the time of the facts; last at {}), more than {}: replication may have stopped and the last reported RPO of {} no longer holds",
                             item.name,
                             text::duration(since),
                             text::date_time(at),
