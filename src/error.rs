@@ -87,21 +87,24 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-/// Byte offset of a 1-based line and column (in characters).
-pub fn offset_of(text: &str, line: usize, column: usize) -> usize {
+/// Byte offset of serde_json's 1-based line and (byte) column in `text`;
+/// line 0 (errors with no position) is the start.
+pub fn serde_offset(text: &str, line: usize, column: usize) -> usize {
+    if line == 0 {
+        return 0;
+    }
     let mut off = 0;
     for (i, l) in text.split_inclusive('\n').enumerate() {
         if i + 1 == line {
-            let col_bytes: usize = l
-                .chars()
-                .take(column.saturating_sub(1))
-                .map(char::len_utf8)
-                .sum();
-            return off + col_bytes;
+            let mut at = off + column.saturating_sub(1).min(l.len());
+            while !text.is_char_boundary(at) {
+                at -= 1;
+            }
+            return at;
         }
         off += l.len();
     }
-    text.len()
+    text.len().saturating_sub(1)
 }
 
 fn short_label(message: &str) -> String {
@@ -121,6 +124,7 @@ mod tests {
         let text = "{\n  \"a\": 1,\n  \"é\": x\n}";
         let off = text.find('x').unwrap();
         assert_eq!(line_col(text, off), (3, 8), "columns count characters");
-        assert_eq!(offset_of(text, 3, 8), off);
+        // serde counts bytes: `é` is two
+        assert_eq!(serde_offset(text, 3, 9), off);
     }
 }

@@ -107,11 +107,7 @@ impl DocCtx<'_> {
     fn error_in(&self, slice: &str, e: serde_json::Error, what: &str) -> Error {
         let base = (slice.as_ptr() as usize).saturating_sub(self.text.as_ptr() as usize);
         let base = if base <= self.text.len() { base } else { 0 };
-        let rel = if e.line() == 0 {
-            0
-        } else {
-            byte_offset(slice, e.line(), e.column())
-        };
+        let rel = crate::error::serde_offset(slice, e.line(), e.column());
         let msg = e.to_string();
         let msg = match msg.find(" at line ") {
             Some(i) => msg[..i].to_string(),
@@ -143,23 +139,6 @@ impl DocCtx<'_> {
             }
         }
     }
-}
-
-/// Byte offset of serde's 1-based (line, byte column) within `text`.
-fn byte_offset(text: &str, line: usize, column: usize) -> usize {
-    let mut off = 0;
-    for (i, l) in text.split_inclusive('\n').enumerate() {
-        if i + 1 == line {
-            let col = column.saturating_sub(1).min(l.len());
-            let mut at = off + col;
-            while !text.is_char_boundary(at) {
-                at -= 1;
-            }
-            return at;
-        }
-        off += l.len();
-    }
-    text.len().saturating_sub(1)
 }
 
 /// Reads one document into `out`.

@@ -187,7 +187,7 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
     let dto: ManifestDto = match serde_json::from_str(text) {
         Ok(d) => d,
         Err(e) => {
-            let off = crate::error::offset_of(text, e.line(), e.column()).saturating_sub(1);
+            let off = crate::error::serde_offset(text, e.line(), e.column());
             return Err(Error::malformed(file, text, off, format!("manifest: {e}")));
         }
     };
@@ -199,6 +199,7 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
             endpoint: dto.endpoint,
             subscriptions: dto.subscriptions.unwrap_or_default(),
             has_manifest: true,
+            manifest: Some(source),
             newest_fact: None,
         },
         ..Manifest::default()

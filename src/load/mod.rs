@@ -147,10 +147,14 @@ fn merge(out: &mut Estate, part: Estate) {
 fn merge_bundle_info(estate: &mut Estate, info: &crate::model::BundleInfo) {
     let b = &mut estate.bundle;
     // With several bundles, the oldest collection time is the one that matters.
-    b.collected_at = match (b.collected_at, info.collected_at) {
-        (Some(a), Some(c)) => Some(a.min(c)),
-        (a, c) => a.or(c),
+    let older = match (b.collected_at, info.collected_at) {
+        (Some(a), Some(c)) => c < a,
+        (a, c) => a.is_none() && c.is_some(),
     };
+    if older || b.manifest.is_none() {
+        b.collected_at = info.collected_at.or(b.collected_at);
+        b.manifest = info.manifest;
+    }
     b.format = b.format.clone().or(info.format.clone());
     b.cloud = b.cloud.clone().or(info.cloud.clone());
     b.endpoint = b.endpoint.clone().or(info.endpoint.clone());

@@ -102,6 +102,8 @@ pub struct BundleInfo {
     pub endpoint: Option<String>,
     pub subscriptions: Vec<String>,
     pub has_manifest: bool,
+    /// The manifest file (the oldest, when several bundles are merged).
+    pub manifest: Option<SourceId>,
     /// The newest time Azure reported in the facts (RPO calculations,
     /// heartbeats): the bundle is at least this recent.
     pub newest_fact: Option<Timestamp>,

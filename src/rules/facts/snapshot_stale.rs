@@ -24,9 +24,13 @@ impl Rule for SnapshotStale {
     }
 
     fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
-        let Some(at) = ctx.estate.bundle.collected_at else {
+        let bundle = &ctx.estate.bundle;
+        let Some(at) = bundle.collected_at else {
             return; // no manifest: the report says the age is unknown
         };
+        let manifest = bundle
+            .manifest
+            .map_or_else(|| "manifest.json".to_string(), |s| ctx.source(s));
         let age = ctx.now - at;
         if age <= ctx.settings.max_age {
             return;
@@ -35,7 +39,7 @@ impl Rule for SnapshotStale {
             Finding::new(
                 &META,
                 ctx.operation,
-                Subject::other("manifest.json", "bundle", "bundle"),
+                Subject::other(&manifest, "bundle", "bundle"),
                 format!(
                     "the bundle was collected {} ago ({}), more than the allowed {}: states, quotas and locks may have changed since",
                     text::duration(age),
@@ -44,7 +48,7 @@ impl Rule for SnapshotStale {
                 ),
                 "Collect a fresh bundle right before the operation (`asr-preflight collect`, or re-run the export commands), or raise `--max-age` if this age is acceptable.".to_string(),
             )
-            .with_evidence(format!("collectedAt = {}", text::rfc3339(at)), "manifest.json"),
+            .with_evidence(format!("collectedAt = {}", text::rfc3339(at)), manifest),
         );
     }
 }
