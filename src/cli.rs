@@ -120,6 +120,10 @@ pub struct CheckArgs {
     #[arg(long, default_value_t = 30, value_name = "DAYS")]
     pub agent_expiry_days: u32,
 
+    /// Warn when the operation leaves a vCPU quota above this percentage of its limit (ASR104).
+    #[arg(long, default_value_t = 90, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub quota_headroom: u8,
+
     /// Write the report to this file instead of standard output.
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,

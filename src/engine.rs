@@ -118,14 +118,7 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
         .map(|p| find_plan(estate, p))
         .transpose()?;
     let scope = select(estate, req, plan)?;
-    let ctx = RuleCtx {
-        estate,
-        scope: &scope,
-        operation: req.operation,
-        plan,
-        now: req.now,
-        settings: &req.settings,
-    };
+    let ctx = RuleCtx::new(estate, &scope, req.operation, plan, req.now, &req.settings);
     let mut findings: Vec<Finding> = RULES
         .par_iter()
         .filter(|r| selected(**r, req.only.as_ref()))
@@ -136,6 +129,13 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
         })
         .collect();
     findings.par_sort_by(Finding::report_order);
+    // Rules sharing a computation report the same missing fact once each.
+    findings.dedup_by(|a, b| {
+        a.code == b.code
+            && a.operation == b.operation
+            && a.subject == b.subject
+            && a.message == b.message
+    });
     let mut operations: Vec<(Operation, usize)> = Vec::new();
     for s in &scope {
         match operations.iter_mut().find(|(o, _)| *o == s.operation) {
@@ -154,5 +154,6 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
         collected_at: estate.bundle.collected_at,
         has_manifest: estate.bundle.has_manifest,
         notices: estate.notices.clone(),
+        capacity: crate::rules::quota::capacity(&ctx),
     })
 }

@@ -65,6 +65,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<u8, Error> {
             max_rpo: args.max_rpo,
             drill_max_age: args.drill_max_age,
             agent_expiry: time::Duration::days(i64::from(args.agent_expiry_days)),
+            quota_headroom_percent: args.quota_headroom,
             ..rules::Settings::default()
         },
         fail_on: args.fail_on.level(),

@@ -21,6 +21,8 @@ pub struct Report {
     pub collected_at: Option<Timestamp>,
     pub has_manifest: bool,
     pub notices: Vec<String>,
+    /// Needed, free and limit per target region and quota counter.
+    pub capacity: Vec<crate::rules::quota::CapacityRow>,
 }
 
 /// The counts behind the verdict.

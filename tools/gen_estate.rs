@@ -13,13 +13,24 @@ use std::path::{Path, PathBuf};
 const SUB: &str = "0b8c3f2e-7a41-4d6b-9e15-2c7f8a9d0e31";
 const PRIMARY: &str = "eastus2";
 const RECOVERY: &str = "centralus";
-const SIZES: &[(&str, &str)] = &[
-    ("Standard_D4s_v5", "standardDSv5Family"),
-    ("Standard_D8s_v5", "standardDSv5Family"),
-    ("Standard_E8s_v5", "standardESv5Family"),
-    ("Standard_E16s_v5", "standardESv5Family"),
-    ("Standard_F8s_v2", "standardFSv2Family"),
-    ("Standard_B4ms", "standardBSFamily"),
+/// Target sizes: (name, family, vCPUs), spread over many families.
+const SIZES: &[(&str, &str, u32)] = &[
+    ("Standard_D4s_v5", "standardDSv5Family", 4),
+    ("Standard_D8s_v5", "standardDSv5Family", 8),
+    ("Standard_D4as_v5", "standardDASv5Family", 4),
+    ("Standard_D8ds_v5", "standardDDSv5Family", 8),
+    ("Standard_E8s_v5", "standardESv5Family", 8),
+    ("Standard_E16s_v5", "standardESv5Family", 16),
+    ("Standard_E8as_v5", "standardEASv5Family", 8),
+    ("Standard_E16-4s_v5", "standardESv5Family", 16),
+    ("Standard_F8s_v2", "standardFSv2Family", 8),
+    ("Standard_B4ms", "standardBSFamily", 4),
+    ("Standard_D4s_v4", "standardDSv4Family", 4),
+    ("Standard_E8s_v4", "standardESv4Family", 8),
+    ("Standard_L8s_v3", "standardLSv3Family", 8),
+    ("Standard_M32ls", "standardMSFamily", 32),
+    ("Standard_D4ls_v5", "standardDLSv5Family", 4),
+    ("Standard_E4bs_v5", "standardEBSv5Family", 4),
 ];
 
 /// A small deterministic generator (xorshift64*).
@@ -89,7 +100,7 @@ fn disk_id(rg: &str, name: &str) -> String {
 fn item(rng: &mut Rng, n: usize) -> (Value, Value) {
     let name = format!("vm-{n:06}");
     let rg = format!("rg-app-{:03}", n % 400);
-    let (size, _) = SIZES[rng.below(SIZES.len() as u64) as usize];
+    let (size, _, _) = SIZES[rng.below(SIZES.len() as u64) as usize];
     let data_disks = 1 + rng.below(4) as usize;
     let guid = rng.guid();
     let roll = rng.below(100);
@@ -380,15 +391,38 @@ fn main() {
         .collect();
     write(&a.out.join("recovery-plans.json"), &json!({"value": plans}));
     requests.push(json!({"file": "recovery-plans.json", "method": "GET", "path": format!("{vault}/replicationRecoveryPlans?api-version=2025-08-01"), "status": 200}));
+    // Quota facts for the target region: every family, with room for all.
+    let mut families: Vec<&str> = SIZES.iter().map(|s| s.1).collect();
+    families.sort_unstable();
+    families.dedup();
+    let mut usages = vec![
+        json!({"currentValue": "120", "limit": "400000", "localName": "Total Regional vCPUs", "name": {"value": "cores", "localizedValue": "Total Regional vCPUs"}}),
+    ];
+    for f in &families {
+        usages.push(json!({"currentValue": "40", "limit": "60000", "localName": f, "name": {"value": f, "localizedValue": f}}));
+    }
     write(
         &a.out.join(format!("usages.{RECOVERY}.json")),
-        &json!([
-            {"currentValue": "120", "limit": "100000", "name": {"value": "cores", "localizedValue": "Total Regional vCPUs"}},
-            {"currentValue": "40", "limit": "40000", "name": {"value": "standardDSv5Family", "localizedValue": "Standard DSv5 Family vCPUs"}},
-            {"currentValue": "40", "limit": "40000", "name": {"value": "standardESv5Family", "localizedValue": "Standard ESv5 Family vCPUs"}},
-            {"currentValue": "40", "limit": "40000", "name": {"value": "standardFSv2Family", "localizedValue": "Standard FSv2 Family vCPUs"}},
-            {"currentValue": "0", "limit": "40000", "name": {"value": "standardBSFamily", "localizedValue": "Standard BS Family vCPUs"}}
-        ]),
+        &Value::Array(usages),
+    );
+    let skus: Vec<Value> = SIZES
+        .iter()
+        .map(|(name, family, vcpus)| {
+            json!({"resourceType": "virtualMachines", "name": name, "tier": "Standard", "family": family, "locations": [RECOVERY],
+                   "locationInfo": [{"location": RECOVERY, "zones": ["1", "2", "3"], "zoneDetails": []}],
+                   "capabilities": [{"name": "vCPUs", "value": vcpus.to_string()}, {"name": "MemoryGB", "value": (vcpus * 8).to_string()}],
+                   "restrictions": []})
+        })
+        .collect();
+    write(
+        &a.out.join(format!("skus.{RECOVERY}.json")),
+        &Value::Array(skus),
+    );
+    write(
+        &a.out.join(format!("network-usages.{RECOVERY}.json")),
+        &json!([{"currentValue": 1500, "limit": 200000,
+        "id": format!("/subscriptions/{SUB}/providers/Microsoft.Network/locations/{RECOVERY}/usages/NetworkInterfaces"),
+        "name": {"value": "NetworkInterfaces", "localizedValue": "Network Interfaces"}, "unit": "Count"}]),
     );
     write(&a.out.join("locks.json"), &json!([]));
     write(

@@ -260,6 +260,7 @@ fn record_error(ctx: &DocCtx, err: &dto::ErrorBody, out: &mut Estate) {
         out.facts.push(FactRecord {
             kind: ctx.hint.kind.unwrap_or(FactKind::Other),
             scope: ctx.hint.scope.clone(),
+            location: ctx.hint.location.clone(),
             request: ctx.hint.request.clone(),
             coverage: Coverage::Failed {
                 status: None,
@@ -329,7 +330,8 @@ fn read_list(
     for kind in kinds {
         out.facts.push(FactRecord {
             kind,
-            scope: ctx.hint.scope.clone().or(ctx.hint.location.clone()),
+            scope: ctx.hint.scope.clone(),
+            location: ctx.hint.location.clone(),
             request: ctx.hint.request.clone(),
             coverage: coverage.clone(),
             source: ctx.source,

@@ -189,6 +189,8 @@ pub struct ProviderDetails {
     #[serde(alias = "targetAvailabilityZone", deserialize_with = "opt_string")]
     pub recovery_availability_zone: Option<String>,
     #[serde(deserialize_with = "opt_string")]
+    pub primary_availability_zone: Option<String>,
+    #[serde(deserialize_with = "opt_string")]
     pub selected_recovery_azure_network_id: Option<String>,
     #[serde(deserialize_with = "opt_string")]
     pub selected_tfo_azure_network_id: Option<String>,

@@ -252,7 +252,8 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
         } else if !ok {
             m.facts.push(FactRecord {
                 kind: hint.kind.unwrap_or(FactKind::Other),
-                scope: hint.scope.clone().or(hint.location.clone()),
+                scope: hint.scope.clone(),
+                location: hint.location.clone(),
                 request: hint.request.clone(),
                 coverage: Coverage::Failed {
                     status,

@@ -98,6 +98,7 @@ impl Mapper<'_> {
             primary_fabric_name: nonempty(p.primary_fabric_friendly_name),
             recovery_fabric_name: nonempty(p.recovery_fabric_friendly_name),
             replication: p.provider_specific_details.map(replication),
+            phase_cache: Default::default(),
             id,
         }
     }
@@ -244,7 +245,10 @@ impl Mapper<'_> {
             subscription: id
                 .as_ref()
                 .and_then(|i| i.subscription().map(str::to_string))
-                .or(self.ctx.hint.scope.clone()),
+                .or_else(|| {
+                    let scope = ResourceId::new(self.ctx.hint.scope.as_deref()?);
+                    scope.subscription().map(str::to_string)
+                }),
             location: location.to_ascii_lowercase(),
             name: counter,
             localized_name: nonempty(name.localized_value).or(nonempty(u.local_name)),
@@ -476,6 +480,7 @@ fn replication(d: dto::ProviderDetails) -> Replication {
         recovery_vm_size: nonempty(d.recovery_azure_vm_size),
         recovery_resource_group: rid(d.recovery_azure_resource_group_id),
         recovery_zone: nonempty(d.recovery_availability_zone),
+        primary_zone: nonempty(d.primary_availability_zone),
         recovery_network: rid(d.selected_recovery_azure_network_id),
         tfo_network: rid(d.selected_tfo_azure_network_id),
         vm_protection_state: nonempty(d.vm_protection_state),

@@ -191,7 +191,8 @@ fn check_manifest_files(
             }
             estate.facts.push(crate::model::FactRecord {
                 kind: hint.kind.unwrap_or(crate::model::FactKind::Other),
-                scope: hint.scope.clone().or(hint.location.clone()),
+                scope: hint.scope.clone(),
+                location: hint.location.clone(),
                 request: hint.request.clone(),
                 coverage: crate::model::Coverage::Failed {
                     status: None,
@@ -283,15 +284,18 @@ fn cert_ref(c: &InputFile, source: SourceId) -> CertStoreRef {
 /// Reads a file as text: UTF-8 (with or without a byte-order mark) or UTF-16
 /// with a byte-order mark (Windows PowerShell's `Out-File` default).
 fn read_text(path: &Path, display: &str) -> Result<String, Error> {
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
+    let mut bytes = std::fs::read(path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
         source,
     })?;
     let text = match bytes.as_slice() {
-        [0xEF, 0xBB, 0xBF, rest @ ..] => utf8(rest, display)?,
         [0xFF, 0xFE, rest @ ..] => utf16(rest, display, u16::from_le_bytes)?,
         [0xFE, 0xFF, rest @ ..] => utf16(rest, display, u16::from_be_bytes)?,
-        _ => utf8(&bytes, display)?,
+        [0xEF, 0xBB, 0xBF, ..] => {
+            bytes.drain(..3);
+            utf8(bytes, display)?
+        }
+        _ => utf8(bytes, display)?,
     };
     if text.trim().is_empty() {
         return Err(Error::malformed(
@@ -304,9 +308,12 @@ fn read_text(path: &Path, display: &str) -> Result<String, Error> {
     Ok(text)
 }
 
-fn utf8(bytes: &[u8], display: &str) -> Result<String, Error> {
-    String::from_utf8(bytes.to_vec()).map_err(|e| {
-        let good = String::from_utf8_lossy(&bytes[..e.utf8_error().valid_up_to()]).into_owned();
+/// Takes the bytes as they are (no copy) when they are UTF-8.
+fn utf8(bytes: Vec<u8>, display: &str) -> Result<String, Error> {
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let bytes = e.into_bytes();
+        let good = String::from_utf8_lossy(&bytes[..valid]).into_owned();
         let at = good.len();
         Error::malformed(
             display,

@@ -72,8 +72,10 @@ pub enum Coverage {
 #[derive(Clone, Debug)]
 pub struct FactRecord {
     pub kind: FactKind,
-    /// The scope the list covers (subscription, group, region), when known.
+    /// The scope the list covers (subscription or group), when known.
     pub scope: Option<String>,
+    /// The region the list covers (usages, SKUs), when known.
+    pub location: Option<String>,
     /// `GET <path>` from the manifest, when recorded.
     pub request: Option<String>,
     pub coverage: Coverage,

@@ -102,6 +102,7 @@ pub struct Replication {
     pub recovery_vm_size: Option<String>,
     pub recovery_resource_group: Option<ResourceId>,
     pub recovery_zone: Option<String>,
+    pub primary_zone: Option<String>,
     pub recovery_network: Option<ResourceId>,
     pub tfo_network: Option<ResourceId>,
     pub vm_protection_state: Option<String>,
@@ -148,6 +149,15 @@ pub struct ReplicatedItem {
     pub primary_fabric_name: Option<String>,
     pub recovery_fabric_name: Option<String>,
     pub replication: Option<Replication>,
+    /// `phase()`, computed once: every rule asks.
+    pub(crate) phase_cache: std::sync::OnceLock<Phase>,
+}
+
+/// Case-insensitive (ASCII) substring test, without allocating: it runs for
+/// every item in every rule.
+fn contains_ignore_case(hay: &str, needle: &str) -> bool {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
 }
 
 /// Where an item stands in the failover cycle.
@@ -175,8 +185,8 @@ impl ReplicatedItem {
             .is_some_and(|ops| ops.contains(op))
     }
 
+    /// True when a state field contains `needle` (ASCII, any case).
     fn state_contains(&self, needle: &str) -> bool {
-        let needle = needle.to_ascii_lowercase();
         [&self.protection_state, &self.protection_state_description]
             .into_iter()
             .flatten()
@@ -185,7 +195,7 @@ impl ReplicatedItem {
                     .as_ref()
                     .and_then(|r| r.vm_protection_state.as_ref()),
             )
-            .any(|s| s.to_ascii_lowercase().contains(&needle))
+            .any(|s| contains_ignore_case(s, needle))
     }
 
     /// A test failover awaits cleanup.
@@ -212,6 +222,12 @@ impl ReplicatedItem {
 
     /// Where the item stands, from its state fields.
     pub fn phase(&self) -> Phase {
+        self.phase_cache
+            .get_or_init(|| self.compute_phase())
+            .clone()
+    }
+
+    fn compute_phase(&self) -> Phase {
         if self.test_failover_cleanup_pending() {
             return Phase::TestFailoverCleanupPending;
         }

@@ -25,6 +25,19 @@ pub use job::Job;
 pub use operation::{AsrOperation, Operation};
 pub use plan::{Policy, RecoveryPlan, RecoveryPoint};
 
+/// What the bundle holds of a per-region fact kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RegionCoverage {
+    /// A complete list covers the region: absence proves absence.
+    Complete,
+    /// Only a partial list (an unfollowed `nextLink`).
+    Incomplete,
+    /// A request for it failed.
+    Failed,
+    /// Nothing at all.
+    Absent,
+}
+
 /// A point in time (UTC).
 pub type Timestamp = time::OffsetDateTime;
 
@@ -69,6 +82,20 @@ struct Index {
     vms: HashMap<ResourceId, usize>,
     disks: HashMap<ResourceId, usize>,
     jobs: HashMap<ResourceId, usize>,
+    /// (lower-cased size name, region key) → SKUs offering it there.
+    skus: HashMap<(String, String), Vec<usize>>,
+    /// (kind, region key) → usage counters.
+    usages: HashMap<(UsageKind, String), Vec<usize>>,
+}
+
+/// A region name as a comparison key: `East US 2`, `eastus2` and `EastUS2`
+/// are the same region.
+pub fn region_key(region: &str) -> String {
+    region
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 fn index_of<T>(v: &[T], id: impl Fn(&T) -> &ResourceId) -> HashMap<ResourceId, usize> {
@@ -87,7 +114,66 @@ impl Estate {
             vms: index_of(&self.vms, |x| &x.id),
             disks: index_of(&self.disks, |x| &x.id),
             jobs: index_of(&self.jobs, |x| &x.id),
+            skus: HashMap::new(),
+            usages: HashMap::new(),
         };
+        for (i, s) in self.skus.iter().enumerate() {
+            let name = s.name.to_ascii_lowercase();
+            let mut regions: Vec<String> = s.locations.iter().map(|l| region_key(l)).collect();
+            regions.extend(s.zones.keys().map(|l| region_key(l)));
+            regions.sort();
+            regions.dedup();
+            for r in regions {
+                self.index
+                    .skus
+                    .entry((name.clone(), r))
+                    .or_default()
+                    .push(i);
+            }
+        }
+        for (i, u) in self.usages.iter().enumerate() {
+            self.index
+                .usages
+                .entry((u.kind, region_key(&u.location)))
+                .or_default()
+                .push(i);
+        }
+    }
+
+    /// The SKU of a VM size offered in a region (names compare case-insensitively).
+    pub fn sku(&self, size: &str, region: &str) -> Option<&Sku> {
+        let key = (size.to_ascii_lowercase(), region_key(region));
+        self.index.skus.get(&key)?.first().map(|&i| &self.skus[i])
+    }
+
+    /// The usage counters of a kind in a region.
+    pub fn usages_in(&self, kind: UsageKind, region: &str) -> Vec<&Usage> {
+        self.index
+            .usages
+            .get(&(kind, region_key(region)))
+            .map(|v| v.iter().map(|&i| &self.usages[i]).collect())
+            .unwrap_or_default()
+    }
+
+    /// How well a kind of per-region fact is known for `region`: records
+    /// scoped to the region, or to no region at all (a list of every region).
+    pub fn region_coverage(&self, kind: FactKind, region: &str) -> RegionCoverage {
+        let key = region_key(region);
+        let mut out = RegionCoverage::Absent;
+        for f in self.facts.iter().filter(|f| f.kind == kind) {
+            if f.location.as_deref().is_some_and(|l| region_key(l) != key) {
+                continue;
+            }
+            match &f.coverage {
+                Coverage::Failed { .. } => return RegionCoverage::Failed,
+                Coverage::Loaded { complete: false } => out = RegionCoverage::Incomplete,
+                Coverage::Loaded { complete: true } if out == RegionCoverage::Absent => {
+                    out = RegionCoverage::Complete
+                }
+                Coverage::Loaded { .. } => {}
+            }
+        }
+        out
     }
 
     /// The display name of a source file.

@@ -60,6 +60,82 @@ impl Human {
     }
 }
 
+impl Human {
+    /// The per-region, per-quota table: the whole picture, not only the rows
+    /// that fail.
+    fn capacity(&self, report: &Report, w: &mut dyn Write) -> io::Result<()> {
+        if report.capacity.is_empty() {
+            return Ok(());
+        }
+        let num = |v: Option<i64>| v.map_or("?".to_string(), |n| n.to_string());
+        let rows: Vec<[String; 7]> = report
+            .capacity
+            .iter()
+            .map(|r| {
+                let after = match (r.in_use, r.limit) {
+                    (Some(u), Some(l)) if l > 0 => format!("{}%", (u + r.needed) * 100 / l),
+                    _ => "?".to_string(),
+                };
+                let verdict = match r.free {
+                    Some(f) if r.needed > f => format!("short by {}", r.needed - f.max(0)),
+                    _ if r.uncounted > 0 => format!(
+                        "unknown: {} not counted",
+                        crate::text::count(r.uncounted, "item", "items")
+                    ),
+                    Some(_) => "fits".to_string(),
+                    None => "unknown: no usage counter".to_string(),
+                };
+                let needed = if r.uncounted > 0 {
+                    format!("{}+?", r.needed)
+                } else {
+                    r.needed.to_string()
+                };
+                [
+                    r.region.clone(),
+                    r.quota.clone(),
+                    needed,
+                    num(r.free),
+                    num(r.limit),
+                    after,
+                    verdict,
+                ]
+            })
+            .collect();
+        let head = ["region", "quota", "needed", "free", "limit", "after", ""];
+        let mut width = head.map(str::len);
+        for r in &rows {
+            for (i, c) in r.iter().enumerate() {
+                width[i] = width[i].max(c.chars().count());
+            }
+        }
+        writeln!(
+            w,
+            "{}",
+            self.paint(
+                "1",
+                "capacity in the target regions (vCPUs; NICs for NetworkInterfaces):"
+            )
+        )?;
+        let line = |cells: &[String; 7]| {
+            let mut s = String::from(" ");
+            for (i, c) in cells.iter().enumerate() {
+                let pad = width[i] - c.chars().count();
+                if (2..6).contains(&i) {
+                    s.push_str(&format!(" {}{c}", " ".repeat(pad)));
+                } else {
+                    s.push_str(&format!(" {c}{}", " ".repeat(pad)));
+                }
+            }
+            s.trim_end().to_string()
+        };
+        writeln!(w, "{}", line(&head.map(str::to_string)))?;
+        for r in &rows {
+            writeln!(w, "{}", line(r))?;
+        }
+        writeln!(w)
+    }
+}
+
 /// Greedy word wrap; words longer than `width` stay whole.
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
@@ -84,6 +160,7 @@ impl Renderer for Human {
         for f in &report.findings {
             self.finding(f, w)?;
         }
+        self.capacity(report, w)?;
         for n in &report.notices {
             for (i, line) in wrap(n, WIDTH - 6).iter().enumerate() {
                 let lead = if i == 0 {

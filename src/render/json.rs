@@ -33,6 +33,7 @@ struct JsonReport<'a> {
     summary: Summary,
     bundle: Bundle,
     findings: &'a [Finding],
+    capacity: &'a [crate::rules::quota::CapacityRow],
     notices: &'a [String],
 }
 
@@ -54,6 +55,7 @@ impl Renderer for Json {
                 manifest: report.has_manifest,
             },
             findings: &report.findings,
+            capacity: &report.capacity,
             notices: &report.notices,
         };
         serde_json::to_writer_pretty(&mut *w, &doc)?;

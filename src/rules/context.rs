@@ -18,6 +18,8 @@ pub struct Settings {
     pub drill_max_age: Duration,
     /// `--agent-expiry-days`: warn when the agent expires within this (ASR406).
     pub agent_expiry: Duration,
+    /// `--quota-headroom`: warn when a quota would be used above this percentage (ASR104).
+    pub quota_headroom_percent: u8,
 }
 
 impl Default for Settings {
@@ -28,6 +30,7 @@ impl Default for Settings {
             rpo_stale_after: Duration::hours(1),
             drill_max_age: Duration::days(180),
             agent_expiry: Duration::days(30),
+            quota_headroom_percent: 90,
         }
     }
 }
@@ -51,9 +54,32 @@ pub struct RuleCtx<'a> {
     /// The injected clock (`--now`).
     pub now: Timestamp,
     pub settings: &'a Settings,
+    /// What the operations create per target region, computed once for all
+    /// quota rules and the capacity table (`quota::demand`).
+    pub(crate) demand: std::sync::OnceLock<crate::rules::quota::Demand<'a>>,
 }
 
 impl<'a> RuleCtx<'a> {
+    /// A context over `scope` (the shared computations start empty).
+    pub fn new(
+        estate: &'a Estate,
+        scope: &'a [Scoped<'a>],
+        operation: OperationArg,
+        plan: Option<&'a RecoveryPlan>,
+        now: Timestamp,
+        settings: &'a Settings,
+    ) -> Self {
+        RuleCtx {
+            estate,
+            scope,
+            operation,
+            plan,
+            now,
+            settings,
+            demand: std::sync::OnceLock::new(),
+        }
+    }
+
     /// The items in scope whose operation the rule applies to.
     pub fn items(&self, meta: &'static RuleMeta) -> impl Iterator<Item = &Scoped<'a>> {
         self.scope

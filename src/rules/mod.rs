@@ -5,6 +5,7 @@
 mod context;
 pub mod disk;
 pub mod facts;
+pub mod quota;
 pub mod replication;
 
 pub use context::{Findings, RuleCtx, Scoped, Settings};
@@ -62,6 +63,11 @@ pub trait Rule: Sync {
 
 /// Every rule, ordered by code.
 pub static RULES: &[&dyn Rule] = &[
+    &quota::target_family_quota_exceeded::TargetFamilyQuotaExceeded,
+    &quota::target_regional_quota_exceeded::TargetRegionalQuotaExceeded,
+    &quota::target_size_unavailable::TargetSizeUnavailable,
+    &quota::target_quota_headroom_low::TargetQuotaHeadroomLow,
+    &quota::target_nic_quota_exceeded::TargetNicQuotaExceeded,
     &disk::disk_not_protected::DiskNotProtected,
     &replication::failover_not_committed::FailoverNotCommitted,
     &replication::operation_not_allowed::OperationNotAllowed,

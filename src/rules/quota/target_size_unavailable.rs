@@ -1,0 +1,133 @@
+//! ASR103 target-size-unavailable: the target VM size cannot be created in
+//! the target region or zone: restricted for the subscription there, or not
+//! offered there at all.
+
+use super::CREATING;
+use crate::finding::{Finding, Level, OperationArg, Subject};
+use crate::model::{region_key, FactKind, RegionCoverage, Sku};
+use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "ASR103",
+    name: "target-size-unavailable",
+    category: Category::Quota,
+    level: Level::Error,
+    operations: CREATING,
+    summary: "target VM size restricted for the subscription in the target region/zone, or not offered there",
+    asr_codes: &["28031", "150097", "SkuNotAvailable"],
+    docs: include_str!("../../../rules/target-size-unavailable/README.md"),
+};
+
+pub struct TargetSizeUnavailable;
+
+/// Why `sku` cannot be created in `region` (and `zone`), if it cannot.
+pub fn unavailable(sku: &Sku, region: &str, zone: Option<&str>) -> Option<(String, String)> {
+    let key = region_key(region);
+    let in_region = |v: &[String]| v.iter().any(|l| region_key(l) == key);
+    for r in &sku.restrictions {
+        let reason = r.reason.as_deref().unwrap_or("no reason given");
+        if r.kind.eq_ignore_ascii_case("Location")
+            && (in_region(&r.values) || in_region(&r.locations))
+        {
+            return Some((
+                format!("is restricted for this subscription in `{region}` (`{reason}`)"),
+                format!(
+                    "restrictions: type Location, values {:?}, reasonCode {reason}",
+                    r.values
+                ),
+            ));
+        }
+        if let Some(z) = zone {
+            let zone_hit = r.zones.iter().any(|x| x == z);
+            if r.kind.eq_ignore_ascii_case("Zone")
+                && zone_hit
+                && (in_region(&r.values) || in_region(&r.locations))
+            {
+                return Some((
+                    format!("is restricted for this subscription in zone {z} of `{region}` (`{reason}`)"),
+                    format!("restrictions: type Zone, zones {:?}, reasonCode {reason}", r.zones),
+                ));
+            }
+        }
+    }
+    if let (Some(z), Some(offered)) = (
+        zone,
+        sku.zones
+            .iter()
+            .find(|(l, _)| region_key(l) == key)
+            .map(|(_, z)| z),
+    ) {
+        if !offered.iter().any(|x| x == z) {
+            return Some((
+                format!(
+                    "is not offered in zone {z} of `{region}` (zones offered: {})",
+                    if offered.is_empty() {
+                        "none".to_string()
+                    } else {
+                        offered.join(", ")
+                    }
+                ),
+                format!("locationInfo: {region} zones {offered:?}"),
+            ));
+        }
+    }
+    None
+}
+
+impl Rule for TargetSizeUnavailable {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
+        let demand = super::demand(ctx);
+        demand.gaps().for_each(|f| out.push(f));
+        let regions = &demand.regions;
+        for t in regions.iter().flat_map(|rd| &rd.targets) {
+            let Some(size) = &t.size else { continue };
+            let item = t.scoped.item;
+            let help = format!(
+                "Pick a target size that is offered to the subscription in `{}`{}: Replicated items > {} > Compute > Target VM size (check with `az vm list-skus -l {} --size {} -o table`), or ask Azure support to lift the restriction (a quota request of type \"region access\" / \"zonal enablement\").",
+                t.region,
+                t.zone.as_deref().map(|z| format!(" zone {z}")).unwrap_or_default(),
+                item.name,
+                t.region,
+                size
+            );
+            let (why, fact, source) = match ctx.estate.sku(size, &t.region) {
+                Some(sku) => match unavailable(sku, &t.region, t.zone.as_deref()) {
+                    Some((why, fact)) => (why, fact, ctx.source(sku.source)),
+                    None => continue,
+                },
+                None if ctx.estate.region_coverage(FactKind::Skus, &t.region)
+                    == RegionCoverage::Complete =>
+                {
+                    (
+                        format!("is not offered in `{}`", t.region),
+                        format!("{size} absent from the VM sizes of {}", t.region),
+                        "resource SKUs".to_string(),
+                    )
+                }
+                None => continue, // unknown: the shared computation reported ASR901
+            };
+            out.push(
+                Finding::new(
+                    &META,
+                    OperationArg::Op(t.scoped.operation),
+                    Subject::item(item),
+                    format!(
+                        "the target size `{size}` of `{}` {why}: its {} will fail to create the VM",
+                        item.name,
+                        t.scoped.operation.label()
+                    ),
+                    help,
+                )
+                .with_evidence(fact, source)
+                .with_evidence(
+                    format!("recoveryAzureVMSize = {size}"),
+                    ctx.source(item.source),
+                ),
+            );
+        }
+    }
+}
