@@ -131,3 +131,58 @@ impl Rule for TargetSizeUnavailable {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{SkuRestriction, SourceId};
+    use std::collections::BTreeMap;
+
+    fn sku(restrictions: Vec<SkuRestriction>, zones: &[&str]) -> Sku {
+        let mut z = BTreeMap::new();
+        z.insert("centralus".to_string(), zones.iter().map(|s| s.to_string()).collect());
+        Sku {
+            name: "Standard_L8s_v3".to_string(),
+            source: SourceId(0),
+            resource_type: Some("virtualMachines".to_string()),
+            family: Some("standardLSv3Family".to_string()),
+            locations: vec!["centralus".to_string()],
+            zones: z,
+            capabilities: BTreeMap::new(),
+            restrictions,
+        }
+    }
+
+    fn restriction(kind: &str, zones: &[&str]) -> SkuRestriction {
+        SkuRestriction {
+            kind: kind.to_string(),
+            values: vec!["centralus".to_string()],
+            locations: vec!["centralus".to_string()],
+            zones: zones.iter().map(|s| s.to_string()).collect(),
+            reason: Some("NotAvailableForSubscription".to_string()),
+        }
+    }
+
+    #[test]
+    fn location_restriction_applies_to_the_region_only() {
+        let s = sku(vec![restriction("Location", &[])], &["1", "2", "3"]);
+        assert!(unavailable(&s, "centralus", None).is_some());
+        assert!(unavailable(&s, "Central US", None).is_some(), "display names match too");
+        assert!(unavailable(&s, "eastus2", None).is_none());
+    }
+
+    #[test]
+    fn zone_restriction_applies_to_its_zones_only() {
+        let s = sku(vec![restriction("Zone", &["3"])], &["1", "2", "3"]);
+        assert!(unavailable(&s, "centralus", Some("3")).is_some());
+        assert!(unavailable(&s, "centralus", Some("1")).is_none());
+        assert!(unavailable(&s, "centralus", None).is_none(), "a regional VM is not zonal");
+    }
+
+    #[test]
+    fn zones_not_offered() {
+        let s = sku(vec![], &["1", "2"]);
+        assert!(unavailable(&s, "centralus", Some("3")).is_some());
+        assert!(unavailable(&s, "centralus", Some("2")).is_none());
+    }
+}
