@@ -120,6 +120,10 @@ pub struct CheckArgs {
     #[arg(long, default_value_t = 30, value_name = "DAYS")]
     pub agent_expiry_days: u32,
 
+    /// Warn when a needed root certificate or the agent certificate expires within this many days (ASR303, ASR304).
+    #[arg(long, default_value_t = 90, value_name = "DAYS")]
+    pub cert_expiry_days: u32,
+
     /// Warn when the operation leaves a vCPU quota above this percentage of its limit (ASR104).
     #[arg(long, default_value_t = 90, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(1..=100))]
     pub quota_headroom: u8,

@@ -3,6 +3,10 @@
 //! benchmarks. Deterministic for a given seed.
 //!
 //! Usage: gen-estate --items 10000 --out target/bench/10k [--page 200] [--seed 1]
+//!        [--cert-stores N --ca-bundle /etc/ssl/certs/ca-certificates.crt]
+//!
+//! With `--cert-stores`, the first N VMs get a trusted root store of 150
+//! certificates (the bundle's, repeated to 150) in `certs/<vm>.pem`.
 
 #![recursion_limit = "512"]
 
@@ -64,6 +68,8 @@ struct Args {
     out: PathBuf,
     page: usize,
     seed: u64,
+    cert_stores: usize,
+    ca_bundle: Option<PathBuf>,
 }
 
 fn args() -> Args {
@@ -72,6 +78,8 @@ fn args() -> Args {
         out: PathBuf::from("target/bench/estate"),
         page: 200,
         seed: 1,
+        cert_stores: 0,
+        ca_bundle: None,
     };
     let argv: Vec<String> = std::env::args().skip(1).collect();
     let mut i = 0;
@@ -82,6 +90,8 @@ fn args() -> Args {
             "--out" => a.out = PathBuf::from(v),
             "--page" => a.page = v.parse().expect("--page takes a number"),
             "--seed" => a.seed = v.parse().expect("--seed takes a number"),
+            "--cert-stores" => a.cert_stores = v.parse().expect("--cert-stores takes a number"),
+            "--ca-bundle" => a.ca_bundle = Some(PathBuf::from(v)),
             other => panic!("unknown argument {other}; usage: gen-estate --items N --out DIR [--page 200] [--seed 1]"),
         }
         i += 2;
@@ -425,6 +435,23 @@ fn main() {
         "name": {"value": "NetworkInterfaces", "localizedValue": "Network Interfaces"}, "unit": "Count"}]),
     );
     write(&a.out.join("locks.json"), &json!([]));
+    if a.cert_stores > 0 {
+        let path = a
+            .ca_bundle
+            .as_ref()
+            .expect("--cert-stores needs --ca-bundle");
+        let bundle = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let blocks: Vec<&str> = bundle
+            .split_inclusive("-----END CERTIFICATE-----\n")
+            .filter(|b| b.contains("-----BEGIN CERTIFICATE-----"))
+            .collect();
+        assert!(!blocks.is_empty(), "no certificates in {}", path.display());
+        let store: String = blocks.iter().cycle().take(150).copied().collect();
+        fs::create_dir_all(a.out.join("certs")).expect("create certs/");
+        for n in 0..a.cert_stores.min(a.items) {
+            fs::write(a.out.join(format!("certs/vm-{n:06}.pem")), &store).expect("write a store");
+        }
+    }
     write(
         &a.out.join("manifest.json"),
         &json!({

@@ -4,17 +4,19 @@
 //! Files are read and parsed in parallel; the result is merged in path order
 //! so that the estate, and every report built from it, is deterministic.
 
+mod certs;
 mod document;
 mod dto;
 mod lenient;
 mod manifest;
 mod map;
 
+pub use certs::read_store as read_cert_store;
 pub use lenient::parse_time;
 pub use manifest::FORMAT as BUNDLE_FORMAT;
 
 use crate::error::Error;
-use crate::model::{CertStoreRef, Estate, ResourceId, SourceId};
+use crate::model::{CertStore, Estate, ResourceId, SourceId};
 use document::{DocCtx, Hint};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -104,9 +106,41 @@ pub fn load(inputs: &[PathBuf]) -> Result<Estate, Error> {
         merge(&mut estate, part?);
     }
 
+    let first_cert = estate.sources.len() as u32;
     for c in &found.certs {
-        let source = next_source(&mut estate, &c.display);
-        estate.cert_stores.push(cert_ref(c, source));
+        estate.sources.push(c.display.clone());
+    }
+    let cache = certs::Cache::default();
+    let stores: Vec<Result<CertStore, Error>> = found
+        .certs
+        .par_iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let bytes = std::fs::read(&c.path).map_err(|source| Error::Io {
+                path: c.path.clone(),
+                source,
+            })?;
+            Ok(cert_store(
+                c,
+                SourceId(first_cert + i as u32),
+                &bytes,
+                &cache,
+            ))
+        })
+        .collect();
+    for s in stores {
+        let s = s?;
+        for p in &s.problems {
+            estate.notices.push(format!(
+                "warning: {}: certificate #{} (line {}) could not be read ({}); the other {} were",
+                estate.source_name(s.source),
+                p.position,
+                p.line,
+                p.reason,
+                s.certs.len()
+            ));
+        }
+        estate.cert_stores.push(s);
     }
     dedupe(&mut estate);
     estate.bundle.newest_fact = estate
@@ -255,7 +289,7 @@ fn dedupe(e: &mut Estate) {
     });
 }
 
-fn cert_ref(c: &InputFile, source: SourceId) -> CertStoreRef {
+fn cert_store(c: &InputFile, source: SourceId, bytes: &[u8], cache: &certs::Cache) -> CertStore {
     let path = Path::new(&c.rel);
     let vm_name = path
         .file_stem()
@@ -273,12 +307,7 @@ fn cert_ref(c: &InputFile, source: SourceId) -> CertStoreRef {
         [.., "certs", rg, _] | [rg, _] if !rg.eq_ignore_ascii_case("certs") => Some(rg.to_string()),
         _ => None,
     };
-    CertStoreRef {
-        vm_name,
-        resource_group,
-        format,
-        source,
-    }
+    certs::store(vm_name, resource_group, format, source, bytes, cache)
 }
 
 /// Reads a file as text: UTF-8 (with or without a byte-order mark) or UTF-16

@@ -110,15 +110,3 @@ pub struct BundleInfo {
     /// heartbeats): the bundle is at least this recent.
     pub newest_fact: Option<Timestamp>,
 }
-
-/// A VM's exported trusted-root store (`certs/<vm-name>.pem`, ...).
-#[derive(Clone, Debug)]
-pub struct CertStoreRef {
-    /// The VM name from the file name (case kept; compared case-insensitively).
-    pub vm_name: String,
-    /// The resource group from `certs/<resource-group>/<vm-name>.pem`.
-    pub resource_group: Option<String>,
-    /// `pem`, `crt`, `cer` or `der`.
-    pub format: String,
-    pub source: SourceId,
-}

@@ -5,6 +5,7 @@
 //! case-insensitive because `ResourceId` is.
 
 pub mod arm;
+pub mod cert;
 pub mod compute;
 pub mod facts;
 mod id;
@@ -17,8 +18,9 @@ pub mod plan;
 use std::collections::HashMap;
 
 pub use arm::{GenericResource, HealthStatus, Location, Lock, LockLevel, ResourceGroup};
+pub use cert::{CertInfo, CertProblem, CertStore};
 pub use compute::{DataDisk, Disk, Sku, SkuRestriction, Usage, UsageKind, Vm};
-pub use facts::{BundleInfo, CertStoreRef, Coverage, FactKind, FactRecord, NotFound};
+pub use facts::{BundleInfo, Coverage, FactKind, FactRecord, NotFound};
 pub use id::ResourceId;
 pub use item::{Phase, ReplicatedItem};
 pub use job::Job;
@@ -70,7 +72,7 @@ pub struct Estate {
     pub vaults: Vec<GenericResource>,
     pub facts: Vec<FactRecord>,
     pub not_found: Vec<NotFound>,
-    pub cert_stores: Vec<CertStoreRef>,
+    pub cert_stores: Vec<CertStore>,
     /// Things the loader noticed but could use anyway (shown in the report).
     pub notices: Vec<String>,
     index: Index,

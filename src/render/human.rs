@@ -162,11 +162,16 @@ impl Renderer for Human {
         }
         self.capacity(report, w)?;
         for n in &report.notices {
-            for (i, line) in wrap(n, WIDTH - 6).iter().enumerate() {
+            let (label, text, color) = match n.strip_prefix("warning: ") {
+                Some(rest) => ("warning:", rest, "33"),
+                None => ("note:", n.as_str(), "36"),
+            };
+            let indent = " ".repeat(label.len());
+            for (i, line) in wrap(text, WIDTH - label.len() - 1).iter().enumerate() {
                 let lead = if i == 0 {
-                    self.paint("36", "note:")
+                    self.paint(color, label)
                 } else {
-                    "     ".to_string()
+                    indent.clone()
                 };
                 writeln!(w, "{lead} {line}")?;
             }

@@ -18,6 +18,9 @@ pub struct Settings {
     pub drill_max_age: Duration,
     /// `--agent-expiry-days`: warn when the agent expires within this (ASR406).
     pub agent_expiry: Duration,
+    /// `--cert-expiry-days`: warn when a needed root or the agent certificate
+    /// expires within this (ASR303, ASR304).
+    pub cert_expiry: Duration,
     /// `--quota-headroom`: warn when a quota would be used above this percentage (ASR104).
     pub quota_headroom_percent: u8,
 }
@@ -31,6 +34,7 @@ impl Default for Settings {
             drill_max_age: Duration::days(180),
             agent_expiry: Duration::days(30),
             quota_headroom_percent: 90,
+            cert_expiry: Duration::days(90),
         }
     }
 }

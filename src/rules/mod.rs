@@ -2,6 +2,7 @@
 //! static registry. Rules are pure: they read `RuleCtx` and push findings;
 //! they never read files, the network or the clock.
 
+pub mod cert;
 mod context;
 pub mod disk;
 pub mod facts;
@@ -69,6 +70,10 @@ pub static RULES: &[&dyn Rule] = &[
     &quota::target_quota_headroom_low::TargetQuotaHeadroomLow,
     &quota::target_nic_quota_exceeded::TargetNicQuotaExceeded,
     &disk::disk_not_protected::DiskNotProtected,
+    &cert::trusted_root_missing::TrustedRootMissing,
+    &cert::trusted_root_expired::TrustedRootExpired,
+    &cert::trusted_root_expiring::TrustedRootExpiring,
+    &cert::agent_certificate_expiring::AgentCertificateExpiring,
     &replication::failover_not_committed::FailoverNotCommitted,
     &replication::operation_not_allowed::OperationNotAllowed,
     &replication::test_failover_cleanup_pending::TestFailoverCleanupPending,

@@ -140,7 +140,10 @@ mod tests {
 
     fn sku(restrictions: Vec<SkuRestriction>, zones: &[&str]) -> Sku {
         let mut z = BTreeMap::new();
-        z.insert("centralus".to_string(), zones.iter().map(|s| s.to_string()).collect());
+        z.insert(
+            "centralus".to_string(),
+            zones.iter().map(|s| s.to_string()).collect(),
+        );
         Sku {
             name: "Standard_L8s_v3".to_string(),
             source: SourceId(0),
@@ -167,7 +170,10 @@ mod tests {
     fn location_restriction_applies_to_the_region_only() {
         let s = sku(vec![restriction("Location", &[])], &["1", "2", "3"]);
         assert!(unavailable(&s, "centralus", None).is_some());
-        assert!(unavailable(&s, "Central US", None).is_some(), "display names match too");
+        assert!(
+            unavailable(&s, "Central US", None).is_some(),
+            "display names match too"
+        );
         assert!(unavailable(&s, "eastus2", None).is_none());
     }
 
@@ -176,7 +182,10 @@ mod tests {
         let s = sku(vec![restriction("Zone", &["3"])], &["1", "2", "3"]);
         assert!(unavailable(&s, "centralus", Some("3")).is_some());
         assert!(unavailable(&s, "centralus", Some("1")).is_none());
-        assert!(unavailable(&s, "centralus", None).is_none(), "a regional VM is not zonal");
+        assert!(
+            unavailable(&s, "centralus", None).is_none(),
+            "a regional VM is not zonal"
+        );
     }
 
     #[test]
