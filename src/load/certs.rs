@@ -302,3 +302,63 @@ mod tests {
         let _ = read_store(&noise, "pem");
     }
 }
+
+#[cfg(test)]
+mod hostile {
+    use super::*;
+
+    /// Deterministic pseudo-random bytes.
+    fn noise(seed: u64, len: usize) -> Vec<u8> {
+        let mut x = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407)
+            | 1;
+        (0..len)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                (x >> 24) as u8
+            })
+            .collect()
+    }
+
+    #[test]
+    fn no_input_panics() {
+        let engine = base64::engine::general_purpose::STANDARD;
+        for seed in 0..400u64 {
+            let raw = noise(seed, (seed as usize * 37) % 3000);
+            for format in ["pem", "der", "cer"] {
+                let _ = read_store(&raw, format);
+            }
+            // Well-formed PEM around random DER, truncated DER, and a real
+            // certificate with flipped bytes.
+            let wrapped = format!(
+                "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+                engine.encode(&raw)
+            );
+            let _ = read_store(wrapped.as_bytes(), "pem");
+            let g2 = std::fs::read_to_string(format!(
+                "{}/tests/certs/DigiCert_Global_Root_G2.pem",
+                env!("CARGO_MANIFEST_DIR")
+            ))
+            .unwrap();
+            let b64: String = g2.lines().filter(|l| !l.starts_with("-----")).collect();
+            let mut der = engine.decode(b64).unwrap();
+            let at = (seed as usize * 13) % der.len();
+            der[at] ^= 0xA5;
+            der.truncate(der.len() - (seed as usize % 50));
+            let flipped = format!(
+                "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+                engine.encode(&der)
+            );
+            let _ = read_store(flipped.as_bytes(), "pem");
+            let _ = read_store(&der, "der");
+        }
+        let long_line = format!(
+            "-----BEGIN CERTIFICATE-----\n{}\n-----END CERTIFICATE-----\n",
+            "A".repeat(1 << 20)
+        );
+        assert!(read_store(long_line.as_bytes(), "pem").2.is_some());
+    }
+}
