@@ -124,6 +124,10 @@ pub struct CheckArgs {
     #[arg(long, default_value_t = 90, value_name = "DAYS")]
     pub cert_expiry_days: u32,
 
+    /// Name prefix of the locks Site Recovery sets itself (never reported as blocking; ASR502 when stale).
+    #[arg(long, default_value = "SiteRecovery-", value_name = "PREFIX")]
+    pub asr_lock_prefix: String,
+
     /// Warn when the operation leaves a vCPU quota above this percentage of its limit (ASR104).
     #[arg(long, default_value_t = 90, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(1..=100))]
     pub quota_headroom: u8,

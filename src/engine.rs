@@ -154,6 +154,13 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
         collected_at: estate.bundle.collected_at,
         has_manifest: estate.bundle.has_manifest,
         notices: estate.notices.clone(),
-        capacity: crate::rules::quota::capacity(&ctx),
+        // The capacity table goes with the quota rules.
+        capacity: if RULES.iter().any(|r| {
+            r.meta().category == crate::rules::Category::Quota && selected(*r, req.only.as_ref())
+        }) {
+            crate::rules::quota::capacity(&ctx)
+        } else {
+            Vec::new()
+        },
     })
 }

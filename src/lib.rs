@@ -66,6 +66,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<u8, Error> {
             drill_max_age: args.drill_max_age,
             agent_expiry: time::Duration::days(i64::from(args.agent_expiry_days)),
             quota_headroom_percent: args.quota_headroom,
+            asr_lock_prefix: args.asr_lock_prefix,
             cert_expiry: time::Duration::days(i64::from(args.cert_expiry_days)),
             ..rules::Settings::default()
         },

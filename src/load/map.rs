@@ -318,6 +318,7 @@ impl Mapper<'_> {
         HealthStatus {
             target,
             source: self.ctx.source,
+            location: nonempty(self.head.location.clone()),
             availability_state: nonempty(p.availability_state),
             summary: nonempty(p.summary),
             reason_type: nonempty(p.reason_type),

@@ -57,6 +57,7 @@ pub struct HealthStatus {
     /// The resource the status is about.
     pub target: ResourceId,
     pub source: SourceId,
+    pub location: Option<String>,
     /// `Available`, `Unavailable`, `Degraded`, `Unknown`.
     pub availability_state: Option<String>,
     pub summary: Option<String>,

@@ -40,6 +40,18 @@ pub enum RegionCoverage {
     Absent,
 }
 
+/// Whether a resource exists, as far as the bundle can tell.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Existence {
+    Present,
+    /// Azure answered 404 (the error code).
+    Gone(String),
+    /// Not in a complete list.
+    Absent,
+    /// No complete list covers it.
+    Unknown(RegionCoverage),
+}
+
 /// A point in time (UTC).
 pub type Timestamp = time::OffsetDateTime;
 
@@ -155,6 +167,53 @@ impl Estate {
             .get(&(kind, region_key(region)))
             .map(|v| v.iter().map(|&i| &self.usages[i]).collect())
             .unwrap_or_default()
+    }
+
+    /// How well a kind of fact is known for a resource: records whose scope
+    /// (subscription or group) contains it, or that name no scope (a list
+    /// of everything the export could see).
+    pub fn scope_coverage(&self, kind: FactKind, id: &ResourceId) -> RegionCoverage {
+        let mut out = RegionCoverage::Absent;
+        for f in self.facts.iter().filter(|f| f.kind == kind) {
+            if f.scope
+                .as_deref()
+                .is_some_and(|s| !id.is_within(&ResourceId::new(s)))
+            {
+                continue;
+            }
+            match &f.coverage {
+                Coverage::Failed { .. } => return RegionCoverage::Failed,
+                Coverage::Loaded { complete: false } => out = RegionCoverage::Incomplete,
+                Coverage::Loaded { complete: true } if out == RegionCoverage::Absent => {
+                    out = RegionCoverage::Complete
+                }
+                Coverage::Loaded { .. } => {}
+            }
+        }
+        out
+    }
+
+    /// Whether a resource exists, as far as the bundle can tell.
+    pub fn existence(&self, kind: FactKind, id: &ResourceId, present: bool) -> Existence {
+        if present {
+            return Existence::Present;
+        }
+        if let Some(nf) = self.not_found(id) {
+            return Existence::Gone(nf.error_code.clone());
+        }
+        match self.scope_coverage(kind, id) {
+            RegionCoverage::Complete => Existence::Absent,
+            other => Existence::Unknown(other),
+        }
+    }
+
+    /// The locks that apply to `id`: set on it, on a parent, its group or
+    /// its subscription.
+    pub fn locks_covering(&self, id: &ResourceId) -> Vec<&Lock> {
+        self.locks
+            .iter()
+            .filter(|l| id.is_within(&l.scope))
+            .collect()
     }
 
     /// How well a kind of per-region fact is known for `region`: records

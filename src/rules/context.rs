@@ -21,6 +21,8 @@ pub struct Settings {
     /// `--cert-expiry-days`: warn when a needed root or the agent certificate
     /// expires within this (ASR303, ASR304).
     pub cert_expiry: Duration,
+    /// `--asr-lock-prefix`: the name prefix of locks Site Recovery sets itself.
+    pub asr_lock_prefix: String,
     /// `--quota-headroom`: warn when a quota would be used above this percentage (ASR104).
     pub quota_headroom_percent: u8,
 }
@@ -34,6 +36,7 @@ impl Default for Settings {
             drill_max_age: Duration::days(180),
             agent_expiry: Duration::days(30),
             quota_headroom_percent: 90,
+            asr_lock_prefix: "SiteRecovery-".to_string(),
             cert_expiry: Duration::days(90),
         }
     }

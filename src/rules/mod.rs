@@ -6,7 +6,9 @@ pub mod cert;
 mod context;
 pub mod disk;
 pub mod facts;
+pub mod lock;
 pub mod quota;
+pub mod region;
 pub mod replication;
 
 pub use context::{Findings, RuleCtx, Scoped, Settings};
@@ -81,6 +83,14 @@ pub static RULES: &[&dyn Rule] = &[
     &replication::rpo_threshold_exceeded::RpoThresholdExceeded,
     &replication::agent_update_required::AgentUpdateRequired,
     &replication::drill_overdue::DrillOverdue,
+    &lock::lock_blocks_operation::LockBlocksOperation,
+    &lock::site_recovery_lock_stale::SiteRecoveryLockStale,
+    &lock::lock_blocks_cleanup::LockBlocksCleanup,
+    &region::region_unavailable::RegionUnavailable,
+    &region::source_resource_group_missing::SourceResourceGroupMissing,
+    &region::source_vm_missing::SourceVmMissing,
+    &region::target_network_missing::TargetNetworkMissing,
+    &region::test_network_not_isolated::TestNetworkNotIsolated,
     &facts::facts_missing::FactsMissing,
     &facts::snapshot_stale::SnapshotStale,
 ];

@@ -1,0 +1,355 @@
+//! Locks: can the operation create, change and delete what it must?
+//!
+//! `rules/operation-impact.json` says, per operation, which resource roles
+//! are created in, changed or deleted; `touched` resolves them for an item.
+//! A ReadOnly lock blocks all three, CanNotDelete blocks deletes; locks are
+//! inherited (subscription ⊃ group ⊃ resource). Locks Site Recovery sets
+//! itself (`SiteRecovery-<vault id>-<vault>-<location>`, matched by a
+//! configurable prefix) are expected and never block.
+
+pub mod lock_blocks_cleanup;
+pub mod lock_blocks_operation;
+pub mod site_recovery_lock_stale;
+
+use crate::finding::{Finding, Level, OperationArg, Subject};
+use crate::model::item::ActiveLocation;
+use crate::model::{
+    Estate, FactKind, Lock, LockLevel, Operation, RegionCoverage, ReplicatedItem, ResourceId,
+};
+use crate::rules::facts::{facts_missing::export_hint, missing};
+use crate::rules::{RuleCtx, Scoped};
+use crate::text;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::OnceLock;
+
+/// What an operation does to a resource.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Action {
+    /// Creates resources in it (a resource group).
+    Create,
+    Change,
+    Delete,
+}
+
+impl Action {
+    /// `create the failed-over VM in `rg``, `delete `disk-1` (why)`.
+    pub fn phrase(self, name: &str, what: &str) -> String {
+        match self {
+            Action::Create => format!("create {what} in `{name}`"),
+            Action::Change => format!("change `{name}` ({what})"),
+            Action::Delete => format!("delete `{name}` ({what})"),
+        }
+    }
+
+    /// True when a lock of `level` forbids this action.
+    pub fn blocked_by(self, level: &LockLevel) -> bool {
+        match level {
+            LockLevel::ReadOnly => true,
+            LockLevel::CanNotDelete => self == Action::Delete,
+            _ => false,
+        }
+    }
+}
+
+/// A resource role of the impact table, resolved per item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Role {
+    TargetResourceGroup,
+    RunningVm,
+    RunningResourceGroup,
+    OtherSideVm,
+    OtherSideDisks,
+    OtherSideNics,
+    OtherSideResourceGroup,
+}
+
+/// One row of the impact table.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Impact {
+    pub resource: Role,
+    pub action: Action,
+    pub what: String,
+    #[serde(default)]
+    pub level: Option<String>,
+    #[serde(default)]
+    pub original_direction_only: bool,
+    /// Skip (rather than report ASR901) when the item does not name the resource.
+    #[serde(default)]
+    pub optional: bool,
+}
+
+impl Impact {
+    pub fn level(&self) -> Level {
+        match self.level.as_deref() {
+            Some("warning") => Level::Warning,
+            Some("info") => Level::Info,
+            _ => Level::Error,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct Table {
+    operations: HashMap<String, Vec<Impact>>,
+}
+
+/// The embedded impact table.
+pub const TABLE: &str = include_str!("../../../rules/operation-impact.json");
+
+/// What `op` does, from the impact table (parsed once; a test parses it).
+pub fn impacts(op: Operation) -> &'static [Impact] {
+    static T: OnceLock<HashMap<String, Vec<Impact>>> = OnceLock::new();
+    let t = T.get_or_init(|| {
+        serde_json::from_str::<Table>(TABLE)
+            .map(|t| t.operations)
+            .unwrap_or_else(|e| panic!("rules/operation-impact.json is invalid: {e}"))
+    });
+    t.get(op.as_str()).map_or(&[], Vec::as_slice)
+}
+
+/// A resource the operation touches.
+#[derive(Clone, Debug)]
+pub struct Touched<'t> {
+    pub id: ResourceId,
+    pub impact: &'t Impact,
+    /// The fact the id came from, for evidence.
+    pub fact: String,
+}
+
+fn is_vm(id: &ResourceId) -> bool {
+    id.key()
+        .contains("/providers/microsoft.compute/virtualmachines/")
+}
+
+/// The resources `op` touches for `item`, and the roles that could not be
+/// resolved (for ASR901).
+pub fn touched(
+    estate: &Estate,
+    item: &ReplicatedItem,
+    op: Operation,
+) -> (Vec<Touched<'static>>, Vec<String>) {
+    let mut out = Vec::new();
+    let mut unknown = Vec::new();
+    let Some(rep) = &item.replication else {
+        if !impacts(op).is_empty() {
+            unknown.push("providerSpecificDetails".to_string());
+        }
+        return (out, unknown);
+    };
+    let on_recovery = item.active_location == Some(ActiveLocation::Recovery);
+    let (running, other) = if on_recovery {
+        (rep.recovery_vm_id.as_ref(), rep.vm_id.as_ref())
+    } else {
+        (rep.vm_id.as_ref(), rep.recovery_vm_id.as_ref())
+    };
+    let running = running.filter(|id| is_vm(id));
+    let other = other.filter(|id| is_vm(id));
+    for impact in impacts(op) {
+        if impact.original_direction_only && item.is_reversed() {
+            continue;
+        }
+        let mut add = |id: ResourceId, fact: String| out.push(Touched { id, impact, fact });
+        match impact.resource {
+            Role::TargetResourceGroup => {
+                let rg = if on_recovery {
+                    rep.vm_id.as_ref().and_then(|v| v.resource_group_id())
+                } else {
+                    rep.recovery_resource_group.clone()
+                };
+                match rg {
+                    Some(rg) => add(rg.clone(), format!("target resource group {rg}")),
+                    None => unknown.push("recoveryAzureResourceGroupId".to_string()),
+                }
+            }
+            Role::RunningVm => match running {
+                Some(vm) => add(vm.clone(), format!("running VM {vm}")),
+                None => unknown.push(
+                    if on_recovery {
+                        "recoveryFabricObjectId"
+                    } else {
+                        "fabricObjectId"
+                    }
+                    .to_string(),
+                ),
+            },
+            Role::RunningResourceGroup => match running.and_then(|v| v.resource_group_id()) {
+                Some(rg) => add(rg.clone(), format!("running VM's group {rg}")),
+                None => unknown.push("the running VM's resource group".to_string()),
+            },
+            Role::OtherSideVm => match other {
+                Some(vm) => add(vm.clone(), format!("original VM {vm}")),
+                None if impact.optional => {}
+                None => unknown.push("the original VM (fabricObjectId)".to_string()),
+            },
+            Role::OtherSideResourceGroup => {
+                let rg = other.and_then(|v| v.resource_group_id()).or_else(|| {
+                    (!on_recovery)
+                        .then(|| rep.recovery_resource_group.clone())
+                        .flatten()
+                });
+                match rg {
+                    Some(rg) => add(rg.clone(), format!("original VM's group {rg}")),
+                    None => unknown.push("the original VM's resource group".to_string()),
+                }
+            }
+            Role::OtherSideDisks => {
+                let mut ids: Vec<ResourceId> = Vec::new();
+                if on_recovery {
+                    ids.extend(rep.protected_disks.iter().filter_map(|d| d.disk_id.clone()));
+                }
+                if let Some(vm) = other.and_then(|o| estate.vm(o)) {
+                    ids.extend(vm.os_disk_id.clone());
+                    ids.extend(
+                        vm.data_disks
+                            .iter()
+                            .filter_map(|d| d.managed_disk_id.clone()),
+                    );
+                }
+                ids.sort();
+                ids.dedup();
+                for id in ids {
+                    add(id.clone(), format!("original disk {id}"));
+                }
+            }
+            Role::OtherSideNics => {
+                let mut ids: Vec<ResourceId> = match other.and_then(|o| estate.vm(o)) {
+                    Some(vm) => vm.nic_ids.clone(),
+                    None if on_recovery => rep
+                        .nics
+                        .iter()
+                        .filter_map(|n| n.source_nic_id.clone())
+                        .collect(),
+                    None => Vec::new(),
+                };
+                ids.sort();
+                ids.dedup();
+                for id in ids {
+                    add(id.clone(), format!("original NIC {id}"));
+                }
+            }
+        }
+    }
+    (out, unknown)
+}
+
+/// True for a lock Site Recovery set itself.
+pub fn is_asr_lock(ctx: &RuleCtx, lock: &Lock) -> bool {
+    let prefix = &ctx.settings.asr_lock_prefix;
+    lock.name.len() >= prefix.len() && lock.name[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
+/// `ReadOnly lock `keep` on resource group `rg-app-dr``.
+pub fn describe_lock(lock: &Lock) -> String {
+    let scope = &lock.scope;
+    let on = if scope.resource_type().is_some() {
+        format!("`{}`", scope.name())
+    } else if let Some(rg) = scope.resource_group() {
+        format!("resource group `{rg}`")
+    } else {
+        format!(
+            "subscription `{}`",
+            scope.subscription().unwrap_or(scope.as_str())
+        )
+    };
+    format!("{} lock `{}` on {on}", lock.level, lock.name)
+}
+
+/// The lock's own facts, for evidence.
+pub fn lock_evidence(lock: &Lock) -> String {
+    let mut s = format!(
+        "lock {} (level {}, scope {})",
+        lock.id, lock.level, lock.scope
+    );
+    if let Some(n) = &lock.notes {
+        s.push_str(&format!(", notes \"{n}\""));
+    }
+    if !lock.owners.is_empty() {
+        s.push_str(&format!(", owners {}", lock.owners.join(", ")));
+    }
+    s
+}
+
+/// How to lift a lock for the operation and put it back.
+pub fn lift_help(lock: &Lock, during: &str) -> String {
+    let scope = &lock.scope;
+    let notes = lock
+        .notes
+        .as_deref()
+        .map(|n| format!(" --notes \"{n}\""))
+        .unwrap_or_default();
+    let sub = scope.subscription().unwrap_or("<subscription>");
+    let recreate = match (scope.resource_group(), scope.resource_type()) {
+        (Some(rg), Some(t)) => format!(
+            "az lock create --name {} --lock-type {} --subscription {sub} --resource-group {rg} --resource-type {t} --resource {}{notes}",
+            lock.name,
+            lock.level,
+            scope.name()
+        ),
+        (Some(rg), None) => format!(
+            "az lock create --name {} --lock-type {} --subscription {sub} --resource-group {rg}{notes}",
+            lock.name, lock.level
+        ),
+        _ => format!("az lock create --name {} --lock-type {} --subscription {sub}{notes}", lock.name, lock.level),
+    };
+    let owners = if lock.owners.is_empty() {
+        String::new()
+    } else {
+        format!(
+            " Agree it with the lock's owners ({}).",
+            lock.owners.join(", ")
+        )
+    };
+    format!(
+        "Remove the lock for the duration of the {during} (`az lock delete --ids {}`; Owner or User Access Administrator), run it, and put the lock back afterwards (`{recreate}`).{owners} Or wait until the lock may be lifted.",
+        lock.id
+    )
+}
+
+/// One ASR901 per subscription whose lock list is missing, partial or
+/// denied, naming how many items could not be checked.
+pub fn lock_list_gaps(ctx: &RuleCtx, checked: &[(&Scoped, ResourceId)]) -> Vec<Finding> {
+    let mut by_sub: BTreeMap<String, (RegionCoverage, Vec<&str>, OperationArg)> = BTreeMap::new();
+    for (s, id) in checked {
+        let cov = ctx.estate.scope_coverage(FactKind::Locks, id);
+        if cov == RegionCoverage::Complete {
+            continue;
+        }
+        let sub = id
+            .subscription()
+            .unwrap_or("<unknown subscription>")
+            .to_string();
+        let e = by_sub
+            .entry(sub)
+            .or_insert((cov, Vec::new(), OperationArg::Op(s.operation)));
+        if !e.1.contains(&s.item.name.as_str()) {
+            e.1.push(&s.item.name);
+        }
+        if e.2 != OperationArg::Op(s.operation) {
+            e.2 = ctx.operation;
+        }
+    }
+    by_sub
+        .into_iter()
+        .map(|(sub, (cov, items, op))| {
+            let why = match cov {
+                RegionCoverage::Failed => "could not be read",
+                RegionCoverage::Incomplete => "are incomplete (a page was not followed)",
+                _ => "are not in the bundle",
+            };
+            missing(
+                op,
+                Subject::other(&format!("/subscriptions/{sub}/providers/Microsoft.Authorization/locks"), &format!("locks of {sub}"), "Microsoft.Authorization/locks"),
+                format!(
+                    "the resource locks of subscription `{sub}` {why}: whether a lock blocks the operation of {} ({}) is unknown",
+                    text::count(items.len(), "item", "items"),
+                    text::ticks(items.iter().take(5)) + &if items.len() > 5 { format!(" and {} more", items.len() - 5) } else { String::new() }
+                ),
+                format!("{}.", export_hint(FactKind::Locks).replace("<subscription>", &sub)),
+            )
+        })
+        .collect()
+}

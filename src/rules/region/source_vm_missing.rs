@@ -1,0 +1,102 @@
+//! ASR603 source-vm-missing: the original VM is gone: reprotect cannot reuse
+//! it and is not supported.
+
+use super::{other_side, way_out};
+use crate::finding::{Finding, Level, OperationArg, Subject};
+use crate::model::{Existence, FactKind, Operation, RegionCoverage};
+use crate::rules::facts::{facts_missing::export_hint, missing};
+use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "ASR603",
+    name: "source-vm-missing",
+    category: Category::Region,
+    level: Level::Error,
+    operations: &[Operation::Reprotect],
+    summary: "the original VM is gone: reprotect becomes a full copy or is not supported",
+    asr_codes: &["ResourceNotFound"],
+    docs: include_str!("../../../rules/source-vm-missing/README.md"),
+};
+
+pub struct SourceVmMissing;
+
+impl Rule for SourceVmMissing {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
+        for s in ctx.items(&META) {
+            let item = s.item;
+            // A reprotect after a failback goes the original way: it does not
+            // return to a VM (the far side VM is the failed-over one).
+            if item.is_reversed() {
+                continue;
+            }
+            let op = OperationArg::Op(s.operation);
+            let Some(side) = other_side(item) else {
+                continue;
+            };
+            let Some(vm) = side.vm else { continue };
+            // A deleted group is ASR602's finding; the VM went with it.
+            if let Some(rg) = vm.resource_group_id() {
+                let rg_present = ctx.estate.resource_groups.iter().any(|g| g.id == rg);
+                if matches!(
+                    ctx.estate
+                        .existence(FactKind::ResourceGroups, &rg, rg_present),
+                    Existence::Gone(_) | Existence::Absent
+                ) {
+                    continue;
+                }
+            }
+            let why = match ctx.estate.existence(
+                FactKind::VirtualMachines,
+                &vm,
+                ctx.estate.vm(&vm).is_some(),
+            ) {
+                Existence::Present => continue,
+                Existence::Gone(code) => format!("Azure answered 404 `{code}` for it"),
+                Existence::Absent => {
+                    "it is absent from the complete list of the subscription's VMs".to_string()
+                }
+                Existence::Unknown(cov) => {
+                    let how = match cov {
+                        RegionCoverage::Incomplete => "the VM list is partial",
+                        RegionCoverage::Failed => "reading the VMs failed",
+                        _ => "the bundle has no list of VMs",
+                    };
+                    out.push(missing(
+                        op,
+                        Subject::item(item),
+                        format!(
+                            "whether the original VM `{}` still exists is unknown ({how})",
+                            vm.name()
+                        ),
+                        format!(
+                            "{}.",
+                            export_hint(FactKind::VirtualMachines).replace(
+                                "<subscription>",
+                                vm.subscription().unwrap_or("<subscription>")
+                            )
+                        ),
+                    ));
+                    continue;
+                }
+            };
+            out.push(
+                Finding::new(
+                    &META,
+                    op,
+                    Subject::item(item),
+                    format!(
+                        "the original VM `{}` of `{}` no longer exists ({why}): reprotect cannot replicate back into it; Site Recovery does not support reprotect when the source VM's data is gone (\"The VM might have been deleted\")",
+                        vm.name(),
+                        item.name
+                    ),
+                    way_out(item),
+                )
+                .with_evidence(format!("fabricObjectId = {vm}"), ctx.source(item.source)),
+            );
+        }
+    }
+}

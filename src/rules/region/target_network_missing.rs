@@ -1,0 +1,119 @@
+//! ASR604 target-network-missing: the recovery (or test) virtual network the
+//! item maps to does not exist.
+
+use crate::finding::{Finding, Level, OperationArg, Subject};
+use crate::model::{Existence, FactKind, Operation, RegionCoverage, ResourceId};
+use crate::rules::facts::{facts_missing::export_hint, missing};
+use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
+
+pub static META: RuleMeta = RuleMeta {
+    code: "ASR604",
+    name: "target-network-missing",
+    category: Category::Region,
+    level: Level::Error,
+    operations: &[
+        Operation::TestFailover,
+        Operation::Failover,
+        Operation::Failback,
+    ],
+    summary: "the recovery (or test) virtual network the item maps to does not exist",
+    asr_codes: &["70038", "InvalidResourceReference"],
+    docs: include_str!("../../../rules/target-network-missing/README.md"),
+};
+
+pub struct TargetNetworkMissing;
+
+impl Rule for TargetNetworkMissing {
+    fn meta(&self) -> &'static RuleMeta {
+        &META
+    }
+
+    fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
+        let mut gaps = super::Gaps::default();
+        for s in ctx.items(&META) {
+            let item = s.item;
+            let op = OperationArg::Op(s.operation);
+            let Some(rep) = &item.replication else {
+                continue;
+            };
+            let drill = s.operation == Operation::TestFailover;
+            let (field, network): (&str, Option<&ResourceId>) = if drill {
+                ("selectedTfoAzureNetworkId", rep.tfo_network.as_ref())
+            } else {
+                (
+                    "selectedRecoveryAzureNetworkId",
+                    rep.recovery_network.as_ref(),
+                )
+            };
+            let Some(net) = network else {
+                if !drill {
+                    out.push(missing(
+                        op,
+                        Subject::item(item),
+                        format!(
+                            "the recovery network of `{}` (`{field}`) is not in the bundle",
+                            item.name
+                        ),
+                        format!("{}.", export_hint(FactKind::ReplicatedItems)),
+                    ));
+                }
+                continue; // an unset test network is ASR605's finding
+            };
+            let present = ctx.estate.networks.iter().any(|n| n.id == *net);
+            let why = match ctx
+                .estate
+                .existence(FactKind::VirtualNetworks, net, present)
+            {
+                Existence::Present => continue,
+                Existence::Gone(code) => format!("Azure answered 404 `{code}` for it"),
+                Existence::Absent => {
+                    "it is absent from the complete list of virtual networks".to_string()
+                }
+                Existence::Unknown(cov) => {
+                    let how = match cov {
+                        RegionCoverage::Incomplete => "the network list is partial",
+                        RegionCoverage::Failed => "reading the networks failed",
+                        _ => "the bundle has no list of virtual networks",
+                    };
+                    gaps.add(format!("{}|{how}", net.as_str()), op, &item.name);
+                    continue;
+                }
+            };
+            out.push(
+                Finding::new(
+                    &META,
+                    op,
+                    Subject::item(item),
+                    format!(
+                        "the {} network `{}` of `{}` does not exist ({why}): the {} cannot attach the VM's NICs",
+                        if drill { "test failover" } else { "recovery" },
+                        net.name(),
+                        item.name,
+                        s.operation.label()
+                    ),
+                    format!(
+                        "Recreate the virtual network `{}` (same address space and subnets), or point `{}` at an existing one: vault > Replicated items > {} > Network > Edit (or fix the vault's network mapping).",
+                        net.name(),
+                        item.name,
+                        item.name
+                    ),
+                )
+                .with_evidence(format!("{field} = {net}"), ctx.source(item.source)),
+            );
+        }
+        for (key, op, items, n) in gaps.drain() {
+            let (net, how) = key.split_once('|').unwrap_or((&key, ""));
+            let net = ResourceId::new(net);
+            out.push(missing(
+                if op == OperationArg::Next { ctx.operation } else { op },
+                Subject::resource(&net, net.name()),
+                format!(
+                    "whether the virtual network `{}` still exists is unknown ({how}): {} ({items}) attach to it",
+                    net.name(),
+                    crate::text::count(n, "item", "items")
+                ),
+                format!("{}.", export_hint(FactKind::VirtualNetworks).replace("<subscription>", net.subscription().unwrap_or("<subscription>"))),
+            ));
+        }
+    }
+}
