@@ -118,3 +118,22 @@ fn explain_finds_rules_by_code_and_name() {
         }
     }
 }
+
+#[test]
+fn lock_docs_show_the_impact_table() {
+    use asr_preflight::model::Operation;
+    use asr_preflight::rules::lock::{impacts, lock_blocks_operation::META};
+    for op in Operation::ALL {
+        for impact in impacts(*op) {
+            let action = format!("{:?}", impact.action).to_lowercase();
+            assert!(
+                META.docs
+                    .lines()
+                    .any(|l| l.starts_with(&format!("| {} |", op.as_str()))
+                        && l.contains(&format!("| {action} |"))),
+                "ASR501's docs lack the row `{} … {action}` of rules/operation-impact.json",
+                op.as_str()
+            );
+        }
+    }
+}

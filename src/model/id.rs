@@ -118,6 +118,16 @@ impl ResourceId {
         Some(format!("{ns}/{}", types.join("/")))
     }
 
+    /// `is_within` for a scope given as text (no allocation: it runs per
+    /// item per fact list).
+    pub fn is_within_str(&self, scope: &str) -> bool {
+        let scope = scope.trim().trim_end_matches('/');
+        let key = self.key.as_bytes();
+        key.len() >= scope.len()
+            && key[..scope.len()].eq_ignore_ascii_case(scope.as_bytes())
+            && (key.len() == scope.len() || key[scope.len()] == b'/')
+    }
+
     /// True when `self` is `other` or lies below it (a resource below its group,
     /// a group below its subscription).
     pub fn is_within(&self, other: &ResourceId) -> bool {
@@ -229,5 +239,7 @@ mod tests {
         assert!(vm.is_within(&rg));
         assert!(!other.is_within(&rg));
         assert!(rg.is_within(&rg));
+        assert!(vm.is_within_str("/Subscriptions/S/resourceGroups/RG/"));
+        assert!(!other.is_within_str("/subscriptions/s/resourceGroups/rg"));
     }
 }

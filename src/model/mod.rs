@@ -175,10 +175,7 @@ impl Estate {
     pub fn scope_coverage(&self, kind: FactKind, id: &ResourceId) -> RegionCoverage {
         let mut out = RegionCoverage::Absent;
         for f in self.facts.iter().filter(|f| f.kind == kind) {
-            if f.scope
-                .as_deref()
-                .is_some_and(|s| !id.is_within(&ResourceId::new(s)))
-            {
+            if f.scope.as_deref().is_some_and(|s| !id.is_within_str(s)) {
                 continue;
             }
             match &f.coverage {

@@ -312,7 +312,8 @@ pub fn lift_help(lock: &Lock, during: &str) -> String {
 /// One ASR901 per subscription whose lock list is missing, partial or
 /// denied, naming how many items could not be checked.
 pub fn lock_list_gaps(ctx: &RuleCtx, checked: &[(&Scoped, ResourceId)]) -> Vec<Finding> {
-    let mut by_sub: BTreeMap<String, (RegionCoverage, Vec<&str>, OperationArg)> = BTreeMap::new();
+    let mut coverage: BTreeMap<String, RegionCoverage> = BTreeMap::new();
+    let mut gaps = crate::rules::region::Gaps::default();
     for (s, id) in checked {
         let cov = ctx.estate.scope_coverage(FactKind::Locks, id);
         if cov == RegionCoverage::Complete {
@@ -322,31 +323,27 @@ pub fn lock_list_gaps(ctx: &RuleCtx, checked: &[(&Scoped, ResourceId)]) -> Vec<F
             .subscription()
             .unwrap_or("<unknown subscription>")
             .to_string();
-        let e = by_sub
-            .entry(sub)
-            .or_insert((cov, Vec::new(), OperationArg::Op(s.operation)));
-        if !e.1.contains(&s.item.name.as_str()) {
-            e.1.push(&s.item.name);
-        }
-        if e.2 != OperationArg::Op(s.operation) {
-            e.2 = ctx.operation;
-        }
+        coverage.entry(sub.clone()).or_insert(cov);
+        gaps.add(sub, OperationArg::Op(s.operation), &s.item.name);
     }
-    by_sub
-        .into_iter()
-        .map(|(sub, (cov, items, op))| {
-            let why = match cov {
+    gaps.drain()
+        .map(|(sub, op, items, n)| {
+            let why = match coverage[&sub] {
                 RegionCoverage::Failed => "could not be read",
                 RegionCoverage::Incomplete => "are incomplete (a page was not followed)",
                 _ => "are not in the bundle",
             };
+            let op = if op == OperationArg::Next { ctx.operation } else { op };
             missing(
                 op,
-                Subject::other(&format!("/subscriptions/{sub}/providers/Microsoft.Authorization/locks"), &format!("locks of {sub}"), "Microsoft.Authorization/locks"),
+                Subject::other(
+                    &format!("/subscriptions/{sub}/providers/Microsoft.Authorization/locks"),
+                    &format!("locks of {sub}"),
+                    "Microsoft.Authorization/locks",
+                ),
                 format!(
-                    "the resource locks of subscription `{sub}` {why}: whether a lock blocks the operation of {} ({}) is unknown",
-                    text::count(items.len(), "item", "items"),
-                    text::ticks(items.iter().take(5)) + &if items.len() > 5 { format!(" and {} more", items.len() - 5) } else { String::new() }
+                    "the resource locks of subscription `{sub}` {why}: whether a lock blocks the operation of {} ({items}) is unknown",
+                    text::count(n, "item", "items"),
                 ),
                 format!("{}.", export_hint(FactKind::Locks).replace("<subscription>", &sub)),
             )

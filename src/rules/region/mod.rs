@@ -63,17 +63,28 @@ pub fn other_side(item: &ReplicatedItem) -> Option<OtherSide> {
 /// that the list is reported once (ASR901), naming them.
 #[derive(Default)]
 pub struct Gaps<'a> {
-    by_key: std::collections::BTreeMap<String, (crate::finding::OperationArg, Vec<&'a str>)>,
+    by_key: std::collections::BTreeMap<String, Gap<'a>>,
+}
+
+struct Gap<'a> {
+    op: crate::finding::OperationArg,
+    /// In scope order, each once.
+    items: Vec<&'a str>,
+    seen: std::collections::HashSet<&'a str>,
 }
 
 impl<'a> Gaps<'a> {
     pub fn add(&mut self, key: String, op: crate::finding::OperationArg, item: &'a str) {
-        let e = self.by_key.entry(key).or_insert((op, Vec::new()));
-        if e.0 != op {
-            e.0 = crate::finding::OperationArg::Next;
+        let e = self.by_key.entry(key).or_insert_with(|| Gap {
+            op,
+            items: Vec::new(),
+            seen: Default::default(),
+        });
+        if e.op != op {
+            e.op = crate::finding::OperationArg::Next;
         }
-        if !e.1.contains(&item) {
-            e.1.push(item);
+        if e.seen.insert(item) {
+            e.items.push(item);
         }
     }
 
@@ -81,7 +92,7 @@ impl<'a> Gaps<'a> {
     pub fn drain(
         self,
     ) -> impl Iterator<Item = (String, crate::finding::OperationArg, String, usize)> + 'a {
-        self.by_key.into_iter().map(|(k, (op, items))| {
+        self.by_key.into_iter().map(|(k, Gap { op, items, .. })| {
             let n = items.len();
             let mut shown = crate::text::ticks(items.iter().take(5));
             if n > 5 {

@@ -26,6 +26,7 @@ impl Rule for SourceResourceGroupMissing {
     }
 
     fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
+        let mut gaps = super::Gaps::default();
         for s in ctx.items(&META) {
             let item = s.item;
             let op = OperationArg::Op(s.operation);
@@ -51,16 +52,12 @@ impl Rule for SourceResourceGroupMissing {
                 }
                 Existence::Unknown(cov) => {
                     let how = match cov {
-                        RegionCoverage::Incomplete => "the group list is partial",
-                        RegionCoverage::Failed => "reading the groups failed",
-                        _ => "the bundle has no list of resource groups",
+                        RegionCoverage::Incomplete => "the list is partial",
+                        RegionCoverage::Failed => "reading the list failed",
+                        _ => "the bundle has no list",
                     };
-                    out.push(missing(
-                        op,
-                        Subject::item(item),
-                        format!("whether the original resource group `{}` of `{}` still exists is unknown ({how})", rg.name(), item.name),
-                        format!("{}.", export_hint(FactKind::ResourceGroups).replace("<subscription>", rg.subscription().unwrap_or("<subscription>"))),
-                    ));
+                    let sub = rg.subscription().unwrap_or("<subscription>");
+                    gaps.add(format!("{sub}|{how}"), op, &item.name);
                     continue;
                 }
             };
@@ -79,6 +76,18 @@ impl Rule for SourceResourceGroupMissing {
                 )
                 .with_evidence(format!("original resource group {rg}"), ctx.source(item.source)),
             );
+        }
+        for (key, op, items, n) in gaps.drain() {
+            let (sub, how) = key.split_once('|').unwrap_or((&key, ""));
+            out.push(missing(
+                if op == OperationArg::Next { ctx.operation } else { op },
+                Subject::other(&format!("/subscriptions/{sub}"), sub, "subscription"),
+                format!(
+                    "whether the original resource groups of {} ({items}) still exist is unknown: the resource groups of subscription `{sub}` are not known ({how})",
+                    crate::text::count(n, "item", "items")
+                ),
+                format!("{}.", export_hint(FactKind::ResourceGroups).replace("<subscription>", sub)),
+            ));
         }
     }
 }

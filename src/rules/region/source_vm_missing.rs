@@ -26,6 +26,7 @@ impl Rule for SourceVmMissing {
     }
 
     fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
+        let mut gaps = super::Gaps::default();
         for s in ctx.items(&META) {
             let item = s.item;
             // A reprotect after a failback goes the original way: it does not
@@ -61,25 +62,12 @@ impl Rule for SourceVmMissing {
                 }
                 Existence::Unknown(cov) => {
                     let how = match cov {
-                        RegionCoverage::Incomplete => "the VM list is partial",
-                        RegionCoverage::Failed => "reading the VMs failed",
-                        _ => "the bundle has no list of VMs",
+                        RegionCoverage::Incomplete => "the list is partial",
+                        RegionCoverage::Failed => "reading the list failed",
+                        _ => "the bundle has no list",
                     };
-                    out.push(missing(
-                        op,
-                        Subject::item(item),
-                        format!(
-                            "whether the original VM `{}` still exists is unknown ({how})",
-                            vm.name()
-                        ),
-                        format!(
-                            "{}.",
-                            export_hint(FactKind::VirtualMachines).replace(
-                                "<subscription>",
-                                vm.subscription().unwrap_or("<subscription>")
-                            )
-                        ),
-                    ));
+                    let sub = vm.subscription().unwrap_or("<subscription>");
+                    gaps.add(format!("{sub}|{how}"), op, &item.name);
                     continue;
                 }
             };
@@ -97,6 +85,18 @@ impl Rule for SourceVmMissing {
                 )
                 .with_evidence(format!("fabricObjectId = {vm}"), ctx.source(item.source)),
             );
+        }
+        for (key, op, items, n) in gaps.drain() {
+            let (sub, how) = key.split_once('|').unwrap_or((&key, ""));
+            out.push(missing(
+                if op == OperationArg::Next { ctx.operation } else { op },
+                Subject::other(&format!("/subscriptions/{sub}"), sub, "subscription"),
+                format!(
+                    "whether the original VMs of {} ({items}) still exist is unknown: the VMs of subscription `{sub}` are not known ({how})",
+                    crate::text::count(n, "item", "items")
+                ),
+                format!("{}.", export_hint(FactKind::VirtualMachines).replace("<subscription>", sub)),
+            ));
         }
     }
 }
