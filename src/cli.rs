@@ -23,9 +23,16 @@ pub enum Command {
     /// 2 the tool could not run (usage, unreadable or malformed input);
     /// 3 incomplete (nothing blocking, but facts were missing: ASR901).
     Check(CheckArgs),
+    /// Explain failed jobs: the failing task, every error with its codes and
+    /// activity id, and whether the cause is still there.
+    ///
+    /// Exit codes: 0 no failed job in the window; 1 failed jobs found; 2 the
+    /// tool could not run.
+    Diagnose(DiagnoseArgs),
     /// List the rule catalog.
     Rules(RulesArgs),
-    /// Print a rule's documentation: what it checks, why it blocks, how to fix.
+    /// Print a rule's documentation (what it checks, why it blocks, how to fix),
+    /// or what an ASR error code means (`explain 151066`).
     Explain(ExplainArgs),
 }
 
@@ -150,6 +157,38 @@ pub enum ColorChoice {
 }
 
 #[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// A bundle directory, or single JSON files (repeatable): the vault's jobs
+    /// and the estate the causes are checked against.
+    #[arg(long, required = true, num_args = 1.., value_name = "DIR|FILE")]
+    pub from: Vec<PathBuf>,
+
+    /// Only this job (name or full id); repeatable. Ignores `--since`.
+    #[arg(long = "job", value_name = "NAME|ID")]
+    pub jobs: Vec<String>,
+
+    /// Only jobs of this VM; repeatable.
+    #[arg(long = "vm", value_name = "NAME")]
+    pub vms: Vec<String>,
+
+    /// How far back to look, e.g. `7d`, `36h`.
+    #[arg(long, default_value = "7d", value_parser = parse_duration, value_name = "AGE")]
+    pub since: time::Duration,
+
+    /// The time to check against (RFC 3339), instead of the system clock.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<time::OffsetDateTime>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// Colors in human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
 pub struct RulesArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = ListFormat::Human)]
@@ -168,7 +207,7 @@ pub enum ListFormat {
 
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
-    /// A rule code (`ASR201`) or name (`disk-not-protected`).
+    /// A rule code (`ASR201`), a rule name (`disk-not-protected`) or an ASR error code (`151066`).
     pub rule: String,
 }
 

@@ -5,7 +5,9 @@
 //! the `report`; `run` turns the result into an exit code. Only `load` reads
 //! and only `render` writes.
 
+pub mod catalog;
 pub mod cli;
+pub mod diagnose;
 pub mod engine;
 pub mod error;
 pub mod finding;
@@ -26,6 +28,7 @@ use std::io::{IsTerminal, Write};
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
     match cli.command {
         Command::Check(args) => check(args, out),
+        Command::Diagnose(args) => diagnose(args, out),
         Command::Rules(args) => {
             list_rules(args.format, out)?;
             Ok(0)
@@ -92,6 +95,54 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<u8, Error> {
     Ok(report.verdict().exit_code())
 }
 
+fn diagnose(args: cli::DiagnoseArgs, out: &mut dyn Write) -> Result<u8, Error> {
+    let estate = load::load(&args.from)?;
+    let request = diagnose::DiagnoseRequest {
+        jobs: args.jobs,
+        vms: args.vms,
+        since: args.since,
+        // The one place the clock is read for diagnose.
+        now: args.now.unwrap_or_else(time::OffsetDateTime::now_utc),
+        settings: rules::Settings::default(),
+    };
+    let d = diagnose::diagnose(&estate, &request);
+    let color = match args.color {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+        }
+    };
+    match args.format {
+        render::Format::Human => render::diagnosis::human(&d, color, out)?,
+        render::Format::Json => render::diagnosis::json(&d, out)?,
+    }
+    Ok(if d.jobs.is_empty() { 0 } else { 1 })
+}
+
+fn explain_code(code: &catalog::ErrorCode, out: &mut dyn Write) -> Result<u8, Error> {
+    writeln!(out, "{} — {}", code.code, code.title)?;
+    writeln!(out)?;
+    writeln!(out, "Cause: {}", code.cause)?;
+    writeln!(out)?;
+    writeln!(out, "Fix: {}", code.fix)?;
+    writeln!(out)?;
+    if code.rules.is_empty() {
+        writeln!(out, "No preflight rule detects this cause beforehand.")?;
+    } else {
+        writeln!(out, "Detected beforehand by:")?;
+        for r in code.rules.iter().filter_map(|r| rules::lookup(r)) {
+            let m = r.meta();
+            writeln!(
+                out,
+                "  {} {} — {} (asr-preflight explain {})",
+                m.code, m.name, m.summary, m.code
+            )?;
+        }
+    }
+    Ok(0)
+}
+
 /// The rule catalog as a Markdown table (the README embeds exactly this).
 pub fn rules_markdown() -> String {
     let mut s =
@@ -142,9 +193,12 @@ fn list_rules(format: ListFormat, out: &mut dyn Write) -> Result<(), Error> {
 }
 
 fn explain(key: &str, out: &mut dyn Write) -> Result<u8, Error> {
+    if let Some(code) = catalog::lookup(key).filter(|_| rules::lookup(key).is_none()) {
+        return explain_code(code, out);
+    }
     let Some(rule) = rules::lookup(key) else {
         return Err(Error::Usage(format!(
-            "`{key}` is not a rule code or name (see `asr-preflight rules`)"
+            "`{key}` is not a rule code or name, nor a known ASR error code (see `asr-preflight rules`)"
         )));
     };
     let m = rule.meta();

@@ -1,6 +1,7 @@
 //! Renderers: the only code that writes a report. One file per format; the
 //! `Format → renderer` mapping lives here, once.
 
+pub mod diagnosis;
 mod human;
 mod json;
 
