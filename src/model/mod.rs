@@ -27,6 +27,24 @@ pub use job::Job;
 pub use operation::{AsrOperation, Operation};
 pub use plan::{Policy, RecoveryPlan, RecoveryPoint};
 
+/// What several lists of one fact kind prove together: a failed request
+/// makes it `Failed`; a partial list `Incomplete` (fail closed: it wins over
+/// a complete one); else `Complete` when any list was loaded whole.
+fn merge_coverage<'a>(records: impl Iterator<Item = &'a FactRecord>) -> RegionCoverage {
+    let mut out = RegionCoverage::Absent;
+    for f in records {
+        match &f.coverage {
+            Coverage::Failed { .. } => return RegionCoverage::Failed,
+            Coverage::Loaded { complete: false } => out = RegionCoverage::Incomplete,
+            Coverage::Loaded { complete: true } if out == RegionCoverage::Absent => {
+                out = RegionCoverage::Complete
+            }
+            Coverage::Loaded { .. } => {}
+        }
+    }
+    out
+}
+
 /// What the bundle holds of a per-region fact kind.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RegionCoverage {
@@ -173,21 +191,11 @@ impl Estate {
     /// (subscription or group) contains it, or that name no scope (a list
     /// of everything the export could see).
     pub fn scope_coverage(&self, kind: FactKind, id: &ResourceId) -> RegionCoverage {
-        let mut out = RegionCoverage::Absent;
-        for f in self.facts.iter().filter(|f| f.kind == kind) {
-            if f.scope.as_deref().is_some_and(|s| !id.is_within_str(s)) {
-                continue;
-            }
-            match &f.coverage {
-                Coverage::Failed { .. } => return RegionCoverage::Failed,
-                Coverage::Loaded { complete: false } => out = RegionCoverage::Incomplete,
-                Coverage::Loaded { complete: true } if out == RegionCoverage::Absent => {
-                    out = RegionCoverage::Complete
-                }
-                Coverage::Loaded { .. } => {}
-            }
-        }
-        out
+        merge_coverage(
+            self.facts.iter().filter(|f| {
+                f.kind == kind && f.scope.as_deref().is_none_or(|s| id.is_within_str(s))
+            }),
+        )
     }
 
     /// Whether a resource exists, as far as the bundle can tell.
@@ -217,21 +225,9 @@ impl Estate {
     /// scoped to the region, or to no region at all (a list of every region).
     pub fn region_coverage(&self, kind: FactKind, region: &str) -> RegionCoverage {
         let key = region_key(region);
-        let mut out = RegionCoverage::Absent;
-        for f in self.facts.iter().filter(|f| f.kind == kind) {
-            if f.location.as_deref().is_some_and(|l| region_key(l) != key) {
-                continue;
-            }
-            match &f.coverage {
-                Coverage::Failed { .. } => return RegionCoverage::Failed,
-                Coverage::Loaded { complete: false } => out = RegionCoverage::Incomplete,
-                Coverage::Loaded { complete: true } if out == RegionCoverage::Absent => {
-                    out = RegionCoverage::Complete
-                }
-                Coverage::Loaded { .. } => {}
-            }
-        }
-        out
+        merge_coverage(self.facts.iter().filter(|f| {
+            f.kind == kind && f.location.as_deref().is_none_or(|l| region_key(l) == key)
+        }))
     }
 
     /// The display name of a source file.

@@ -103,6 +103,43 @@ impl<'a> Gaps<'a> {
     }
 }
 
+/// Why a list cannot prove that a resource is gone.
+pub fn why_unknown(cov: crate::model::RegionCoverage) -> &'static str {
+    match cov {
+        crate::model::RegionCoverage::Incomplete => "the list is partial",
+        crate::model::RegionCoverage::Failed => "reading the list failed",
+        _ => "the bundle has no list",
+    }
+}
+
+/// Reports "does it still exist?" gaps gathered per `subscription|why`: one
+/// ASR901 per subscription, naming the items.
+pub fn report_existence_gaps(
+    gaps: Gaps,
+    ctx: &crate::rules::RuleCtx,
+    what: &str,
+    kind: crate::model::FactKind,
+    out: &mut crate::rules::Findings,
+) {
+    use crate::finding::{OperationArg, Subject};
+    for (key, op, items, n) in gaps.drain() {
+        let (sub, how) = key.split_once('|').unwrap_or((&key, ""));
+        out.push(crate::rules::facts::missing(
+            if op == OperationArg::Next { ctx.operation } else { op },
+            Subject::other(&format!("/subscriptions/{sub}"), sub, "subscription"),
+            format!(
+                "whether the {what} of {} ({items}) still exist is unknown: the {} of subscription `{sub}` are not known ({how})",
+                crate::text::count(n, "item", "items"),
+                kind.label()
+            ),
+            format!(
+                "{}.",
+                crate::rules::facts::facts_missing::export_hint(kind).replace("<subscription>", sub)
+            ),
+        ));
+    }
+}
+
 /// The way out when the original side is gone.
 pub fn way_out(item: &ReplicatedItem) -> String {
     let here = item

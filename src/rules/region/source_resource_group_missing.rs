@@ -3,7 +3,7 @@
 
 use super::{other_side, way_out};
 use crate::finding::{Finding, Level, OperationArg, Subject};
-use crate::model::{Existence, FactKind, Operation, RegionCoverage};
+use crate::model::{Existence, FactKind, Operation};
 use crate::rules::facts::{facts_missing::export_hint, missing};
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
 
@@ -51,13 +51,8 @@ impl Rule for SourceResourceGroupMissing {
                         .to_string()
                 }
                 Existence::Unknown(cov) => {
-                    let how = match cov {
-                        RegionCoverage::Incomplete => "the list is partial",
-                        RegionCoverage::Failed => "reading the list failed",
-                        _ => "the bundle has no list",
-                    };
                     let sub = rg.subscription().unwrap_or("<subscription>");
-                    gaps.add(format!("{sub}|{how}"), op, &item.name);
+                    gaps.add(format!("{sub}|{}", super::why_unknown(cov)), op, &item.name);
                     continue;
                 }
             };
@@ -77,17 +72,12 @@ impl Rule for SourceResourceGroupMissing {
                 .with_evidence(format!("original resource group {rg}"), ctx.source(item.source)),
             );
         }
-        for (key, op, items, n) in gaps.drain() {
-            let (sub, how) = key.split_once('|').unwrap_or((&key, ""));
-            out.push(missing(
-                if op == OperationArg::Next { ctx.operation } else { op },
-                Subject::other(&format!("/subscriptions/{sub}"), sub, "subscription"),
-                format!(
-                    "whether the original resource groups of {} ({items}) still exist is unknown: the resource groups of subscription `{sub}` are not known ({how})",
-                    crate::text::count(n, "item", "items")
-                ),
-                format!("{}.", export_hint(FactKind::ResourceGroups).replace("<subscription>", sub)),
-            ));
-        }
+        super::report_existence_gaps(
+            gaps,
+            ctx,
+            "original resource groups",
+            FactKind::ResourceGroups,
+            out,
+        );
     }
 }

@@ -3,8 +3,7 @@
 
 use super::{other_side, way_out};
 use crate::finding::{Finding, Level, OperationArg, Subject};
-use crate::model::{Existence, FactKind, Operation, RegionCoverage};
-use crate::rules::facts::{facts_missing::export_hint, missing};
+use crate::model::{Existence, FactKind, Operation};
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
@@ -61,13 +60,8 @@ impl Rule for SourceVmMissing {
                     "it is absent from the complete list of the subscription's VMs".to_string()
                 }
                 Existence::Unknown(cov) => {
-                    let how = match cov {
-                        RegionCoverage::Incomplete => "the list is partial",
-                        RegionCoverage::Failed => "reading the list failed",
-                        _ => "the bundle has no list",
-                    };
                     let sub = vm.subscription().unwrap_or("<subscription>");
-                    gaps.add(format!("{sub}|{how}"), op, &item.name);
+                    gaps.add(format!("{sub}|{}", super::why_unknown(cov)), op, &item.name);
                     continue;
                 }
             };
@@ -86,17 +80,6 @@ impl Rule for SourceVmMissing {
                 .with_evidence(format!("fabricObjectId = {vm}"), ctx.source(item.source)),
             );
         }
-        for (key, op, items, n) in gaps.drain() {
-            let (sub, how) = key.split_once('|').unwrap_or((&key, ""));
-            out.push(missing(
-                if op == OperationArg::Next { ctx.operation } else { op },
-                Subject::other(&format!("/subscriptions/{sub}"), sub, "subscription"),
-                format!(
-                    "whether the original VMs of {} ({items}) still exist is unknown: the VMs of subscription `{sub}` are not known ({how})",
-                    crate::text::count(n, "item", "items")
-                ),
-                format!("{}.", export_hint(FactKind::VirtualMachines).replace("<subscription>", sub)),
-            ));
-        }
+        super::report_existence_gaps(gaps, ctx, "original VMs", FactKind::VirtualMachines, out);
     }
 }

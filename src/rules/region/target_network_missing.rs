@@ -2,7 +2,7 @@
 //! item maps to does not exist.
 
 use crate::finding::{Finding, Level, OperationArg, Subject};
-use crate::model::{Existence, FactKind, Operation, RegionCoverage, ResourceId};
+use crate::model::{Existence, FactKind, Operation, ResourceId};
 use crate::rules::facts::{facts_missing::export_hint, missing};
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
 
@@ -70,12 +70,11 @@ impl Rule for TargetNetworkMissing {
                     "it is absent from the complete list of virtual networks".to_string()
                 }
                 Existence::Unknown(cov) => {
-                    let how = match cov {
-                        RegionCoverage::Incomplete => "the network list is partial",
-                        RegionCoverage::Failed => "reading the networks failed",
-                        _ => "the bundle has no list of virtual networks",
-                    };
-                    gaps.add(format!("{}|{how}", net.as_str()), op, &item.name);
+                    gaps.add(
+                        format!("{}|{}", net.as_str(), super::why_unknown(cov)),
+                        op,
+                        &item.name,
+                    );
                     continue;
                 }
             };
@@ -108,9 +107,10 @@ impl Rule for TargetNetworkMissing {
                 if op == OperationArg::Next { ctx.operation } else { op },
                 Subject::resource(&net, net.name()),
                 format!(
-                    "whether the virtual network `{}` still exists is unknown ({how}): {} ({items}) attach to it",
+                    "whether the virtual network `{}` still exists is unknown ({how}): {} ({items}) {} to it",
                     net.name(),
-                    crate::text::count(n, "item", "items")
+                    crate::text::count(n, "item", "items"),
+                    if n == 1 { "attaches" } else { "attach" }
                 ),
                 format!("{}.", export_hint(FactKind::VirtualNetworks).replace("<subscription>", net.subscription().unwrap_or("<subscription>"))),
             ));
