@@ -60,7 +60,10 @@ impl Error {
     /// Builds a `Malformed` error for `text` (the whole file) from a byte
     /// offset into it.
     pub fn malformed(file: &str, text: &str, offset: usize, message: String) -> Error {
-        let offset = offset.min(text.len());
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
         let (line, column) = line_col(text, offset);
         let label = short_label(&message);
         // Keep the snippet small: the source is the whole file, miette shows

@@ -154,7 +154,7 @@ fn split_offset(t: &str) -> (&str, Option<&str>) {
         return (stripped, Some("Z"));
     }
     // an offset `+hh:mm` / `-hh:mm` after the time part
-    if t.len() > 6 {
+    if t.len() > 6 && t.is_char_boundary(t.len() - 6) {
         let (head, tail) = t.split_at(t.len() - 6);
         let b = tail.as_bytes();
         if (b[0] == b'+' || b[0] == b'-') && b[3] == b':' && head.contains('T') {
@@ -165,6 +165,9 @@ fn split_offset(t: &str) -> (&str, Option<&str>) {
 }
 
 fn trim_fraction(body: &str, max: usize) -> String {
+    if !body.is_ascii() {
+        return body.to_string(); // not a date; the parser will say so
+    }
     match body.rfind('.') {
         Some(dot) if body.len() - dot - 1 > max => body[..dot + 1 + max].to_string(),
         _ => body.to_string(),
@@ -251,6 +254,10 @@ mod tests {
             .unwrap();
         assert_eq!(v.offset().whole_hours(), 5);
         assert!(t(r#"{"t":"yesterday"}"#).is_err());
+        // Hostile text never panics: multi-byte characters where offsets and fractions sit.
+        assert!(t(r#"{"t":"2025-01-01T00:00:00é12345"}"#).is_err());
+        assert!(t(r#"{"t":"2025-01-01T00:00:00.1234567890é"}"#).is_err());
+        assert!(t(r#"{"t":"ééééééé"}"#).is_err());
     }
 
     #[test]

@@ -183,7 +183,19 @@ impl Rule for DiskNotProtected {
                 })
                 .collect();
 
-            if let Some(vm_id) = azure_vm_id(rep) {
+            if rep.kind == ProviderKind::A2A && rep.protected_disks.is_empty() {
+                // Every A2A item replicates at least its OS disk: an empty
+                // list is an incomplete export, not a VM without disks.
+                out.push(
+                    missing(
+                        op,
+                        Subject::item(item),
+                        format!("`{}` lists no protected disks (`protectedManagedDisks`): its replicated disks are unknown", item.name),
+                        "Export the replicated item from ARM with its full `providerSpecificDetails` (api-version 2025-08-01).".to_string(),
+                    )
+                    .with_evidence("protectedManagedDisks and protectedDisks empty", src.clone()),
+                );
+            } else if let Some(vm_id) = azure_vm_id(rep) {
                 match ctx.estate.vm(vm_id) {
                     Some(vm) => unmatched_disks(item, rep, vm, ctx, &mut gaps),
                     // The VM is gone: ASR603's business, nothing to compare.

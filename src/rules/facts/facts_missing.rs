@@ -61,6 +61,20 @@ impl Rule for FactsMissing {
 
     fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
         let estate = ctx.estate;
+        // Nothing to check is not "ready": unless a complete (empty) list of
+        // replicated items proves the vault protects nothing, the input is
+        // missing its items (a wrong folder, a failed export).
+        if estate.items.is_empty() && !estate.has_complete(FactKind::ReplicatedItems) {
+            out.push(missing(
+                ctx.operation,
+                Subject::other("replicated items", "replicated items", "input"),
+                "the input holds no replicated items: nothing could be checked".to_string(),
+                format!(
+                    "Point --from at the exported bundle; {}.",
+                    export_hint(FactKind::ReplicatedItems)
+                ),
+            ));
+        }
         for f in &estate.facts {
             let (what, how) = match &f.coverage {
                 Coverage::Loaded { complete: true } => continue,

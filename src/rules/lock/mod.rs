@@ -239,7 +239,10 @@ pub fn touched(
 /// True for a lock Site Recovery set itself.
 pub fn is_asr_lock(ctx: &RuleCtx, lock: &Lock) -> bool {
     let prefix = &ctx.settings.asr_lock_prefix;
-    lock.name.len() >= prefix.len() && lock.name[..prefix.len()].eq_ignore_ascii_case(prefix)
+    lock.name
+        .as_bytes()
+        .get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
 }
 
 /// `ReadOnly lock `keep` on resource group `rg-app-dr``.
