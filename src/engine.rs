@@ -119,15 +119,30 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
         .transpose()?;
     let scope = select(estate, req, plan)?;
     let ctx = RuleCtx::new(estate, &scope, req.operation, plan, req.now, &req.settings);
-    let mut findings: Vec<Finding> = RULES
+    // A rule that panics is a bug: the run fails (exit 2), it never reads
+    // as "ready".
+    let results: Vec<Result<Vec<Finding>, Error>> = RULES
         .par_iter()
         .filter(|r| selected(**r, req.only.as_ref()))
-        .flat_map_iter(|rule| {
-            let mut out = Findings::default();
-            rule.check(&ctx, &mut out);
-            out.into_vec()
+        .map(|rule| {
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let mut out = Findings::default();
+                rule.check(&ctx, &mut out);
+                out.into_vec()
+            }))
+            .map_err(|_| {
+                Error::Internal(format!(
+                    "rule {} ({}) failed",
+                    rule.meta().code,
+                    rule.meta().name
+                ))
+            })
         })
         .collect();
+    let mut findings: Vec<Finding> = Vec::new();
+    for r in results {
+        findings.extend(r?);
+    }
     findings.par_sort_by(Finding::report_order);
     // Rules sharing a computation report the same missing fact once each.
     findings.dedup_by(|a, b| {

@@ -31,6 +31,14 @@ pub enum Error {
     #[diagnostic(code(asr_preflight::usage))]
     Usage(String),
 
+    /// A defect in the tool (a rule that panicked).
+    #[error("internal error: {0}")]
+    #[diagnostic(
+        code(asr_preflight::internal),
+        help("this is a bug in asr-preflight; the check did not complete, so nothing is known to be ready")
+    )]
+    Internal(String),
+
     /// Writing the report failed.
     #[error("cannot write the report: {0}")]
     #[diagnostic(code(asr_preflight::output))]
