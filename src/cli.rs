@@ -29,6 +29,8 @@ pub enum Command {
     /// Exit codes: 0 no failed job in the window; 1 failed jobs found; 2 the
     /// tool could not run.
     Diagnose(DiagnoseArgs),
+    /// Estimate how long an operation will take (the documented formula).
+    Estimate(EstimateArgs),
     /// List the rule catalog.
     Rules(RulesArgs),
     /// Print a rule's documentation (what it checks, why it blocks, how to fix),
@@ -186,6 +188,48 @@ pub struct DiagnoseArgs {
     /// Colors in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct EstimateArgs {
+    #[command(subcommand)]
+    pub what: EstimateWhat,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EstimateWhat {
+    /// How long reprotect will take, per item: checksum (the original
+    /// enable-replication job's duration) + transfer of the changed data at
+    /// 23% of disk throughput + recovery-point processing (one fifth) +
+    /// 20–30 min auto-scale. Throughput in MB/s, data in GiB.
+    Reprotect(ReprotectEstimateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReprotectEstimateArgs {
+    /// A bundle directory, or single JSON files (repeatable).
+    #[arg(long, required = true, num_args = 1.., value_name = "DIR|FILE")]
+    pub from: Vec<PathBuf>,
+
+    /// Only this VM; repeatable. Default: every item whose failover is committed.
+    #[arg(long = "vm", value_name = "NAME")]
+    pub vms: Vec<String>,
+
+    /// Data changed since the failover, in GiB.
+    #[arg(long, value_name = "GIB")]
+    pub changed_gb: Option<f64>,
+
+    /// Disk throughput in MB/s (default: Premium SSD tiers by disk size).
+    #[arg(long, value_name = "MBPS")]
+    pub disk_throughput: Option<f64>,
+
+    /// Duration of the VM's original enable-replication job (default: from the jobs), e.g. `72m`.
+    #[arg(long, value_parser = parse_duration, value_name = "AGE")]
+    pub enable_duration: Option<time::Duration>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

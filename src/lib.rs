@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diagnose;
 pub mod engine;
 pub mod error;
+pub mod estimate;
 pub mod finding;
 pub mod load;
 pub mod model;
@@ -29,6 +30,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
     match cli.command {
         Command::Check(args) => check(args, out),
         Command::Diagnose(args) => diagnose(args, out),
+        Command::Estimate(cli::EstimateArgs {
+            what: cli::EstimateWhat::Reprotect(args),
+        }) => estimate_reprotect(args, out),
         Command::Rules(args) => {
             list_rules(args.format, out)?;
             Ok(0)
@@ -118,6 +122,41 @@ fn diagnose(args: cli::DiagnoseArgs, out: &mut dyn Write) -> Result<u8, Error> {
         render::Format::Json => render::diagnosis::json(&d, out)?,
     }
     Ok(if d.jobs.is_empty() { 0 } else { 1 })
+}
+
+fn estimate_reprotect(args: cli::ReprotectEstimateArgs, out: &mut dyn Write) -> Result<u8, Error> {
+    for (flag, v) in [
+        ("--changed-gb", args.changed_gb),
+        ("--disk-throughput", args.disk_throughput),
+    ] {
+        if v.is_some_and(|x| !x.is_finite() || x < 0.0 || (flag == "--disk-throughput" && x == 0.0))
+        {
+            return Err(Error::Usage(format!("{flag} must be a positive number")));
+        }
+    }
+    let estate = load::load(&args.from)?;
+    let items = estimate::candidates(&estate, &args.vms);
+    if items.is_empty() {
+        return Err(Error::Usage(if args.vms.is_empty() {
+            "no item has a committed failover to reprotect; name one with --vm".to_string()
+        } else {
+            "--vm matches no replicated item in the input".to_string()
+        }));
+    }
+    let inputs = estimate::Inputs {
+        changed_gb: args.changed_gb,
+        throughput_mbps: args.disk_throughput,
+        enable_duration: args.enable_duration,
+    };
+    let estimates: Vec<estimate::Estimate> = items
+        .iter()
+        .map(|i| estimate::estimate(&estate, i, &inputs))
+        .collect();
+    match args.format {
+        render::Format::Human => render::estimate::human(&estimates, out)?,
+        render::Format::Json => render::estimate::json(&estimates, out)?,
+    }
+    Ok(0)
 }
 
 fn explain_code(code: &catalog::ErrorCode, out: &mut dyn Write) -> Result<u8, Error> {

@@ -187,3 +187,53 @@ fn catalog_covers_the_documented_codes_and_points_at_real_rules() {
     let (_, out) = common::run(&["explain".into(), "scopelocked".into()]);
     assert!(out.contains("ASR501"));
 }
+
+#[test]
+fn reprotect_estimate_reproduces_the_documented_example() {
+    let ex = common::root()
+        .join("examples/contoso")
+        .display()
+        .to_string();
+    let args = |extra: &[&str]| {
+        let mut a: Vec<String> = ["estimate", "reprotect", "--from", ex.as_str()]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        a.extend(extra.iter().map(|s| s.to_string()));
+        a
+    };
+    // 72 min enable replication, 45 GB changed, 60 MB/s: "at least three hours".
+    let (code, out) = common::run(&args(&[
+        "--enable-duration",
+        "72m",
+        "--changed-gb",
+        "45",
+        "--disk-throughput",
+        "60",
+    ]));
+    assert_eq!(code, 0);
+    assert!(out.contains("at least 2 h 53 min to 3 h 3 min"), "{out}");
+    assert!(
+        out.contains("55 min") && out.contains("45 GiB ÷ (23% × 60 MB/s)"),
+        "{out}"
+    );
+    // The checksum comes from the VM's original enable-replication job.
+    let (_, out) = common::run(&args(&["--changed-gb", "45", "--format", "json"]));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let e = &v["estimates"][0];
+    assert_eq!(e["vm"], "batch-02");
+    assert_eq!(e["checksumMinutes"]["value"], 72.0);
+    assert!(e["checksumMinutes"]["from"]
+        .as_str()
+        .unwrap()
+        .contains("enable-replication job"));
+    assert!(e["totalMinutes"].is_array());
+    // Without the changed data, no total: what is missing is said.
+    let (_, out) = common::run(&args(&["--format", "json"]));
+    let v: Value = serde_json::from_str(&out).unwrap();
+    assert!(v["estimates"][0]["totalMinutes"].is_null());
+    assert!(v["estimates"][0]["missing"][0]
+        .as_str()
+        .unwrap()
+        .contains("--changed-gb"));
+}

@@ -2,6 +2,7 @@
 //! `Format → renderer` mapping lives here, once.
 
 pub mod diagnosis;
+pub mod estimate;
 mod human;
 mod json;
 
