@@ -29,6 +29,9 @@ pub enum Command {
     /// Exit codes: 0 no failed job in the window; 1 failed jobs found; 2 the
     /// tool could not run.
     Diagnose(DiagnoseArgs),
+    /// Where every item stands: progress of initial replication, reprotect and
+    /// resynchronization, and a vault summary.
+    Status(StatusArgs),
     /// Estimate how long an operation will take (the documented formula).
     Estimate(EstimateArgs),
     /// List the rule catalog.
@@ -188,6 +191,25 @@ pub struct DiagnoseArgs {
     /// Colors in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// A bundle directory, or single JSON files (repeatable).
+    #[arg(long, required = true, num_args = 1.., value_name = "DIR|FILE")]
+    pub from: Vec<PathBuf>,
+
+    /// Only this VM; repeatable.
+    #[arg(long = "vm", value_name = "NAME")]
+    pub vms: Vec<String>,
+
+    /// The time to measure progress against (RFC 3339), instead of the system clock.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<time::OffsetDateTime>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]

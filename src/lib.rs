@@ -17,6 +17,7 @@ pub mod model;
 pub mod render;
 pub mod report;
 pub mod rules;
+pub mod status;
 pub mod text;
 
 use cli::{CheckArgs, Cli, ColorChoice, Command, ListFormat, OperationChoice};
@@ -30,6 +31,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
     match cli.command {
         Command::Check(args) => check(args, out),
         Command::Diagnose(args) => diagnose(args, out),
+        Command::Status(args) => status(args, out),
         Command::Estimate(cli::EstimateArgs {
             what: cli::EstimateWhat::Reprotect(args),
         }) => estimate_reprotect(args, out),
@@ -122,6 +124,17 @@ fn diagnose(args: cli::DiagnoseArgs, out: &mut dyn Write) -> Result<u8, Error> {
         render::Format::Json => render::diagnosis::json(&d, out)?,
     }
     Ok(if d.jobs.is_empty() { 0 } else { 1 })
+}
+
+fn status(args: cli::StatusArgs, out: &mut dyn Write) -> Result<u8, Error> {
+    let estate = load::load(&args.from)?;
+    let now = args.now.unwrap_or_else(time::OffsetDateTime::now_utc);
+    let st = status::status(&estate, &args.vms, now);
+    match args.format {
+        render::Format::Human => render::status::human(&st, out)?,
+        render::Format::Json => render::status::json(&st, out)?,
+    }
+    Ok(0)
 }
 
 fn estimate_reprotect(args: cli::ReprotectEstimateArgs, out: &mut dyn Write) -> Result<u8, Error> {

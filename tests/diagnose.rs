@@ -237,3 +237,53 @@ fn reprotect_estimate_reproduces_the_documented_example() {
         .unwrap()
         .contains("--changed-gb"));
 }
+
+#[test]
+fn status_shows_synchronization_progress_and_the_vault_summary() {
+    let text =
+        std::fs::read_to_string(common::root().join("examples/contoso/replicated-items.json"))
+            .unwrap();
+    let mut items: Value = serde_json::from_str(&text).unwrap();
+    for item in items["value"].as_array_mut().unwrap() {
+        let p = &mut item["properties"];
+        if p["friendlyName"] == "web-02" {
+            p["currentScenario"] = serde_json::json!({"scenarioName": "EnableDr", "jobId": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v/replicationJobs/j", "startTime": "2026-11-22T10:00:00Z"});
+            p["providerSpecificDetails"]["monitoringJobType"] = "InitialReplication".into();
+            p["providerSpecificDetails"]["monitoringPercentageCompletion"] = 40.into();
+        }
+    }
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("replicated-items.json"), items.to_string()).unwrap();
+    let run = |format: &str| {
+        common::run(&[
+            "status".into(),
+            "--from".into(),
+            dir.path().display().to_string(),
+            "--now".into(),
+            NOW.into(),
+            "--format".into(),
+            format.into(),
+        ])
+    };
+    let (code, out) = run("json");
+    assert_eq!(code, 0);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    let s = &v["summary"];
+    assert_eq!(s["items"], 12);
+    assert_eq!(s["synchronizing"], 1);
+    assert_eq!(s["synchronizingPercent"], 40);
+    assert_eq!(s["awaitingCommit"], 1);
+    assert_eq!(s["awaitingReprotect"], 1);
+    assert_eq!(s["testFailoverCleanup"], 1);
+    assert_eq!(s["needingAttention"], 2);
+    let row = &v["synchronizing"][0];
+    assert_eq!(row["vm"], "web-02");
+    // 120 minutes for 40%: 180 more at this pace.
+    assert_eq!(row["remainingMinutes"], 180);
+    let (_, human) = run("human");
+    assert!(
+        human.contains("web-02") && human.contains("InitialReplication") && human.contains("~3 h"),
+        "{human}"
+    );
+    assert!(human.contains("1 synchronizing at 40% overall"), "{human}");
+}

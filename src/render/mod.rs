@@ -5,6 +5,7 @@ pub mod diagnosis;
 pub mod estimate;
 mod human;
 mod json;
+pub mod status;
 
 use crate::report::Report;
 use std::io::{self, Write};

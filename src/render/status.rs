@@ -1,0 +1,85 @@
+//! Output of `status`: the synchronizing items as a table, the items that
+//! need attention, and the vault summary.
+
+use crate::status::Status;
+use std::io::{self, Write};
+
+/// Writes the status as text.
+pub fn human(st: &Status, w: &mut dyn Write) -> io::Result<()> {
+    if !st.synchronizing.is_empty() {
+        let rows: Vec<[String; 5]> = st
+            .synchronizing
+            .iter()
+            .map(|r| {
+                [
+                    r.vm.clone(),
+                    r.job_type.clone().unwrap_or_else(|| "-".into()),
+                    r.percent.map_or("?".into(), |p| format!("{p}%")),
+                    r.rpo_seconds.map_or("-".into(), |s| {
+                        crate::text::duration(time::Duration::seconds(s))
+                    }),
+                    r.remaining_minutes.map_or("-".into(), |m| {
+                        format!("~{}", crate::text::duration(time::Duration::minutes(m)))
+                    }),
+                ]
+            })
+            .collect();
+        let head =
+            ["vm", "synchronization", "done", "rpo", "left at this pace"].map(str::to_string);
+        let mut width = head.clone().map(|h| h.chars().count());
+        for r in &rows {
+            for (i, c) in r.iter().enumerate() {
+                width[i] = width[i].max(c.chars().count());
+            }
+        }
+        let line = |cells: &[String; 5]| {
+            let mut s = String::from(" ");
+            for (i, c) in cells.iter().enumerate() {
+                s.push_str(&format!(" {c:<w$}", w = width[i]));
+            }
+            s.trim_end().to_string()
+        };
+        writeln!(w, "synchronizing:")?;
+        writeln!(w, "{}", line(&head))?;
+        for r in &rows {
+            writeln!(w, "{}", line(r))?;
+        }
+        writeln!(w)?;
+    }
+    if !st.attention.is_empty() {
+        writeln!(w, "needing attention:")?;
+        for (vm, why) in &st.attention {
+            writeln!(w, "  {vm}: {why}")?;
+        }
+        writeln!(w)?;
+    }
+    let s = &st.summary;
+    let pct = s
+        .synchronizing_percent
+        .map(|p| format!(" at {p}% overall"))
+        .unwrap_or_default();
+    writeln!(
+        w,
+        "{}: {} protected, {} synchronizing{pct}, {} failed over awaiting commit, {} awaiting reprotect, {} test failovers awaiting cleanup, {} needing attention",
+        crate::text::count(s.items, "item", "items"),
+        s.protected,
+        s.synchronizing,
+        s.awaiting_commit,
+        s.awaiting_reprotect,
+        s.test_failover_cleanup,
+        s.needing_attention
+    )
+}
+
+/// Writes the status as versioned JSON.
+pub fn json(st: &Status, w: &mut dyn Write) -> io::Result<()> {
+    let doc = serde_json::json!({
+        "version": 1,
+        "tool": {"name": env!("CARGO_PKG_NAME"), "version": env!("CARGO_PKG_VERSION")},
+        "summary": st.summary,
+        "synchronizing": st.synchronizing,
+        "attention": st.attention.iter().map(|(vm, why)| serde_json::json!({"vm": vm, "why": why})).collect::<Vec<_>>(),
+    });
+    serde_json::to_writer_pretty(&mut *w, &doc)?;
+    writeln!(w)
+}
