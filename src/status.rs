@@ -65,14 +65,12 @@ fn syncing(item: &ReplicatedItem) -> bool {
 }
 
 fn attention(item: &ReplicatedItem) -> Option<String> {
+    let errors = |n: usize| crate::text::count(n, "health error", "health errors");
     match (&item.replication_health, item.health_errors.len()) {
-        (Some(Health::Critical), n) => {
-            Some(format!("replication health Critical ({n} health errors)"))
+        (Some(h @ (Health::Critical | Health::Warning)), n) => {
+            Some(format!("replication health {h} ({})", errors(n)))
         }
-        (Some(Health::Warning), n) => {
-            Some(format!("replication health Warning ({n} health errors)"))
-        }
-        (_, n) if n > 0 => Some(format!("{n} health errors")),
+        (_, n) if n > 0 => Some(errors(n)),
         _ => match item.phase() {
             Phase::Other(s) => Some(format!("unrecognised state `{s}`")),
             _ => None,
