@@ -407,3 +407,32 @@ fn duplicates_across_files_are_kept_once() {
     assert_eq!(e.locks.len(), 1);
     assert_eq!(e.source_name(e.locks[0].source), "a.json");
 }
+
+#[test]
+fn resources_without_type_are_classified_by_id() {
+    let e = load(&[corpus("asr-2025-08-01.ReplicationJobs_List.json")]).unwrap();
+    assert!(
+        !e.jobs.is_empty(),
+        "spec job examples have ids but no `type`"
+    );
+    let e = load(&[corpus("asr-2025-08-01.ReplicationJobs_Get.json")]).unwrap();
+    assert_eq!(e.jobs.len(), 1);
+}
+
+#[test]
+fn a_document_with_nothing_usable_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "webapps.json",
+        r#"[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Web/sites/a", "type": "Microsoft.Web/sites"}]"#,
+    );
+    let e = load(&[dir.path().to_path_buf()]).unwrap();
+    assert!(
+        e.notices
+            .iter()
+            .any(|n| n.contains("webapps.json") && n.contains("nothing asr-preflight uses")),
+        "{:?}",
+        e.notices
+    );
+}

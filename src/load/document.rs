@@ -211,7 +211,10 @@ fn read_example(
                 source: ctx.source,
                 hint: Hint {
                     location: ctx.hint.location.clone().or(params.location.clone()),
-                    scope: ctx.hint.scope.clone().or(params.subscription_id.clone()),
+                    scope: ctx.hint.scope.clone().or(params
+                        .subscription_id
+                        .as_ref()
+                        .map(|s| format!("/subscriptions/{s}"))),
                     ..ctx.hint.clone()
                 },
                 followed: ctx.followed,
@@ -410,9 +413,15 @@ fn read_resource(ctx: &DocCtx, raw: &RawValue, out: &mut Estate) -> Result<(), E
         ));
     }
     let head: Head = ctx.parse_path(text, "resource")?;
+    // The `type` when given; else the type the id spells (REST API examples
+    // often leave `type` out); else the shape (SKUs, usages).
+    let by_id = || {
+        let id = ResourceId::new(head.id.as_deref()?);
+        kind_of_type(&id.resource_type()?)
+    };
     let kind = match head.type_.as_deref() {
         Some(t) => kind_of_type(t).or_else(|| kind_without_type(&head, ctx)),
-        None => kind_without_type(&head, ctx),
+        None => by_id().or_else(|| kind_without_type(&head, ctx)),
     };
     let Some(kind) = kind else {
         return Ok(()); // an unknown resource type: ignored by design

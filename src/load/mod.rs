@@ -99,6 +99,12 @@ pub fn load(inputs: &[PathBuf]) -> Result<Estate, Error> {
             };
             let mut part = Estate::default();
             document::read_document(&ctx, &mut part)?;
+            if part.is_empty() {
+                part.notices.push(format!(
+                    "{}: nothing asr-preflight uses was found in it (unknown resource types or document shape); it was ignored",
+                    f.display
+                ));
+            }
             Ok(part)
         })
         .collect();

@@ -139,6 +139,30 @@ fn index_of<T>(v: &[T], id: impl Fn(&T) -> &ResourceId) -> HashMap<ResourceId, u
 }
 
 impl Estate {
+    /// True when nothing was loaded into it (no resource, fact or notice).
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+            && self.plans.is_empty()
+            && self.jobs.is_empty()
+            && self.policies.is_empty()
+            && self.recovery_points.is_empty()
+            && self.vms.is_empty()
+            && self.disks.is_empty()
+            && self.skus.is_empty()
+            && self.usages.is_empty()
+            && self.locks.is_empty()
+            && self.resource_groups.is_empty()
+            && self.locations.is_empty()
+            && self.health.is_empty()
+            && self.nics.is_empty()
+            && self.networks.is_empty()
+            && self.storage_accounts.is_empty()
+            && self.vaults.is_empty()
+            && self.facts.is_empty()
+            && self.not_found.is_empty()
+            && self.notices.is_empty()
+    }
+
     /// Builds the id indexes; call once after filling the vectors.
     pub fn reindex(&mut self) {
         self.index = Index {
