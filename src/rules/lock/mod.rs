@@ -133,12 +133,12 @@ pub fn touched(
     op: Operation,
 ) -> (Vec<Touched<'static>>, Vec<String>) {
     let mut out = Vec::new();
-    let mut unknown = Vec::new();
+    let mut unknown: Vec<&str> = Vec::new();
     let Some(rep) = &item.replication else {
         if !impacts(op).is_empty() {
-            unknown.push("providerSpecificDetails".to_string());
+            unknown.push("providerSpecificDetails");
         }
-        return (out, unknown);
+        return (out, unknown.into_iter().map(str::to_string).collect());
     };
     let on_recovery = item.active_location == Some(ActiveLocation::Recovery);
     let (running, other) = if on_recovery {
@@ -148,8 +148,19 @@ pub fn touched(
     };
     let running = running.filter(|id| is_vm(id));
     let other = other.filter(|id| is_vm(id));
+    // Hyper-V to Azure: the primary side is on-premises, where no Azure lock
+    // can apply.
+    let hyper_v = rep.kind == crate::model::item::ProviderKind::HyperVReplicaAzure;
+    let on_prem = |role: Role| {
+        hyper_v
+            && match role {
+                Role::RunningVm | Role::RunningResourceGroup => !on_recovery,
+                Role::TargetResourceGroup => on_recovery,
+                _ => on_recovery,
+            }
+    };
     for impact in impacts(op) {
-        if impact.original_direction_only && item.is_reversed() {
+        if (impact.original_direction_only && item.is_reversed()) || on_prem(impact.resource) {
             continue;
         }
         let mut add = |id: ResourceId, fact: String| out.push(Touched { id, impact, fact });
@@ -162,28 +173,33 @@ pub fn touched(
                 };
                 match rg {
                     Some(rg) => add(rg.clone(), format!("target resource group {rg}")),
-                    None => unknown.push("recoveryAzureResourceGroupId".to_string()),
+                    None => unknown.push("recoveryAzureResourceGroupId"),
                 }
             }
             Role::RunningVm => match running {
                 Some(vm) => add(vm.clone(), format!("running VM {vm}")),
-                None => unknown.push(
-                    if on_recovery {
-                        "recoveryFabricObjectId"
-                    } else {
-                        "fabricObjectId"
-                    }
-                    .to_string(),
-                ),
+                None => unknown.push(if on_recovery {
+                    "recoveryFabricObjectId"
+                } else {
+                    "fabricObjectId"
+                }),
             },
             Role::RunningResourceGroup => match running.and_then(|v| v.resource_group_id()) {
                 Some(rg) => add(rg.clone(), format!("running VM's group {rg}")),
-                None => unknown.push("the running VM's resource group".to_string()),
+                None => unknown.push(if on_recovery {
+                    "recoveryFabricObjectId"
+                } else {
+                    "fabricObjectId"
+                }),
             },
             Role::OtherSideVm => match other {
                 Some(vm) => add(vm.clone(), format!("original VM {vm}")),
                 None if impact.optional => {}
-                None => unknown.push("the original VM (fabricObjectId)".to_string()),
+                None => unknown.push(if on_recovery {
+                    "fabricObjectId"
+                } else {
+                    "recoveryFabricObjectId"
+                }),
             },
             Role::OtherSideResourceGroup => {
                 let rg = other.and_then(|v| v.resource_group_id()).or_else(|| {
@@ -193,7 +209,11 @@ pub fn touched(
                 });
                 match rg {
                     Some(rg) => add(rg.clone(), format!("original VM's group {rg}")),
-                    None => unknown.push("the original VM's resource group".to_string()),
+                    None => unknown.push(if on_recovery {
+                        "fabricObjectId"
+                    } else {
+                        "recoveryAzureResourceGroupId"
+                    }),
                 }
             }
             Role::OtherSideDisks => {
@@ -233,7 +253,9 @@ pub fn touched(
             }
         }
     }
-    (out, unknown)
+    unknown.sort_unstable();
+    unknown.dedup();
+    (out, unknown.into_iter().map(str::to_string).collect())
 }
 
 /// True for a lock Site Recovery set itself.

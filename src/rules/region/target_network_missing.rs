@@ -36,6 +36,12 @@ impl Rule for TargetNetworkMissing {
             let Some(rep) = &item.replication else {
                 continue;
             };
+            // A Hyper-V failback goes on-premises: no Azure network is involved.
+            if rep.kind == crate::model::item::ProviderKind::HyperVReplicaAzure
+                && s.operation == Operation::Failback
+            {
+                continue;
+            }
             let drill = s.operation == Operation::TestFailover;
             let (field, network): (&str, Option<&ResourceId>) = if drill {
                 ("selectedTfoAzureNetworkId", rep.tfo_network.as_ref())
