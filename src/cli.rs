@@ -59,6 +59,15 @@ pub enum OperationChoice {
     Failback,
 }
 
+/// Output formats of `diagnose`, `status` and `estimate`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TextFormat {
+    /// Readable text.
+    Human,
+    /// Versioned JSON.
+    Json,
+}
+
 /// The lowest level that fails the gate.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
@@ -185,8 +194,8 @@ pub struct DiagnoseArgs {
     pub now: Option<time::OffsetDateTime>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = TextFormat::Human)]
+    pub format: TextFormat,
 
     /// Colors in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
@@ -208,8 +217,8 @@ pub struct StatusArgs {
     pub now: Option<time::OffsetDateTime>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = TextFormat::Human)]
+    pub format: TextFormat,
 }
 
 #[derive(Debug, Args)]
@@ -250,8 +259,8 @@ pub struct ReprotectEstimateArgs {
     pub enable_duration: Option<time::Duration>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    #[arg(long, value_enum, default_value_t = TextFormat::Human)]
+    pub format: TextFormat,
 }
 
 #[derive(Debug, Args)]

@@ -98,6 +98,20 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<u8, Error> {
         }
         None => renderer.render(&report, out)?,
     }
+    // In GitHub Actions, the readiness report also goes to the job summary.
+    if args.format == render::Format::Github {
+        if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY") {
+            let mut buf = Vec::new();
+            render::Format::Markdown
+                .renderer(false)
+                .render(&report, &mut buf)?;
+            let mut file = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)?;
+            file.write_all(&buf)?;
+        }
+    }
     Ok(report.verdict().exit_code())
 }
 
@@ -120,8 +134,8 @@ fn diagnose(args: cli::DiagnoseArgs, out: &mut dyn Write) -> Result<u8, Error> {
         }
     };
     match args.format {
-        render::Format::Human => render::diagnosis::human(&d, color, out)?,
-        render::Format::Json => render::diagnosis::json(&d, out)?,
+        cli::TextFormat::Json => render::diagnosis::json(&d, out)?,
+        cli::TextFormat::Human => render::diagnosis::human(&d, color, out)?,
     }
     Ok(if d.jobs.is_empty() { 0 } else { 1 })
 }
@@ -131,8 +145,8 @@ fn status(args: cli::StatusArgs, out: &mut dyn Write) -> Result<u8, Error> {
     let now = args.now.unwrap_or_else(time::OffsetDateTime::now_utc);
     let st = status::status(&estate, &args.vms, now);
     match args.format {
-        render::Format::Human => render::status::human(&st, out)?,
-        render::Format::Json => render::status::json(&st, out)?,
+        cli::TextFormat::Json => render::status::json(&st, out)?,
+        cli::TextFormat::Human => render::status::human(&st, out)?,
     }
     Ok(0)
 }
@@ -166,8 +180,8 @@ fn estimate_reprotect(args: cli::ReprotectEstimateArgs, out: &mut dyn Write) -> 
         .map(|i| estimate::estimate(&estate, i, &inputs))
         .collect();
     match args.format {
-        render::Format::Human => render::estimate::human(&estimates, out)?,
-        render::Format::Json => render::estimate::json(&estimates, out)?,
+        cli::TextFormat::Json => render::estimate::json(&estimates, out)?,
+        cli::TextFormat::Human => render::estimate::human(&estimates, out)?,
     }
     Ok(0)
 }

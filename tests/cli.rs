@@ -436,3 +436,99 @@ fn output_file_and_broken_pipe() {
     let status = child.wait().unwrap();
     assert!(matches!(status.code(), Some(0) | Some(1)), "{status:?}");
 }
+
+#[test]
+fn ci_formats() {
+    let ex = example();
+    let base = ["check", "--from", ex.to_str().unwrap(), "--now", NOW];
+    let (_, json, _) = run(&[&base[..], &["--format", "json"]].concat());
+    let findings = serde_json::from_str::<serde_json::Value>(&json).unwrap()["findings"]
+        .as_array()
+        .unwrap()
+        .len();
+
+    let (code, sarif, _) = run(&[&base[..], &["--format", "sarif"]].concat());
+    assert_eq!(code, 1, "the exit code does not depend on the format");
+    let v: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    assert_eq!(v["version"], "2.1.0");
+    let run0 = &v["runs"][0];
+    assert_eq!(run0["results"].as_array().unwrap().len(), findings);
+    let rule_ids: Vec<&str> = run0["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    for r in run0["results"].as_array().unwrap() {
+        assert!(rule_ids.contains(&r["ruleId"].as_str().unwrap()));
+        assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
+        assert!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].is_string());
+    }
+
+    let (code, junit, _) = run(&[&base[..], &["--format", "junit"]].concat());
+    assert_eq!(code, 1);
+    assert!(junit.starts_with("<?xml"));
+    assert_eq!(
+        junit.matches("<testcase ").count(),
+        findings + 1,
+        "one case per finding plus the verdict"
+    );
+    assert_eq!(
+        junit.matches("<testcase ").count(),
+        junit.matches("</testcase>").count()
+    );
+    assert!(junit.contains(r#"<failure type="not-ready""#));
+
+    let dir = tempfile::tempdir().unwrap();
+    let summary = dir.path().join("summary.md");
+    let out = bin()
+        .args([&base[..], &["--format", "github"]].concat())
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap();
+    let annotations = text
+        .lines()
+        .filter(|l| {
+            l.starts_with("::error ") || l.starts_with("::warning ") || l.starts_with("::notice ")
+        })
+        .count();
+    assert_eq!(annotations, findings);
+    assert!(text
+        .lines()
+        .all(|l| !l.starts_with("::") || !l.contains('\n')));
+    let md = std::fs::read_to_string(&summary).unwrap();
+    assert!(md.starts_with("# ASR readiness: NOT READY"), "{md}");
+
+    let (_, md, _) = run(&[&base[..], &["--format", "markdown"]].concat());
+    assert!(
+        md.contains("## Blocking and missing facts")
+            && md.contains("## Capacity in the target regions")
+    );
+}
+
+#[test]
+fn incomplete_runs_are_errors_in_junit() {
+    let manifest = r#"{"format": "asr-preflight/bundle@1", "collectedAt": "2026-11-22T11:00:00Z", "requests": [
+        {"method": "GET", "path": "/subscriptions/6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14/providers/Microsoft.Authorization/locks?api-version=2020-05-01", "status": 403, "errorCode": "AuthorizationFailed"}]}"#;
+    let dir = bundle(&[
+        ("manifest.json", manifest),
+        ("replicated-items.json", &example_items()),
+    ]);
+    let (code, junit, _) = run(&[
+        "check",
+        "--from",
+        dir.path().to_str().unwrap(),
+        "--now",
+        NOW,
+        "--vm",
+        "web-01",
+        "--rule",
+        "ASR901",
+        "--format",
+        "junit",
+    ]);
+    assert_eq!(code, 3);
+    assert!(junit.contains(r#"<error type="incomplete""#), "{junit}");
+}

@@ -3,8 +3,12 @@
 
 pub mod diagnosis;
 pub mod estimate;
+mod github;
 mod human;
 mod json;
+mod junit;
+mod markdown;
+mod sarif;
 pub mod status;
 
 use crate::report::Report;
@@ -19,6 +23,14 @@ pub enum Format {
     Human,
     /// The versioned JSON report (the contract in the README).
     Json,
+    /// SARIF 2.1.0 (GitHub code scanning).
+    Sarif,
+    /// JUnit XML (Azure Pipelines PublishTestResults, GitLab, Jenkins).
+    Junit,
+    /// GitHub Actions annotations; the Markdown report also goes to $GITHUB_STEP_SUMMARY.
+    Github,
+    /// A Markdown readiness report.
+    Markdown,
 }
 
 /// Writes a report in one format.
@@ -32,6 +44,10 @@ impl Format {
         match self {
             Format::Human => Box::new(human::Human { color }),
             Format::Json => Box::new(json::Json),
+            Format::Sarif => Box::new(sarif::Sarif),
+            Format::Junit => Box::new(junit::Junit),
+            Format::Github => Box::new(github::Github),
+            Format::Markdown => Box::new(markdown::Markdown),
         }
     }
 }

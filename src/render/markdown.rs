@@ -1,0 +1,97 @@
+//! A Markdown readiness report (a drill's checklist, a GitHub step summary):
+//! the verdict, the counts, the capacity table, then the findings by level.
+
+use super::Renderer;
+use crate::finding::Level;
+use crate::report::Report;
+use std::io::{self, Write};
+
+pub struct Markdown;
+
+fn cell(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', " ")
+}
+
+impl Renderer for Markdown {
+    fn render(&self, report: &Report, w: &mut dyn Write) -> io::Result<()> {
+        let s = report.summary();
+        let plan = report
+            .plan
+            .as_deref()
+            .map(|p| format!(" — recovery plan `{p}`"))
+            .unwrap_or_default();
+        writeln!(w, "# ASR readiness: {}{plan}", report.verdict().label())?;
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{} checked {}: **{} blocking**, {} warnings, {} incomplete.",
+            crate::text::count(s.items, "item", "items"),
+            report.operation_phrase(),
+            s.blocking,
+            s.warnings,
+            s.incomplete
+        )?;
+        if let Some(at) = report.collected_at {
+            writeln!(w, "Facts collected {}.", crate::text::date_time(at))?;
+        }
+        if !report.capacity.is_empty() {
+            writeln!(w)?;
+            writeln!(w, "## Capacity in the target regions")?;
+            writeln!(w)?;
+            writeln!(w, "| region | quota | needed | free | limit |")?;
+            writeln!(w, "|---|---|---:|---:|---:|")?;
+            let n = |v: Option<i64>| v.map_or("?".to_string(), |x| x.to_string());
+            for r in &report.capacity {
+                let needed = if r.uncounted > 0 {
+                    format!("{}+?", r.needed)
+                } else {
+                    r.needed.to_string()
+                };
+                writeln!(
+                    w,
+                    "| {} | {} | {needed} | {} | {} |",
+                    r.region,
+                    r.quota,
+                    n(r.free),
+                    n(r.limit)
+                )?;
+            }
+        }
+        for (level, title) in [
+            (Level::Error, "Blocking and missing facts"),
+            (Level::Warning, "Warnings"),
+            (Level::Info, "Notes"),
+        ] {
+            let fs: Vec<_> = report
+                .findings
+                .iter()
+                .filter(|f| f.level == level)
+                .collect();
+            if fs.is_empty() {
+                continue;
+            }
+            writeln!(w)?;
+            writeln!(w, "## {title}")?;
+            writeln!(w)?;
+            writeln!(w, "| code | VM / subject | operation | problem | fix |")?;
+            writeln!(w, "|---|---|---|---|---|")?;
+            for f in fs {
+                writeln!(
+                    w,
+                    "| {} {} | {} | {} | {} | {} |",
+                    f.code,
+                    f.name,
+                    cell(&f.subject.name),
+                    f.operation.as_str(),
+                    cell(&f.message),
+                    cell(&f.help)
+                )?;
+            }
+        }
+        for n in &report.notices {
+            writeln!(w)?;
+            writeln!(w, "> {}", cell(n))?;
+        }
+        Ok(())
+    }
+}
