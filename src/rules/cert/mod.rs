@@ -135,6 +135,23 @@ pub fn store_for<'a>(ctx: &RuleCtx<'a>, s: &Scoped) -> Result<&'a CertStore, Box
     Ok(store)
 }
 
+/// The items in scope of a certificate rule with their stores; the ones
+/// without a usable store are reported as ASR901 into `out`.
+pub fn stores<'c, 'a>(
+    ctx: &'c RuleCtx<'a>,
+    meta: &'static crate::rules::RuleMeta,
+    out: &mut crate::rules::Findings,
+) -> Vec<(&'c Scoped<'a>, &'a CertStore)> {
+    let mut found = Vec::new();
+    for s in ctx.items(meta) {
+        match store_for(ctx, s) {
+            Ok(store) => found.push((s, store)),
+            Err(f) => out.push(*f),
+        }
+    }
+    found
+}
+
 /// The copies of `root` in a store: same certificate, or same key (a
 /// re-issued root).
 pub fn copies<'s>(store: &'s CertStore, root: &Root) -> Vec<&'s CertInfo> {

@@ -3,7 +3,7 @@
 //! needs is present only in an expired form.
 
 use super::roots::{self, RootStatus};
-use super::{copies, relies_on_expired, store_for, CONFIGURING};
+use super::{copies, relies_on_expired, stores, CONFIGURING};
 use crate::finding::{Finding, Level, OperationArg, Subject};
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
 use crate::text;
@@ -28,14 +28,7 @@ impl Rule for TrustedRootExpired {
     }
 
     fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
-        for s in ctx.items(&META) {
-            let store = match store_for(ctx, s) {
-                Ok(store) => store,
-                Err(f) => {
-                    out.push(*f);
-                    continue;
-                }
-            };
+        for (s, store) in stores(ctx, &META, out) {
             let src = ctx.source(store.source);
             let help = format!(
                 "Bring the trust store of `{}` up to date: on Windows, install the latest updates (root certificate updates) or import DigiCert Global Root G2 and Microsoft RSA Root Certificate Authority 2017 with `certutil -addstore Root <file>.crt`; on Linux, update the ca-certificates package and run `update-ca-certificates` (Debian, Ubuntu, SUSE) or `update-ca-trust` (RHEL). Then export the store again.",

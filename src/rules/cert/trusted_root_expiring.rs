@@ -2,7 +2,7 @@
 //! `--cert-expiry-days` (default 90) of `--now`.
 
 use super::roots::{self, RootStatus};
-use super::{copies, store_for, CONFIGURING};
+use super::{copies, stores, CONFIGURING};
 use crate::finding::{Finding, Level, OperationArg, Subject};
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
 use crate::text;
@@ -27,14 +27,7 @@ impl Rule for TrustedRootExpiring {
 
     fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
         let window = ctx.settings.cert_expiry;
-        for s in ctx.items(&META) {
-            let store = match store_for(ctx, s) {
-                Ok(store) => store,
-                Err(f) => {
-                    out.push(*f);
-                    continue;
-                }
-            };
+        for (s, store) in stores(ctx, &META, out) {
             for root in roots::roots()
                 .iter()
                 .filter(|r| matches!(r.status, RootStatus::Required | RootStatus::Recommended))

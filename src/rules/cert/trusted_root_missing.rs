@@ -3,7 +3,7 @@
 //! (ASR error 151066).
 
 use super::roots::{self, RootStatus};
-use super::{copies, relies_on_expired, store_for, CONFIGURING};
+use super::{copies, relies_on_expired, stores, CONFIGURING};
 use crate::finding::{Finding, Level, OperationArg, Subject};
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
 use crate::text;
@@ -27,14 +27,7 @@ impl Rule for TrustedRootMissing {
     }
 
     fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
-        for s in ctx.items(&META) {
-            let store = match store_for(ctx, s) {
-                Ok(store) => store,
-                Err(f) => {
-                    out.push(*f);
-                    continue;
-                }
-            };
+        for (s, store) in stores(ctx, &META, out) {
             // A store that only has expired Azure roots is ASR302's finding.
             if relies_on_expired(store, ctx.now) {
                 continue;
