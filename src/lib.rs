@@ -186,101 +186,30 @@ fn estimate_reprotect(args: cli::ReprotectEstimateArgs, out: &mut dyn Write) -> 
     Ok(0)
 }
 
-fn explain_code(code: &catalog::ErrorCode, out: &mut dyn Write) -> Result<u8, Error> {
-    writeln!(out, "{} — {}", code.code, code.title)?;
-    writeln!(out)?;
-    writeln!(out, "Cause: {}", code.cause)?;
-    writeln!(out)?;
-    writeln!(out, "Fix: {}", code.fix)?;
-    writeln!(out)?;
-    if code.rules.is_empty() {
-        writeln!(out, "No preflight rule detects this cause beforehand.")?;
-    } else {
-        writeln!(out, "Detected beforehand by:")?;
-        for r in code.rules.iter().filter_map(|r| rules::lookup(r)) {
-            let m = r.meta();
-            writeln!(
-                out,
-                "  {} {} — {} (asr-preflight explain {})",
-                m.code, m.name, m.summary, m.code
-            )?;
-        }
-    }
-    Ok(0)
-}
-
 /// The rule catalog as a Markdown table (the README embeds exactly this).
 pub fn rules_markdown() -> String {
-    let mut s =
-        String::from("| code | name | level | operations | checks |\n|---|---|---|---|---|\n");
-    for r in rules::RULES {
-        let m = r.meta();
-        let ops: Vec<&str> = m.operations.iter().map(|o| o.as_str()).collect();
-        let ops = if m.operations.len() == Operation::ALL.len() {
-            "all".to_string()
-        } else {
-            ops.join(", ")
-        };
-        s.push_str(&format!(
-            "| {} | {} | {} | {} | {} |\n",
-            m.code,
-            m.name,
-            m.level.as_str(),
-            ops,
-            m.summary
-        ));
-    }
-    s
+    render::catalog::rules_markdown()
 }
 
 fn list_rules(format: ListFormat, out: &mut dyn Write) -> Result<(), Error> {
     match format {
-        ListFormat::Json => {
-            let metas: Vec<&rules::RuleMeta> = rules::RULES.iter().map(|r| r.meta()).collect();
-            serde_json::to_writer_pretty(&mut *out, &metas).map_err(std::io::Error::from)?;
-            writeln!(out)?;
-        }
-        ListFormat::Markdown => write!(out, "{}", rules_markdown())?,
-        ListFormat::Human => {
-            for r in rules::RULES {
-                let m = r.meta();
-                writeln!(
-                    out,
-                    "{}  {:<32} {:<8} {}",
-                    m.code,
-                    m.name,
-                    m.level.as_str(),
-                    m.summary
-                )?;
-            }
-        }
+        ListFormat::Json => render::catalog::rules_json(out)?,
+        ListFormat::Markdown => write!(out, "{}", render::catalog::rules_markdown())?,
+        ListFormat::Human => render::catalog::rules_human(out)?,
     }
     Ok(())
 }
 
 fn explain(key: &str, out: &mut dyn Write) -> Result<u8, Error> {
     if let Some(code) = catalog::lookup(key).filter(|_| rules::lookup(key).is_none()) {
-        return explain_code(code, out);
+        render::catalog::explain_code(code, out)?;
+        return Ok(0);
     }
     let Some(rule) = rules::lookup(key) else {
         return Err(Error::Usage(format!(
             "`{key}` is not a rule code or name, nor a known ASR error code (see `asr-preflight rules`)"
         )));
     };
-    let m = rule.meta();
-    let ops: Vec<&str> = m.operations.iter().map(|o| o.as_str()).collect();
-    writeln!(
-        out,
-        "{} {} — default level {}, applies to: {}",
-        m.code,
-        m.name,
-        m.level.as_str(),
-        ops.join(", ")
-    )?;
-    if !m.asr_codes.is_empty() {
-        writeln!(out, "ASR / ARM error codes: {}", m.asr_codes.join(", "))?;
-    }
-    writeln!(out)?;
-    write!(out, "{}", m.docs)?;
+    render::catalog::explain_rule(rule.meta(), out)?;
     Ok(0)
 }

@@ -1,6 +1,7 @@
 //! Renderers: the only code that writes a report. One file per format; the
 //! `Format → renderer` mapping lives here, once.
 
+pub mod catalog;
 pub mod diagnosis;
 pub mod estimate;
 mod github;
