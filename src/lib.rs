@@ -26,6 +26,16 @@ use finding::OperationArg;
 use model::Operation;
 use std::io::{IsTerminal, Write};
 
+/// `--now`, else the system clock: the one place the clock is read; rules
+/// only ever see the injected time.
+#[allow(
+    clippy::disallowed_methods,
+    reason = "the single point where the system clock is read"
+)]
+fn clock(now: Option<time::OffsetDateTime>) -> time::OffsetDateTime {
+    now.unwrap_or_else(time::OffsetDateTime::now_utc)
+}
+
 /// Runs a parsed command, writing to `out`; returns the process exit code.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
     match cli.command {
@@ -67,8 +77,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<u8, Error> {
         operation: operation(args.operation),
         vms: args.vms,
         plan: args.plan,
-        // The one place the clock is read; rules only see `now`.
-        now: args.now.unwrap_or_else(time::OffsetDateTime::now_utc),
+        now: clock(args.now),
         settings: rules::Settings {
             max_age: args.max_age,
             max_rpo: args.max_rpo,
@@ -121,8 +130,7 @@ fn diagnose(args: cli::DiagnoseArgs, out: &mut dyn Write) -> Result<u8, Error> {
         jobs: args.jobs,
         vms: args.vms,
         since: args.since,
-        // The one place the clock is read for diagnose.
-        now: args.now.unwrap_or_else(time::OffsetDateTime::now_utc),
+        now: clock(args.now),
         settings: rules::Settings::default(),
     };
     let d = diagnose::diagnose(&estate, &request);
@@ -142,7 +150,7 @@ fn diagnose(args: cli::DiagnoseArgs, out: &mut dyn Write) -> Result<u8, Error> {
 
 fn status(args: cli::StatusArgs, out: &mut dyn Write) -> Result<u8, Error> {
     let estate = load::load(&args.from)?;
-    let now = args.now.unwrap_or_else(time::OffsetDateTime::now_utc);
+    let now = clock(args.now);
     let st = status::status(&estate, &args.vms, now);
     match args.format {
         cli::TextFormat::Json => render::status::json(&st, out)?,

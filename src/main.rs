@@ -4,6 +4,10 @@ use clap::Parser;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
+#[allow(
+    clippy::disallowed_macros,
+    reason = "main prints the error report of a run that could not complete"
+)]
 fn main() -> ExitCode {
     let cli = asr_preflight::cli::Cli::parse();
     // Wrapped error text breaks paths and ids in CI logs: wrap only on a terminal.

@@ -353,6 +353,10 @@ fn write(path: &Path, v: &Value) {
     fs::write(path, text + "\n").unwrap_or_else(|e| panic!("{}: {e}", path.display()));
 }
 
+#[allow(
+    clippy::disallowed_macros,
+    reason = "a dev tool reporting what it wrote"
+)]
 fn main() {
     let a = args();
     fs::create_dir_all(&a.out).expect("create the output directory");
