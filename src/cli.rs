@@ -125,6 +125,12 @@ pub struct CheckArgs {
     #[arg(long = "rule", value_name = "CODE|NAME")]
     pub rules: Vec<String>,
 
+    /// Accept a known risk: findings of this rule (code or name), optionally
+    /// only for one VM or subject (`ASR201:app-01`), are reported at info
+    /// level, marked accepted, and never block or count as incomplete. Repeatable.
+    #[arg(long = "accept", value_name = "CODE[:VM]")]
+    pub accept: Vec<String>,
+
     /// Oldest acceptable bundle (ASR902), e.g. `24h`, `90m`, `2d`.
     #[arg(long, default_value = "24h", value_parser = parse_duration, value_name = "AGE")]
     pub max_age: time::Duration,

@@ -280,6 +280,7 @@ fn correlate(
             settings: req.settings.clone(),
             fail_on: Some(Level::Error),
             only: Some(vec![m.code.to_string()]),
+            accept: Vec::new(),
         };
         let report = match engine::run(estate, &request) {
             Ok(r) => r,

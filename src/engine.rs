@@ -22,6 +22,27 @@ pub struct Request {
     pub fail_on: Option<Level>,
     /// Run only these rules (by code or name); `None` runs all.
     pub only: Option<Vec<String>>,
+    /// `--accept CODE[:NAME]`: findings accepted as known risks.
+    pub accept: Vec<String>,
+}
+
+/// True when `--accept` value `key` (`ASR201` or `ASR201:app-01`, code or
+/// rule name, subject name or id) covers the finding.
+fn accepts(key: &str, f: &Finding) -> bool {
+    let (rule, subject) = match key.split_once(':') {
+        Some((r, s)) => (r.trim(), Some(s.trim())),
+        None => (key.trim(), None),
+    };
+    let rule_ok = f.code.eq_ignore_ascii_case(rule) || f.name.eq_ignore_ascii_case(rule);
+    let subject_ok = subject.is_none_or(|s| {
+        f.subject.name.eq_ignore_ascii_case(s)
+            || f.subject.id.eq_ignore_ascii_case(s)
+            || f.subject
+                .item
+                .as_deref()
+                .is_some_and(|i| i.eq_ignore_ascii_case(s))
+    });
+    rule_ok && subject_ok
 }
 
 fn find_plan<'a>(estate: &'a Estate, name: &str) -> Result<&'a RecoveryPlan, Error> {
@@ -142,6 +163,11 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
     let mut findings: Vec<Finding> = Vec::new();
     for r in results {
         findings.extend(r?);
+    }
+    for f in &mut findings {
+        if let Some(key) = req.accept.iter().find(|k| accepts(k, f)) {
+            f.accept(key);
+        }
     }
     findings.par_sort_by(Finding::report_order);
     // Rules sharing a computation report the same missing fact once each.

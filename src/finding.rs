@@ -124,6 +124,9 @@ pub struct Finding {
     pub message: String,
     pub evidence: Vec<Evidence>,
     pub help: String,
+    /// Accepted with `--accept`: reported at info level, never blocking.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub accepted: bool,
 }
 
 impl Finding {
@@ -144,6 +147,7 @@ impl Finding {
             message,
             evidence: Vec::new(),
             help,
+            accepted: false,
         }
     }
 
@@ -163,9 +167,17 @@ impl Finding {
         self
     }
 
-    /// True for `ASR901`: the run is incomplete, not blocked.
+    /// True for `ASR901` (not accepted): the run is incomplete, not blocked.
     pub fn is_missing_fact(&self) -> bool {
-        self.code == crate::rules::facts::FACTS_MISSING.code
+        self.code == crate::rules::facts::FACTS_MISSING.code && !self.accepted
+    }
+
+    /// Marks the finding accepted: info level, with the acceptance said.
+    pub fn accept(&mut self, by: &str) {
+        self.accepted = true;
+        self.level = Level::Info;
+        self.message
+            .push_str(&format!(" (accepted with --accept {by})"));
     }
 
     /// The deterministic report order: severity (worst first), code,

@@ -65,6 +65,14 @@ fn operation(choice: OperationChoice) -> OperationArg {
 }
 
 fn check(args: CheckArgs, out: &mut dyn Write) -> Result<u8, Error> {
+    for a in &args.accept {
+        let rule = a.split_once(':').map_or(a.as_str(), |(r, _)| r);
+        if rules::lookup(rule).is_none() {
+            return Err(Error::Usage(format!(
+                "--accept `{a}`: `{rule}` is not a rule code or name (see `asr-preflight rules`)"
+            )));
+        }
+    }
     for r in &args.rules {
         if rules::lookup(r).is_none() {
             return Err(Error::Usage(format!(
@@ -90,6 +98,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<u8, Error> {
         },
         fail_on: args.fail_on.level(),
         only: (!args.rules.is_empty()).then_some(args.rules),
+        accept: args.accept,
     };
     let report = engine::run(&estate, &request)?;
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();

@@ -532,3 +532,70 @@ fn incomplete_runs_are_errors_in_junit() {
     assert_eq!(code, 3);
     assert!(junit.contains(r#"<error type="incomplete""#), "{junit}");
 }
+
+#[test]
+fn accepted_risks_do_not_block_but_stay_visible() {
+    let ex = example();
+    let base = [
+        "check",
+        "--from",
+        ex.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--vm",
+        "app-01",
+        "--format",
+        "json",
+    ];
+    let (code, _, _) = run(&base);
+    assert_eq!(code, 1, "app-01's added disk blocks");
+    let (code, out, _) = run(&[&base[..], &["--accept", "disk-not-protected:app-01"]].concat());
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let f = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "ASR201")
+        .unwrap();
+    assert_eq!(f["accepted"], true);
+    assert_eq!(f["level"], "info");
+    assert!(f["message"]
+        .as_str()
+        .unwrap()
+        .contains("accepted with --accept"));
+    // Another VM's findings are not accepted by it.
+    let (code, _, _) = run(&[
+        "check",
+        "--from",
+        ex.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--vm",
+        "app-02",
+        "--accept",
+        "ASR201:app-01",
+    ]);
+    assert_eq!(code, 1);
+    // A missing fact can be accepted explicitly: no longer incomplete.
+    let manifest = r#"{"format": "asr-preflight/bundle@1", "collectedAt": "2026-11-22T11:00:00Z", "requests": [
+        {"method": "GET", "path": "/subscriptions/6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14/providers/Microsoft.Authorization/locks?api-version=2020-05-01", "status": 403, "errorCode": "AuthorizationFailed"}]}"#;
+    let dir = bundle(&[
+        ("manifest.json", manifest),
+        ("replicated-items.json", &example_items()),
+    ]);
+    let d = dir.path().to_str().unwrap();
+    assert_eq!(
+        run(&["check", "--from", d, "--now", NOW, "--vm", "web-01", "--rule", "ASR901"]).0,
+        3
+    );
+    assert_eq!(
+        run(&[
+            "check", "--from", d, "--now", NOW, "--vm", "web-01", "--rule", "ASR901", "--accept",
+            "ASR901"
+        ])
+        .0,
+        0
+    );
+    assert_eq!(run(&["check", "--from", d, "--accept", "ASR999"]).0, 2);
+}
