@@ -38,7 +38,7 @@ fn result(f: &Finding) -> Value {
         .iter()
         .map(|e| format!("- {} [{}]", e.fact, e.source))
         .collect();
-    json!({
+    let mut r = json!({
         "ruleId": f.code,
         "level": level(f.level),
         "message": {
@@ -51,7 +51,12 @@ fn result(f: &Finding) -> Value {
         }],
         "partialFingerprints": {"asrPreflight/v1": fingerprint(f)},
         "properties": {"operation": f.operation.as_str(), "subjectType": f.subject.kind, "help": f.help},
-    })
+    });
+    if f.accepted {
+        r["suppressions"] =
+            json!([{"kind": "external", "justification": "accepted with asr-preflight --accept"}]);
+    }
+    r
 }
 
 impl Renderer for Sarif {
