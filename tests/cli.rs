@@ -564,6 +564,27 @@ fn accepted_risks_do_not_block_but_stay_visible() {
         .as_str()
         .unwrap()
         .contains("accepted with --accept"));
+    let (_, sarif, _) = run(&[
+        "check",
+        "--from",
+        ex.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--vm",
+        "app-01",
+        "--accept",
+        "ASR201:app-01",
+        "--format",
+        "sarif",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let r = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "ASR201")
+        .unwrap();
+    assert_eq!(r["suppressions"][0]["kind"], "external");
     // Another VM's findings are not accepted by it.
     let (code, _, _) = run(&[
         "check",
