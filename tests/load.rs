@@ -436,3 +436,27 @@ fn a_document_with_nothing_usable_is_reported() {
         e.notices
     );
 }
+
+#[test]
+fn an_unscoped_list_covers_the_subscription_of_its_entries() {
+    use asr_preflight::model::RegionCoverage;
+    let dir = tempfile::tempdir().unwrap();
+    // `az lock list` of subscription a only.
+    write(
+        dir.path(),
+        "locks.json",
+        r#"[{"id": "/subscriptions/a/resourceGroups/rg/providers/Microsoft.Authorization/locks/keep", "type": "Microsoft.Authorization/locks", "name": "keep", "level": "CanNotDelete"}]"#,
+    );
+    let e = load(&[dir.path().to_path_buf()]).unwrap();
+    let in_a = ResourceId::new("/subscriptions/A/resourceGroups/x");
+    let in_b = ResourceId::new("/subscriptions/b/resourceGroups/x");
+    assert_eq!(
+        e.scope_coverage(FactKind::Locks, &in_a),
+        RegionCoverage::Complete
+    );
+    assert_eq!(
+        e.scope_coverage(FactKind::Locks, &in_b),
+        RegionCoverage::Absent,
+        "subscription b's locks were not listed"
+    );
+}

@@ -330,10 +330,18 @@ fn read_list(
         kinds.extend(kinds_in(&part));
         super::merge(out, part);
     }
+    // Without a scope from the manifest, a list covers the one subscription
+    // its entries belong to (`az lock list` lists the current subscription
+    // only); an empty list, or one spanning several, says nothing narrower.
+    let scope = ctx
+        .hint
+        .scope
+        .clone()
+        .or_else(|| single_subscription(out).map(|s| format!("/subscriptions/{s}")));
     for kind in kinds {
         out.facts.push(FactRecord {
             kind,
-            scope: ctx.hint.scope.clone(),
+            scope: scope.clone(),
             location: ctx.hint.location.clone(),
             request: ctx.hint.request.clone(),
             coverage: coverage.clone(),
@@ -341,6 +349,34 @@ fn read_list(
         });
     }
     Ok(())
+}
+
+/// The subscription every resource of a fragment belongs to, if just one.
+fn single_subscription(e: &Estate) -> Option<String> {
+    let ids = e
+        .items
+        .iter()
+        .map(|x| &x.id)
+        .chain(e.plans.iter().map(|x| &x.id))
+        .chain(e.jobs.iter().map(|x| &x.id))
+        .chain(e.vms.iter().map(|x| &x.id))
+        .chain(e.disks.iter().map(|x| &x.id))
+        .chain(e.locks.iter().map(|x| &x.id))
+        .chain(e.resource_groups.iter().map(|x| &x.id))
+        .chain(e.health.iter().map(|x| &x.id))
+        .chain(e.nics.iter().map(|x| &x.id))
+        .chain(e.networks.iter().map(|x| &x.id))
+        .chain(e.storage_accounts.iter().map(|x| &x.id))
+        .chain(e.vaults.iter().map(|x| &x.id));
+    let mut subs = ids
+        .filter_map(|id| id.subscription().map(str::to_ascii_lowercase))
+        .chain(
+            e.locations
+                .iter()
+                .filter_map(|l| l.subscription.as_deref().map(str::to_ascii_lowercase)),
+        );
+    let first = subs.next()?;
+    subs.all(|s| s == first).then_some(first)
 }
 
 fn kinds_in(e: &Estate) -> Vec<FactKind> {
