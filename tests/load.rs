@@ -460,3 +460,49 @@ fn an_unscoped_list_covers_the_subscription_of_its_entries() {
         "subscription b's locks were not listed"
     );
 }
+
+/// A replicated item in subscription `a` whose target group is in `b`.
+const CROSS_SUBSCRIPTION_ITEM: &str = r#"[{"id": "/subscriptions/a/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v/replicationFabrics/f/replicationProtectionContainers/c/replicationProtectedItems/vm1", "type": "Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems", "name": "vm1", "properties": {"friendlyName": "vm1", "providerSpecificDetails": {"instanceType": "A2A", "fabricObjectId": "/subscriptions/a/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1", "recoveryAzureResourceGroupId": "/subscriptions/b/resourceGroups/rg-dr"}}}]"#;
+
+#[test]
+fn an_empty_unscoped_list_covers_the_one_subscription_in_sight() {
+    use asr_preflight::model::RegionCoverage;
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "replicated-items.json",
+        &CROSS_SUBSCRIPTION_ITEM.replace("/subscriptions/b/", "/subscriptions/a/"),
+    );
+    write(dir.path(), "locks.json", "[]");
+    let e = load(&[dir.path().to_path_buf()]).unwrap();
+    let group = ResourceId::new("/subscriptions/a/resourceGroups/rg-dr");
+    assert_eq!(
+        e.scope_coverage(FactKind::Locks, &group),
+        RegionCoverage::Complete
+    );
+    assert!(
+        !e.notices.iter().any(|n| n.contains("locks.json")),
+        "{:?}",
+        e.notices
+    );
+}
+
+#[test]
+fn an_empty_unscoped_list_is_not_used_when_the_inputs_span_subscriptions() {
+    use asr_preflight::model::RegionCoverage;
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "replicated-items.json", CROSS_SUBSCRIPTION_ITEM);
+    write(dir.path(), "locks.json", "[]");
+    let e = load(&[dir.path().to_path_buf()]).unwrap();
+    for sub in ["a", "b"] {
+        let group = ResourceId::new(&format!("/subscriptions/{sub}/resourceGroups/rg-dr"));
+        assert_eq!(
+            e.scope_coverage(FactKind::Locks, &group),
+            RegionCoverage::Absent,
+            "an empty list of unknown origin says nothing about subscription {sub}"
+        );
+    }
+    let notice = e.notices.join("\n");
+    assert!(notice.contains("locks.json"), "{notice}");
+    assert!(notice.contains("2 subscriptions (a, b)"), "{notice}");
+}

@@ -149,6 +149,7 @@ pub fn load(inputs: &[PathBuf]) -> Result<Estate, Error> {
         estate.cert_stores.push(s);
     }
     dedupe(&mut estate);
+    drop_ambiguous_empty_lists(&mut estate);
     estate.bundle.newest_fact = estate
         .items
         .iter()
@@ -158,6 +159,113 @@ pub fn load(inputs: &[PathBuf]) -> Result<Estate, Error> {
         .max();
     estate.reindex();
     Ok(estate)
+}
+
+/// An empty list with no scope from a manifest cannot tell which
+/// subscription it was exported from (`az lock list` lists the current one).
+/// When the inputs touch one subscription it covers that one; when they
+/// touch several it covers none of them for certain, so it is dropped: its
+/// facts count as missing (ASR901), never as "there are none" — and a
+/// notice says how to scope it.
+fn drop_ambiguous_empty_lists(estate: &mut Estate) {
+    use crate::model::{Coverage, FactKind};
+    let per_subscription = |k: FactKind| {
+        matches!(
+            k,
+            FactKind::Locks
+                | FactKind::ResourceGroups
+                | FactKind::VirtualMachines
+                | FactKind::Disks
+                | FactKind::NetworkInterfaces
+                | FactKind::VirtualNetworks
+                | FactKind::StorageAccounts
+                | FactKind::Locations
+        )
+    };
+    let contributors = contributing_sources(estate);
+    let ambiguous = |f: &crate::model::FactRecord| {
+        f.scope.is_none()
+            && per_subscription(f.kind)
+            && matches!(f.coverage, Coverage::Loaded { .. })
+            && !contributors.contains(&f.source)
+    };
+    if !estate.facts.iter().any(ambiguous) {
+        return;
+    }
+    let subscriptions = subscriptions_touched(estate);
+    if subscriptions.len() < 2 {
+        return;
+    }
+    let (dropped, kept): (Vec<_>, Vec<_>) = std::mem::take(&mut estate.facts)
+        .into_iter()
+        .partition(ambiguous);
+    estate.facts = kept;
+    let subscriptions: Vec<&str> = subscriptions.iter().map(String::as_str).collect();
+    for f in dropped {
+        estate.notices.push(format!(
+            "warning: {}: an empty list of {} with no scope, while the inputs span {} subscriptions ({}); it is not known which one it covers, so it was not used — record the request it answers in manifest.json (`requests[]`: its `file` and the `path` it was read from, e.g. `/subscriptions/<id>/providers/Microsoft.Authorization/locks`)",
+            estate.source_name(f.source),
+            f.kind.label(),
+            subscriptions.len(),
+            subscriptions.join(", ")
+        ));
+    }
+}
+
+/// The sources that gave at least one resource.
+fn contributing_sources(e: &Estate) -> HashSet<SourceId> {
+    e.items
+        .iter()
+        .map(|x| x.source)
+        .chain(e.plans.iter().map(|x| x.source))
+        .chain(e.jobs.iter().map(|x| x.source))
+        .chain(e.vms.iter().map(|x| x.source))
+        .chain(e.disks.iter().map(|x| x.source))
+        .chain(e.locks.iter().map(|x| x.source))
+        .chain(e.resource_groups.iter().map(|x| x.source))
+        .chain(e.locations.iter().map(|x| x.source))
+        .chain(e.nics.iter().map(|x| x.source))
+        .chain(e.networks.iter().map(|x| x.source))
+        .chain(e.storage_accounts.iter().map(|x| x.source))
+        .chain(e.vaults.iter().map(|x| x.source))
+        .collect()
+}
+
+/// Every subscription the inputs name: of the resources they hold and of
+/// the resources replicated items point at (source VM, target group,
+/// networks), lower-cased and sorted.
+fn subscriptions_touched(e: &Estate) -> std::collections::BTreeSet<String> {
+    let targets = e
+        .items
+        .iter()
+        .filter_map(|i| i.replication.as_ref())
+        .flat_map(|r| {
+            [
+                &r.vm_id,
+                &r.recovery_vm_id,
+                &r.recovery_resource_group,
+                &r.recovery_network,
+                &r.tfo_network,
+            ]
+            .into_iter()
+            .flatten()
+            .chain(r.nics.iter().flat_map(|n| {
+                [&n.recovery_network_id, &n.tfo_network_id]
+                    .into_iter()
+                    .flatten()
+            }))
+        });
+    e.items
+        .iter()
+        .map(|x| &x.id)
+        .chain(targets)
+        .chain(e.vms.iter().map(|x| &x.id))
+        .chain(e.disks.iter().map(|x| &x.id))
+        .chain(e.locks.iter().map(|x| &x.id))
+        .chain(e.resource_groups.iter().map(|x| &x.id))
+        .chain(e.networks.iter().map(|x| &x.id))
+        .filter_map(|id| id.subscription().map(str::to_ascii_lowercase))
+        .collect()
 }
 
 /// Appends a fragment's contents to `out`.
