@@ -113,6 +113,39 @@ pub struct Evidence {
     pub source: String,
 }
 
+/// Several things wrong with one subject, each with its level and the fact
+/// that shows it: reported as one finding at the worst level.
+#[derive(Debug, Default)]
+pub struct Problems(Vec<(Level, String, String)>);
+
+impl Problems {
+    pub fn push(&mut self, level: Level, what: String, fact: String) {
+        self.0.push((level, what, fact));
+    }
+
+    /// The worst level, or `None` when nothing is wrong.
+    pub fn level(&self) -> Option<Level> {
+        self.0.iter().map(|p| p.0).max()
+    }
+
+    /// What is wrong, in the order found, joined with `sep`.
+    pub fn joined(&self, sep: &str) -> String {
+        let what: Vec<&str> = self.0.iter().map(|p| p.1.as_str()).collect();
+        what.join(sep)
+    }
+
+    /// `f` at the worst level, with each problem's fact as evidence from `source`.
+    pub fn apply(self, mut f: Finding, source: &str) -> Finding {
+        if let Some(level) = self.level() {
+            f.level = level;
+        }
+        for (_, _, fact) in self.0 {
+            f = f.with_evidence(fact, source);
+        }
+        f
+    }
+}
+
 /// A finding: one problem, on one subject, for one operation.
 #[derive(Clone, Debug, Serialize)]
 pub struct Finding {

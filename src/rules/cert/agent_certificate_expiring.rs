@@ -1,7 +1,7 @@
 //! ASR304 agent-certificate-expiring: the replication agent's own
 //! certificate is expiring, expired, or flagged for update.
 
-use crate::finding::{Finding, Level, OperationArg, Subject};
+use crate::finding::{Finding, Level, OperationArg, Problems, Subject};
 use crate::model::item::ProviderKind;
 use crate::model::Operation;
 use crate::rules::facts::missing;
@@ -62,17 +62,17 @@ impl Rule for AgentCertificateExpiring {
                 );
                 continue;
             }
-            let mut problems: Vec<(Level, String, String)> = Vec::new();
+            let mut problems = Problems::default();
             // ASR writes 9999-12-31 for "never".
             if let Some(exp) = expiry.filter(|e| e.year() < 9999) {
                 if exp <= ctx.now {
-                    problems.push((
+                    problems.push(
                         Level::Error,
                         format!("expired on {}", text::date(exp)),
                         format!("agentCertificateExpiryDate = {}", text::rfc3339(exp)),
-                    ));
+                    );
                 } else if exp - ctx.now <= ctx.settings.cert_expiry {
-                    problems.push((
+                    problems.push(
                         Level::Warning,
                         format!(
                             "expires on {}, in {}",
@@ -80,36 +80,31 @@ impl Rule for AgentCertificateExpiring {
                             text::duration(exp - ctx.now)
                         ),
                         format!("agentCertificateExpiryDate = {}", text::rfc3339(exp)),
-                    ));
+                    );
                 }
             }
             if flagged == Some(true) {
-                problems.push((
+                problems.push(
                     Level::Warning,
                     "is flagged for update".to_string(),
                     "isReplicationAgentCertificateUpdateRequired = true".to_string(),
-                ));
+                );
             }
-            let Some(level) = problems.iter().map(|p| p.0).max() else {
+            if problems.level().is_none() {
                 continue;
-            };
-            let what: Vec<&str> = problems.iter().map(|p| p.1.as_str()).collect();
-            let mut f = Finding::new(
+            }
+            let f = Finding::new(
                 &META,
                 op,
                 Subject::item(item),
-                format!("the replication agent certificate of `{}` {}: replication stops when it lapses", item.name, what.join(" and ")),
+                format!("the replication agent certificate of `{}` {}: replication stops when it lapses", item.name, problems.joined(" and ")),
                 format!(
                     "Renew the agent certificate: vault > Replicated items > {} shows \"Update agent certificate\" (or Site Recovery infrastructure > Extension update settings keeps it current); run it before the {} and wait for the job to finish.",
                     item.name,
                     s.operation.label()
                 ),
-            )
-            .with_level(level);
-            for p in &problems {
-                f = f.with_evidence(p.2.clone(), src.clone());
-            }
-            out.push(f);
+            );
+            out.push(problems.apply(f, &src));
         }
     }
 }

@@ -1,7 +1,7 @@
 //! ASR406 agent-update-required: the replication (mobility) agent needs an
 //! update or a reinstall, or it expires soon.
 
-use crate::finding::{Finding, Level, OperationArg, Subject};
+use crate::finding::{Finding, Level, OperationArg, Problems, Subject};
 use crate::model::item::ProviderKind;
 use crate::model::Operation;
 use crate::rules::facts::missing;
@@ -62,26 +62,26 @@ impl Rule for AgentUpdateRequired {
                 );
                 continue;
             }
-            let mut problems: Vec<(Level, String, String)> = Vec::new();
+            let mut problems = Problems::default();
             if rep.agent_reinstall_required == Some(true) {
-                problems.push((
+                problems.push(
                     Level::Error,
                     format!("the replication agent ({version}) must be reinstalled"),
                     "isAgentReinstallRequired = true".to_string(),
-                ));
+                );
             }
             if let Some(exp) = rep.agent_expiry.filter(|e| e.year() < NEVER_EXPIRES_YEAR) {
                 if exp <= ctx.now {
-                    problems.push((
+                    problems.push(
                         Level::Error,
                         format!(
                             "the replication agent ({version}) expired on {}",
                             text::date(exp)
                         ),
                         format!("agentExpiryDate = {}", text::rfc3339(exp)),
-                    ));
+                    );
                 } else if exp - ctx.now <= ctx.settings.agent_expiry {
-                    problems.push((
+                    problems.push(
                         Level::Warning,
                         format!(
                             "the replication agent ({version}) expires on {}, in {}",
@@ -89,35 +89,30 @@ impl Rule for AgentUpdateRequired {
                             text::duration(exp - ctx.now)
                         ),
                         format!("agentExpiryDate = {}", text::rfc3339(exp)),
-                    ));
+                    );
                 }
             }
             if rep.agent_update_required == Some(true) {
-                problems.push((
+                problems.push(
                     Level::Warning,
                     format!("the replication agent ({version}) needs an update"),
                     "isReplicationAgentUpdateRequired = true".to_string(),
-                ));
+                );
             }
-            let Some(level) = problems.iter().map(|p| p.0).max() else {
+            if problems.level().is_none() {
                 continue;
-            };
-            let what: Vec<&str> = problems.iter().map(|p| p.1.as_str()).collect();
-            let mut f = Finding::new(
+            }
+            let f = Finding::new(
                 &META,
                 op,
                 Subject::item(item),
-                format!("`{}`: {}", item.name, what.join("; ")),
+                format!("`{}`: {}", item.name, problems.joined("; ")),
                 format!(
                     "Update the Mobility agent: let Site Recovery manage updates (vault > Site Recovery infrastructure > Extension update settings > On), or update now from vault > Replicated items > {} (banner \"New Site Recovery replication agent update is available\"). A reinstall means disabling and re-enabling replication when the banner offers no repair. Restart the VM if ASR reports 151083.",
                     item.name
                 ),
-            )
-            .with_level(level);
-            for p in &problems {
-                f = f.with_evidence(p.2.clone(), src.clone());
-            }
-            out.push(f);
+            );
+            out.push(problems.apply(f, &src));
         }
     }
 }
