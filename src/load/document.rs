@@ -353,23 +353,9 @@ fn read_list(
 
 /// The subscription every resource of a fragment belongs to, if just one.
 fn single_subscription(e: &Estate) -> Option<String> {
-    let ids = e
-        .items
-        .iter()
-        .map(|x| &x.id)
-        .chain(e.plans.iter().map(|x| &x.id))
-        .chain(e.jobs.iter().map(|x| &x.id))
-        .chain(e.vms.iter().map(|x| &x.id))
-        .chain(e.disks.iter().map(|x| &x.id))
-        .chain(e.locks.iter().map(|x| &x.id))
-        .chain(e.resource_groups.iter().map(|x| &x.id))
-        .chain(e.health.iter().map(|x| &x.id))
-        .chain(e.nics.iter().map(|x| &x.id))
-        .chain(e.networks.iter().map(|x| &x.id))
-        .chain(e.storage_accounts.iter().map(|x| &x.id))
-        .chain(e.vaults.iter().map(|x| &x.id));
-    let mut subs = ids
-        .filter_map(|id| id.subscription().map(str::to_ascii_lowercase))
+    let mut subs = e
+        .resources()
+        .filter_map(|(id, _)| id.subscription().map(str::to_ascii_lowercase))
         .chain(
             e.locations
                 .iter()

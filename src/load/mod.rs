@@ -214,20 +214,9 @@ fn drop_ambiguous_empty_lists(estate: &mut Estate) {
 
 /// The sources that gave at least one resource.
 fn contributing_sources(e: &Estate) -> HashSet<SourceId> {
-    e.items
-        .iter()
-        .map(|x| x.source)
-        .chain(e.plans.iter().map(|x| x.source))
-        .chain(e.jobs.iter().map(|x| x.source))
-        .chain(e.vms.iter().map(|x| x.source))
-        .chain(e.disks.iter().map(|x| x.source))
-        .chain(e.locks.iter().map(|x| x.source))
-        .chain(e.resource_groups.iter().map(|x| x.source))
-        .chain(e.locations.iter().map(|x| x.source))
-        .chain(e.nics.iter().map(|x| x.source))
-        .chain(e.networks.iter().map(|x| x.source))
-        .chain(e.storage_accounts.iter().map(|x| x.source))
-        .chain(e.vaults.iter().map(|x| x.source))
+    e.resources()
+        .map(|(_, source)| source)
+        .chain(e.locations.iter().map(|l| l.source))
         .collect()
 }
 
@@ -255,15 +244,9 @@ fn subscriptions_touched(e: &Estate) -> std::collections::BTreeSet<String> {
                     .flatten()
             }))
         });
-    e.items
-        .iter()
-        .map(|x| &x.id)
+    e.resources()
+        .map(|(id, _)| id)
         .chain(targets)
-        .chain(e.vms.iter().map(|x| &x.id))
-        .chain(e.disks.iter().map(|x| &x.id))
-        .chain(e.locks.iter().map(|x| &x.id))
-        .chain(e.resource_groups.iter().map(|x| &x.id))
-        .chain(e.networks.iter().map(|x| &x.id))
         .filter_map(|id| id.subscription().map(str::to_ascii_lowercase))
         .collect()
 }

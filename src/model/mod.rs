@@ -163,6 +163,26 @@ impl Estate {
             && self.notices.is_empty()
     }
 
+    /// The id and source file of every ARM resource held (not usages, SKUs,
+    /// policies, recovery points or locations, which carry no subscription id
+    /// of their own).
+    pub fn resources(&self) -> impl Iterator<Item = (&ResourceId, SourceId)> {
+        self.items
+            .iter()
+            .map(|x| (&x.id, x.source))
+            .chain(self.plans.iter().map(|x| (&x.id, x.source)))
+            .chain(self.jobs.iter().map(|x| (&x.id, x.source)))
+            .chain(self.vms.iter().map(|x| (&x.id, x.source)))
+            .chain(self.disks.iter().map(|x| (&x.id, x.source)))
+            .chain(self.locks.iter().map(|x| (&x.id, x.source)))
+            .chain(self.resource_groups.iter().map(|x| (&x.id, x.source)))
+            .chain(self.health.iter().map(|x| (&x.id, x.source)))
+            .chain(self.nics.iter().map(|x| (&x.id, x.source)))
+            .chain(self.networks.iter().map(|x| (&x.id, x.source)))
+            .chain(self.storage_accounts.iter().map(|x| (&x.id, x.source)))
+            .chain(self.vaults.iter().map(|x| (&x.id, x.source)))
+    }
+
     /// Builds the id indexes; call once after filling the vectors.
     pub fn reindex(&mut self) {
         self.index = Index {
