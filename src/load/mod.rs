@@ -182,13 +182,16 @@ fn drop_ambiguous_empty_lists(estate: &mut Estate) {
                 | FactKind::Locations
         )
     };
-    let contributors = contributing_sources(estate);
-    let ambiguous = |f: &crate::model::FactRecord| {
+    let unscoped = |f: &crate::model::FactRecord| {
         f.scope.is_none()
             && per_subscription(f.kind)
             && matches!(f.coverage, Coverage::Loaded { .. })
-            && !contributors.contains(&f.source)
     };
+    if !estate.facts.iter().any(unscoped) {
+        return;
+    }
+    let contributors = contributing_sources(estate);
+    let ambiguous = |f: &crate::model::FactRecord| unscoped(f) && !contributors.contains(&f.source);
     if !estate.facts.iter().any(ambiguous) {
         return;
     }
