@@ -1,6 +1,6 @@
 //! Tool failures: the tool could not run (exit 2). Never findings.
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 use std::path::PathBuf;
 use thiserror::Error;
 
@@ -58,7 +58,7 @@ pub struct Malformed {
     pub column: usize,
     pub message: String,
     #[source_code]
-    src: NamedSource<String>,
+    src: Excerpt,
     #[label("{label}")]
     span: SourceSpan,
     label: String,
@@ -74,18 +74,133 @@ impl Error {
         }
         let (line, column) = line_col(text, offset);
         let label = short_label(&message);
-        // Keep the snippet small: the source is the whole file, miette shows
-        // only the lines around the span.
         let len = text[offset..].chars().next().map_or(0, char::len_utf8);
+        let (src, at) = Excerpt::around(file, text, offset, line - 1, column);
         Error::Malformed(Box::new(Malformed {
             file: file.to_string(),
             line,
             column,
             message,
-            src: NamedSource::new(file, text.to_string()),
-            span: (offset, len).into(),
+            src,
+            span: (at, len).into(),
             label,
         }))
+    }
+}
+
+/// The lines around an error, for the snippet: a few lines either side,
+/// long lines clipped (minified JSON is one line of megabytes), shown with
+/// the file's real line numbers.
+#[derive(Debug)]
+struct Excerpt {
+    name: String,
+    text: String,
+    /// The file's 0-based line where `text` begins.
+    first_line: usize,
+    /// The error's place: its line and byte column in `text`, and its real
+    /// 0-based column in the file (in characters, as in the message), so
+    /// that the snippet's header agrees with the message on a clipped line.
+    error_at: (usize, usize, usize),
+}
+
+impl Excerpt {
+    /// Lines kept either side of the error line.
+    const CONTEXT: usize = 2;
+    /// Characters kept of a long line (around the error on its own line).
+    const WIDTH: usize = 120;
+
+    /// The excerpt around byte `offset` (on 0-based line `line`) and the
+    /// offset's position in it.
+    fn around(
+        file: &str,
+        text: &str,
+        offset: usize,
+        line: usize,
+        column: usize,
+    ) -> (Excerpt, usize) {
+        let first_line = line.saturating_sub(Self::CONTEXT);
+        let mut out = String::new();
+        let mut at = 0;
+        let mut error_column = 0;
+        let mut start = 0;
+        for (i, l) in text.split_inclusive('\n').enumerate() {
+            let end = start + l.len();
+            if i > line + Self::CONTEXT {
+                break;
+            }
+            if i >= first_line {
+                let body = l.trim_end_matches(['\r', '\n']);
+                if i == line {
+                    let (clipped, pos) = clip_around(body, offset - start);
+                    at = out.len() + pos;
+                    error_column = pos;
+                    out.push_str(&clipped);
+                } else {
+                    out.push_str(&clip_around(body, 0).0);
+                }
+                out.push('\n');
+            }
+            start = end;
+        }
+        let excerpt = Excerpt {
+            name: file.to_string(),
+            text: out,
+            first_line,
+            error_at: (line - first_line, error_column, column - 1),
+        };
+        (excerpt, at)
+    }
+}
+
+/// `line` cut to about `Excerpt::WIDTH` characters around byte `pos`, with
+/// `…` where it was cut, and `pos`'s place in the result.
+fn clip_around(line: &str, pos: usize) -> (String, usize) {
+    if line.chars().count() <= Excerpt::WIDTH {
+        return (line.to_string(), pos);
+    }
+    let boundary = |mut i: usize| {
+        i = i.min(line.len());
+        while !line.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let from = boundary(pos.saturating_sub(Excerpt::WIDTH / 2));
+    let to = boundary(from + Excerpt::WIDTH);
+    let mut out = String::new();
+    if from > 0 {
+        out.push('…');
+    }
+    let at = out.len() + (pos - from);
+    out.push_str(&line[from..to]);
+    if to < line.len() {
+        out.push('…');
+    }
+    (out, at)
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        let (line, column, real) = self.error_at;
+        let column = if (inner.line(), inner.column()) == (line, column) {
+            real
+        } else {
+            inner.column()
+        };
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line() + self.first_line,
+            column,
+            inner.line_count(),
+        )))
     }
 }
 
@@ -129,6 +244,33 @@ fn short_label(message: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_lines_are_clipped_around_the_error_on_character_boundaries() {
+        let line = "é".repeat(300);
+        let pos = line.char_indices().nth(150).unwrap().0;
+        let (clipped, at) = clip_around(&line, pos);
+        assert!(
+            clipped.starts_with('…') && clipped.ends_with('…'),
+            "{clipped}"
+        );
+        assert!(clipped.chars().count() <= Excerpt::WIDTH + 2);
+        assert_eq!(&clipped[at..at + 2], "é");
+        let (short, at) = clip_around("short", 2);
+        assert_eq!((short.as_str(), at), ("short", 2));
+    }
+
+    #[test]
+    fn the_excerpt_keeps_real_line_numbers() {
+        let text: String = (1..=20).map(|i| format!("line {i}\n")).collect();
+        let offset = text.find("line 10").unwrap();
+        let (excerpt, at) = Excerpt::around("f.json", &text, offset, 9, 1);
+        assert_eq!(excerpt.first_line, 7);
+        assert_eq!(excerpt.text, "line 8\nline 9\nline 10\nline 11\nline 12\n");
+        assert_eq!(&excerpt.text[at..at + 7], "line 10");
+        let contents = excerpt.read_span(&(at, 1).into(), 0, 0).unwrap();
+        assert_eq!((contents.line(), contents.column()), (9, 0));
+    }
 
     #[test]
     fn line_col_roundtrip() {

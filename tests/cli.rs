@@ -272,6 +272,43 @@ fn truncated_json_is_exit_2_with_file_line_and_column() {
 }
 
 #[test]
+fn an_error_deep_in_minified_json_shows_a_clipped_snippet() {
+    // `curl` and Resource Graph exports are one line: an error past column
+    // 65,535 once made the snippet renderer panic.
+    let items: serde_json::Value = serde_json::from_str(&example_items()).unwrap();
+    let mut text = serde_json::to_string(&items).unwrap();
+    let at = text
+        .rfind("\"rpoInSeconds\":52")
+        .expect("a later item's RPO");
+    text.replace_range(
+        at..at + "\"rpoInSeconds\":52".len(),
+        "\"rpoInSeconds\":\"x\"",
+    );
+    assert!(
+        at > 65_535,
+        "the error must lie beyond column 65,535 ({at})"
+    );
+    let dir = bundle(&[("replicated-items.json", &text)]);
+    let (code, _, err) = run(&["check", "--from", dir.path().to_str().unwrap()]);
+    assert_eq!(code, 2, "{err}");
+    // serde places the error at the end of the bad value.
+    let value_end = text[..at].chars().count() + "\"rpoInSeconds\":\"x\"".len();
+    let column = (value_end - 1..=value_end + 1)
+        .find(|c| err.contains(&format!("replicated-items.json:1:{c}: ")))
+        .unwrap_or_else(|| panic!("the message gives file:1:column near {value_end}: {err}"));
+    assert!(
+        err.contains(&format!("[replicated-items.json:1:{column}]")),
+        "the snippet header agrees with the message ({column}): {err}"
+    );
+    assert!(err.contains("rpoInSeconds"), "{err}");
+    assert!(
+        err.len() < 2_000,
+        "the snippet is clipped, not the whole line: {} bytes",
+        err.len()
+    );
+}
+
+#[test]
 fn wrong_field_type_names_the_field() {
     let text = example_items().replacen(
         "\"rpoInSeconds\": 52",
