@@ -146,12 +146,12 @@ pub fn classify_path(path: &str) -> Hint {
         } else {
             UsageKind::Compute
         });
-        if lower[n - 3] == "locations" {
+        if n >= 3 && lower[n - 3] == "locations" {
             hint.location = Some(lower[n - 2].clone());
         }
     } else if n >= 3 && lower[n - 1] == "locations" && lower[n - 3] == "subscriptions" {
         hint.kind = Some(FactKind::Locations);
-    } else if let Some(kind) = collection(&lower[n.saturating_sub(1)]) {
+    } else if let Some(kind) = lower.last().and_then(|last| collection(last)) {
         hint.kind = Some(kind);
     } else if n >= 2 {
         // a single resource: `.../{type}/{name}`
@@ -332,6 +332,27 @@ mod tests {
     use super::*;
 
     #[test]
+    #[test]
+    fn odd_paths_classify_without_panicking() {
+        for path in [
+            "",
+            "/",
+            "usages",
+            "/usages",
+            "x/usages",
+            "/locations",
+            "/subscriptions",
+            "/subscriptions/s/locations",
+            "?$filter=location eq 'x",
+            "/subscriptions/s/providers/Microsoft.Compute/skus?$filter=location eq '",
+        ] {
+            let _ = classify_path(path);
+        }
+        let h = classify_path("x/usages");
+        assert_eq!(h.kind, Some(FactKind::ComputeUsages));
+        assert_eq!(h.location, None);
+    }
+
     fn paths_are_classified() {
         let h = classify_path(
             "/subscriptions/s/providers/Microsoft.Authorization/locks?api-version=2020-05-01",
