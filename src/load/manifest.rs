@@ -332,7 +332,6 @@ mod tests {
     use super::*;
 
     #[test]
-    #[test]
     fn odd_paths_classify_without_panicking() {
         for path in [
             "",
@@ -353,6 +352,7 @@ mod tests {
         assert_eq!(h.location, None);
     }
 
+    #[test]
     fn paths_are_classified() {
         let h = classify_path(
             "/subscriptions/s/providers/Microsoft.Authorization/locks?api-version=2020-05-01",
