@@ -505,4 +505,32 @@ fn an_empty_unscoped_list_is_not_used_when_the_inputs_span_subscriptions() {
     let notice = e.notices.join("\n");
     assert!(notice.contains("locks.json"), "{notice}");
     assert!(notice.contains("2 subscriptions (a, b)"), "{notice}");
+    assert!(
+        notice.contains("`locks.<subscription id>.json`"),
+        "says how to name it: {notice}"
+    );
+}
+
+#[test]
+fn an_empty_list_named_after_its_subscription_covers_it() {
+    use asr_preflight::model::RegionCoverage;
+    let sub = "0f0e0d0c-0b0a-4908-8706-050403020100";
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "replicated-items.json",
+        &CROSS_SUBSCRIPTION_ITEM.replace("/subscriptions/b/", &format!("/subscriptions/{sub}/")),
+    );
+    write(dir.path(), &format!("locks.{sub}.json"), "[]");
+    let e = load(&[dir.path().to_path_buf()]).unwrap();
+    let target = ResourceId::new(&format!("/subscriptions/{sub}/resourceGroups/rg-dr"));
+    let source = ResourceId::new("/subscriptions/a/resourceGroups/rg");
+    assert_eq!(
+        e.scope_coverage(FactKind::Locks, &target),
+        RegionCoverage::Complete
+    );
+    assert_eq!(
+        e.scope_coverage(FactKind::Locks, &source),
+        RegionCoverage::Absent
+    );
 }

@@ -323,13 +323,41 @@ pub fn hint_from_file_name(rel: &str) -> Hint {
         FactKind::ComputeUsages | FactKind::NetworkUsages | FactKind::Skus
     ) {
         hint.location = region.map(|r| r.to_ascii_lowercase());
+    } else if let Some(sub) = region.filter(|r| is_guid(r)) {
+        // `locks.<subscription id>.json`: one list per subscription
+        hint.scope = Some(format!("/subscriptions/{sub}"));
     }
     hint
+}
+
+/// `8-4-4-4-12` hexadecimal digits, as subscription ids are written.
+fn is_guid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    groups.iter().map(|g| g.len()).eq([8, 4, 4, 4, 12])
+        && groups
+            .iter()
+            .all(|g| g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_subscription_id_in_a_file_name_scopes_the_list() {
+        let h = hint_from_file_name("locks.6F1C3A52-8d4e-4b7a-9c21-3e5f7a9b0d14.json");
+        assert_eq!(h.kind, Some(FactKind::Locks));
+        assert_eq!(
+            h.scope.as_deref(),
+            Some("/subscriptions/6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14")
+        );
+        assert_eq!(hint_from_file_name("locks.prod.json").scope, None);
+        assert_eq!(
+            hint_from_file_name("usages.6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14.json").scope,
+            None,
+            "usages are named by region"
+        );
+    }
 
     #[test]
     fn odd_paths_classify_without_panicking() {

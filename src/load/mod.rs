@@ -205,12 +205,18 @@ fn drop_ambiguous_empty_lists(estate: &mut Estate) {
     estate.facts = kept;
     let subscriptions: Vec<&str> = subscriptions.iter().map(String::as_str).collect();
     for f in dropped {
+        let file = estate.source_name(f.source);
+        let stem = Path::new(file)
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("locks");
         estate.notices.push(format!(
-            "warning: {}: an empty list of {} with no scope, while the inputs span {} subscriptions ({}); it is not known which one it covers, so it was not used — record the request it answers in manifest.json (`requests[]`: its `file` and the `path` it was read from, e.g. `/subscriptions/<id>/providers/Microsoft.Authorization/locks`)",
-            estate.source_name(f.source),
+            "warning: {}: an empty list of {} with no scope, while the inputs span {} subscriptions ({}); it is not known which one it covers, so it was not used — name the file after its subscription (`{}.<subscription id>.json`) or record the request it answers in manifest.json (`requests[]`)",
+            file,
             f.kind.label(),
             subscriptions.len(),
-            subscriptions.join(", ")
+            subscriptions.join(", "),
+            stem
         ));
     }
 }
