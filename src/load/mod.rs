@@ -161,8 +161,8 @@ pub fn load(inputs: &[PathBuf]) -> Result<Estate, Error> {
     Ok(estate)
 }
 
-/// An empty list with no scope from a manifest cannot tell which
-/// subscription it was exported from (`az lock list` lists the current one).
+/// An empty list with no scope (from the manifest or its file name) cannot
+/// tell which subscription it was exported from (`az lock list` lists the current one).
 /// When the inputs touch one subscription it covers that one; when they
 /// touch several it covers none of them for certain, so it is dropped: its
 /// facts count as missing (ASR901), never as "there are none" — and a
@@ -209,7 +209,7 @@ fn drop_ambiguous_empty_lists(estate: &mut Estate) {
         let stem = Path::new(file)
             .file_stem()
             .and_then(|s| s.to_str())
-            .unwrap_or("locks");
+            .unwrap_or(file);
         estate.notices.push(format!(
             "warning: {}: an empty list of {} with no scope, while the inputs span {} subscriptions ({}); it is not known which one it covers, so it was not used — name the file after its subscription (`{}.<subscription id>.json`) or record the request it answers in manifest.json (`requests[]`)",
             file,
