@@ -47,6 +47,11 @@ pub struct HealthError {
     pub created: Option<Timestamp>,
 }
 
+/// ASR writes 9999-12-31 for an agent or certificate that never expires.
+pub fn never_expires(t: Timestamp) -> bool {
+    t.year() >= 9999
+}
+
 /// `currentScenario`, when a scenario is really running (not the `None` sentinel).
 #[derive(Clone, Debug)]
 pub struct Scenario {

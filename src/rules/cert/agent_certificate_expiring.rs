@@ -2,7 +2,7 @@
 //! certificate is expiring, expired, or flagged for update.
 
 use crate::finding::{Finding, Level, OperationArg, Problems, Subject};
-use crate::model::item::ProviderKind;
+use crate::model::item::{never_expires, ProviderKind};
 use crate::model::Operation;
 use crate::rules::facts::missing;
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
@@ -63,8 +63,7 @@ impl Rule for AgentCertificateExpiring {
                 continue;
             }
             let mut problems = Problems::default();
-            // ASR writes 9999-12-31 for "never".
-            if let Some(exp) = expiry.filter(|e| e.year() < 9999) {
+            if let Some(exp) = expiry.filter(|e| !never_expires(*e)) {
                 if exp <= ctx.now {
                     problems.push(
                         Level::Error,

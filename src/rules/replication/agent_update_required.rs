@@ -2,7 +2,7 @@
 //! update or a reinstall, or it expires soon.
 
 use crate::finding::{Finding, Level, OperationArg, Problems, Subject};
-use crate::model::item::ProviderKind;
+use crate::model::item::{never_expires, ProviderKind};
 use crate::model::Operation;
 use crate::rules::facts::missing;
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
@@ -25,9 +25,6 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub struct AgentUpdateRequired;
-
-/// ASR writes 9999-12-31 for an agent that never expires.
-const NEVER_EXPIRES_YEAR: i32 = 9999;
 
 impl Rule for AgentUpdateRequired {
     fn meta(&self) -> &'static RuleMeta {
@@ -70,7 +67,7 @@ impl Rule for AgentUpdateRequired {
                     "isAgentReinstallRequired = true".to_string(),
                 );
             }
-            if let Some(exp) = rep.agent_expiry.filter(|e| e.year() < NEVER_EXPIRES_YEAR) {
+            if let Some(exp) = rep.agent_expiry.filter(|e| !never_expires(*e)) {
                 if exp <= ctx.now {
                     problems.push(
                         Level::Error,
