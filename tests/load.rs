@@ -534,3 +534,25 @@ fn an_empty_list_named_after_its_subscription_covers_it() {
         RegionCoverage::Absent
     );
 }
+
+#[test]
+fn a_list_spanning_subscriptions_covers_those_it_names_and_no_other() {
+    use asr_preflight::model::RegionCoverage;
+    let dir = tempfile::tempdir().unwrap();
+    // A Resource Graph export of the locks of subscriptions a and b.
+    write(
+        dir.path(),
+        "locks.json",
+        r#"[{"id": "/subscriptions/a/providers/Microsoft.Authorization/locks/k1", "type": "Microsoft.Authorization/locks", "name": "k1", "level": "CanNotDelete"},
+            {"id": "/subscriptions/b/providers/Microsoft.Authorization/locks/k2", "type": "Microsoft.Authorization/locks", "name": "k2", "level": "CanNotDelete"}]"#,
+    );
+    let e = load(&[dir.path().to_path_buf()]).unwrap();
+    for (sub, want) in [
+        ("a", RegionCoverage::Complete),
+        ("b", RegionCoverage::Complete),
+        ("c", RegionCoverage::Absent),
+    ] {
+        let group = ResourceId::new(&format!("/subscriptions/{sub}/resourceGroups/rg"));
+        assert_eq!(e.scope_coverage(FactKind::Locks, &group), want, "{sub}");
+    }
+}

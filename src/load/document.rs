@@ -330,39 +330,50 @@ fn read_list(
         kinds.extend(kinds_in(&part));
         super::merge(out, part);
     }
-    // Without a scope from the manifest, a list covers the one subscription
-    // its entries belong to (`az lock list` lists the current subscription
-    // only); an empty list, or one spanning several, says nothing narrower.
-    let scope = ctx
-        .hint
-        .scope
-        .clone()
-        .or_else(|| single_subscription(out).map(|s| format!("/subscriptions/{s}")));
+    // Without a scope from the manifest or the file name, a list covers the
+    // subscriptions its entries belong to (`az lock list` lists the current
+    // subscription only): a per-subscription list spanning several covers
+    // each of them and no other; an empty list says nothing narrower (see
+    // `drop_ambiguous_empty_lists`).
+    let subscriptions = subscriptions_in(out);
     for kind in kinds {
-        out.facts.push(FactRecord {
-            kind,
-            scope: scope.clone(),
-            location: ctx.hint.location.clone(),
-            request: ctx.hint.request.clone(),
-            coverage: coverage.clone(),
-            source: ctx.source,
-        });
+        let scopes: Vec<Option<String>> = match &ctx.hint.scope {
+            Some(scope) => vec![Some(scope.clone())],
+            None if subscriptions.len() == 1 || kind.is_per_subscription() => subscriptions
+                .iter()
+                .map(|s| Some(format!("/subscriptions/{s}")))
+                .collect(),
+            None => Vec::new(),
+        };
+        let scopes = if scopes.is_empty() {
+            vec![None]
+        } else {
+            scopes
+        };
+        for scope in scopes {
+            out.facts.push(FactRecord {
+                kind,
+                scope,
+                location: ctx.hint.location.clone(),
+                request: ctx.hint.request.clone(),
+                coverage: coverage.clone(),
+                source: ctx.source,
+            });
+        }
     }
     Ok(())
 }
 
-/// The subscription every resource of a fragment belongs to, if just one.
-fn single_subscription(e: &Estate) -> Option<String> {
-    let mut subs = e
-        .resources()
+/// The subscriptions the resources of a fragment belong to (lower-cased).
+fn subscriptions_in(e: &Estate) -> BTreeSet<String> {
+    e.resources()
         .filter_map(|(id, _)| id.subscription().map(str::to_ascii_lowercase))
         .chain(
             e.locations
                 .iter()
                 .filter_map(|l| l.subscription.as_deref().map(str::to_ascii_lowercase)),
-        );
-    let first = subs.next()?;
-    subs.all(|s| s == first).then_some(first)
+        )
+        .collect()
 }
 
 fn kinds_in(e: &Estate) -> Vec<FactKind> {

@@ -168,23 +168,10 @@ pub fn load(inputs: &[PathBuf]) -> Result<Estate, Error> {
 /// facts count as missing (ASR901), never as "there are none" — and a
 /// notice says how to scope it.
 fn drop_ambiguous_empty_lists(estate: &mut Estate) {
-    use crate::model::{Coverage, FactKind};
-    let per_subscription = |k: FactKind| {
-        matches!(
-            k,
-            FactKind::Locks
-                | FactKind::ResourceGroups
-                | FactKind::VirtualMachines
-                | FactKind::Disks
-                | FactKind::NetworkInterfaces
-                | FactKind::VirtualNetworks
-                | FactKind::StorageAccounts
-                | FactKind::Locations
-        )
-    };
+    use crate::model::Coverage;
     let unscoped = |f: &crate::model::FactRecord| {
         f.scope.is_none()
-            && per_subscription(f.kind)
+            && f.kind.is_per_subscription()
             && matches!(f.coverage, Coverage::Loaded { .. })
     };
     if !estate.facts.iter().any(unscoped) {

@@ -28,6 +28,22 @@ pub enum FactKind {
 }
 
 impl FactKind {
+    /// Kinds listed per subscription (`az lock list`, `az vm list`, ...): a
+    /// list of them says nothing about subscriptions it was not taken from.
+    pub fn is_per_subscription(self) -> bool {
+        matches!(
+            self,
+            FactKind::Locks
+                | FactKind::ResourceGroups
+                | FactKind::VirtualMachines
+                | FactKind::Disks
+                | FactKind::NetworkInterfaces
+                | FactKind::VirtualNetworks
+                | FactKind::StorageAccounts
+                | FactKind::Locations
+        )
+    }
+
     /// Human words for messages.
     pub fn label(self) -> &'static str {
         match self {
