@@ -17,12 +17,21 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Check an exported estate and report what blocks the operation.
+    /// Check an exported estate (--from) or the live one (--live) and report
+    /// what blocks the operation.
     ///
     /// Exit codes: 0 ready; 1 not ready (a finding at or above --fail-on);
-    /// 2 the tool could not run (usage, unreadable or malformed input);
-    /// 3 incomplete (nothing blocking, but facts were missing: ASR901).
+    /// 2 the tool could not run (usage, unreadable or malformed input,
+    /// authentication, ARM unreachable); 3 incomplete (nothing blocking, but
+    /// facts were missing: ASR901).
     Check(CheckArgs),
+    /// Read the vault and the facts its items need from Azure Resource
+    /// Manager (GET requests only) and write a bundle for `check --from`.
+    ///
+    /// Exit codes: 0 every request succeeded; 3 some facts could not be read
+    /// (recorded in manifest.json; `check` reports them as ASR901); 2 the
+    /// tool could not run (authentication, vault not found, ARM unreachable).
+    Collect(CollectArgs),
     /// Explain failed jobs: the failing task, every error with its codes and
     /// activity id, and whether the cause is still there.
     ///
@@ -89,13 +98,100 @@ impl FailOn {
     }
 }
 
+/// Where live facts come from and how they are fetched.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Live Azure")]
+pub struct LiveArgs {
+    /// The vault's subscription id.
+    #[arg(long, value_name = "ID")]
+    pub subscription: Option<String>,
+
+    /// The vault, as `<resource group>/<name>`.
+    #[arg(long, value_name = "GROUP/NAME")]
+    pub vault: Option<String>,
+
+    /// The vault's full resource id (instead of --subscription and --vault).
+    #[arg(long, value_name = "ID")]
+    pub vault_id: Option<String>,
+
+    /// Keep jobs that started within this long (child jobs of failed ones are always followed).
+    #[arg(long, default_value = "14d", value_parser = parse_duration, value_name = "AGE")]
+    pub jobs_since: Option<time::Duration>,
+
+    /// Requests in flight at once.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+
+    /// How to sign in.
+    #[arg(long, value_enum, default_value_t = crate::arm::auth::AuthChoice::Auto)]
+    pub auth: crate::arm::auth::AuthChoice,
+
+    /// The Azure cloud.
+    #[arg(long, value_enum, default_value_t = crate::arm::cloud::CloudChoice::Public)]
+    pub cloud: crate::arm::cloud::CloudChoice,
+
+    /// A custom ARM endpoint (https://...; plain http only for a loopback test server).
+    #[arg(long, value_name = "URL")]
+    pub arm_endpoint: Option<String>,
+
+    /// A custom sign-in authority (https://...).
+    #[arg(long, value_name = "URL")]
+    pub authority_host: Option<String>,
+
+    /// Also trust this CA certificate (PEM) for the ARM endpoint; repeatable.
+    #[arg(long, value_name = "FILE")]
+    pub ca_cert: Vec<PathBuf>,
+
+    /// Seconds one request may take.
+    #[arg(long, default_value_t = 30.0, value_name = "SECONDS")]
+    pub timeout: f64,
+
+    /// Seconds the whole collection may take; what is not read by then is reported missing (ASR901).
+    #[arg(long, default_value_t = 600.0, value_name = "SECONDS")]
+    pub deadline: f64,
+
+    /// Retries per request on 429, 5xx, timeouts and dropped connections.
+    #[arg(long, default_value_t = 5, value_name = "N")]
+    pub retries: u32,
+
+    /// First retry delay in milliseconds (doubled each retry, with jitter; Retry-After wins).
+    #[arg(long, default_value_t = 1000, value_name = "MS", hide = true)]
+    pub retry_delay_ms: u64,
+
+    /// No progress bar on stderr.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CollectArgs {
+    #[command(flatten)]
+    pub live: LiveArgs,
+
+    /// The bundle directory to write (created if needed).
+    #[arg(long, default_value = "asr-bundle", value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// The collection time to record (RFC 3339), instead of the system clock.
+    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    pub now: Option<time::OffsetDateTime>,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// A bundle directory, or single JSON / certificate files (repeatable).
     /// Reads ARM responses, az CLI JSON output, Resource Graph results,
     /// REST API examples and `manifest.json`.
-    #[arg(long, required = true, num_args = 1.., value_name = "DIR|FILE")]
+    #[arg(long, required_unless_present = "live", conflicts_with = "live", num_args = 1.., value_name = "DIR|FILE")]
     pub from: Vec<PathBuf>,
+
+    /// Collect from Azure Resource Manager into memory and check that
+    /// (the report is the one `check --from` gives on `collect`'s bundle).
+    #[arg(long)]
+    pub live: bool,
+
+    #[command(flatten)]
+    pub live_args: LiveArgs,
 
     /// The operation about to run.
     #[arg(long, value_enum, default_value_t = OperationChoice::Next)]
@@ -180,8 +276,15 @@ pub enum ColorChoice {
 pub struct DiagnoseArgs {
     /// A bundle directory, or single JSON files (repeatable): the vault's jobs
     /// and the estate the causes are checked against.
-    #[arg(long, required = true, num_args = 1.., value_name = "DIR|FILE")]
+    #[arg(long, required_unless_present = "live", conflicts_with = "live", num_args = 1.., value_name = "DIR|FILE")]
     pub from: Vec<PathBuf>,
+
+    /// Read the vault live from Azure Resource Manager instead.
+    #[arg(long)]
+    pub live: bool,
+
+    #[command(flatten)]
+    pub live_args: LiveArgs,
 
     /// Only this job (name or full id); repeatable. Ignores `--since`.
     #[arg(long = "job", value_name = "NAME|ID")]
@@ -211,8 +314,15 @@ pub struct DiagnoseArgs {
 #[derive(Debug, Args)]
 pub struct StatusArgs {
     /// A bundle directory, or single JSON files (repeatable).
-    #[arg(long, required = true, num_args = 1.., value_name = "DIR|FILE")]
+    #[arg(long, required_unless_present = "live", conflicts_with = "live", num_args = 1.., value_name = "DIR|FILE")]
     pub from: Vec<PathBuf>,
+
+    /// Read the vault live from Azure Resource Manager instead.
+    #[arg(long)]
+    pub live: bool,
+
+    #[command(flatten)]
+    pub live_args: LiveArgs,
 
     /// Only this VM; repeatable.
     #[arg(long = "vm", value_name = "NAME")]
@@ -221,6 +331,11 @@ pub struct StatusArgs {
     /// The time to measure progress against (RFC 3339), instead of the system clock.
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
     pub now: Option<time::OffsetDateTime>,
+
+    /// With --live: read the vault again every this many seconds and redraw
+    /// (until interrupted).
+    #[arg(long, value_name = "SECONDS", requires = "live")]
+    pub watch: Option<u64>,
 
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextFormat::Human)]

@@ -118,7 +118,8 @@ pub struct Diagnosis {
     pub jobs_in_bundle: usize,
 }
 
-fn is_failed(job: &Job) -> bool {
+/// A failed, cancelled or partly successful job.
+pub fn is_failed(job: &Job) -> bool {
     let state = job.state.as_deref().unwrap_or("");
     let desc = job.state_description.as_deref().unwrap_or("");
     ["Failed", "Cancelled"]
@@ -409,7 +410,8 @@ pub fn diagnose(estate: &Estate, req: &DiagnoseRequest) -> Diagnosis {
     }
 }
 
-fn child_ids(t: &Task) -> Vec<String> {
+/// The ids of the child jobs a task (and its child tasks) started.
+pub fn child_ids(t: &Task) -> Vec<String> {
     let mut v: Vec<String> = t
         .child_job
         .iter()

@@ -31,6 +31,19 @@ pub enum Error {
     #[diagnostic(code(asr_preflight::usage))]
     Usage(String),
 
+    /// Signing in to Azure failed, or ARM refused the identity.
+    #[error("authentication: {0}")]
+    #[diagnostic(
+        code(asr_preflight::auth),
+        help("sign in (`az login`, or set ASR_PREFLIGHT_TOKEN / a service principal / workload identity; see --auth) with an identity that has the Reader role on the vault and on every subscription its items use")
+    )]
+    Auth(String),
+
+    /// Live collection could not run: ARM unreachable, the vault not found.
+    #[error("{0}")]
+    #[diagnostic(code(asr_preflight::live))]
+    Live(String),
+
     /// A defect in the tool (a rule that panicked).
     #[error("internal error: {0}")]
     #[diagnostic(

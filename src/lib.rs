@@ -5,6 +5,7 @@
 //! the `report`; `run` turns the result into an exit code. Only `load` reads
 //! and only `render` writes.
 
+pub mod arm;
 pub mod catalog;
 pub mod cli;
 pub mod diagnose;
@@ -40,6 +41,7 @@ fn clock(now: Option<time::OffsetDateTime>) -> time::OffsetDateTime {
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
     match cli.command {
         Command::Check(args) => check(args, out),
+        Command::Collect(args) => collect(args),
         Command::Diagnose(args) => diagnose(args, out),
         Command::Status(args) => status(args, out),
         Command::Estimate(cli::EstimateArgs {
@@ -80,7 +82,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<u8, Error> {
             )));
         }
     }
-    let estate = load::load(&args.from)?;
+    let estate = estate_of(&args.from, args.live.then_some(&args.live_args), args.now)?;
     let request = engine::Request {
         operation: operation(args.operation),
         vms: args.vms,
@@ -133,8 +135,46 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<u8, Error> {
     Ok(report.verdict().exit_code())
 }
 
+/// The estate to check: the bundle files of `--from`, or, live, the bundle
+/// collected into memory (read by the same loader, so the report is the
+/// one `check --from` gives on `collect`'s output).
+fn estate_of(
+    from: &[std::path::PathBuf],
+    live: Option<&cli::LiveArgs>,
+    now: Option<time::OffsetDateTime>,
+) -> Result<model::Estate, Error> {
+    match live {
+        Some(args) => {
+            let bundle = arm::collect_bundle(args, clock(now))?;
+            arm::progress::warn(&bundle.problems());
+            load::load_memory(&bundle.files)
+        }
+        None => load::load(from),
+    }
+}
+
+/// `collect`: writes the bundle; exit 3 when some facts could not be read.
+fn collect(args: cli::CollectArgs) -> Result<u8, Error> {
+    let bundle = arm::collect_bundle(&args.live, clock(args.now))?;
+    bundle.write(&args.out)?;
+    let problems = bundle.problems();
+    arm::progress::warn(&problems);
+    arm::progress::say(&format!(
+        "wrote {} files to {} ({} requests, {} failed)",
+        bundle.files.len(),
+        args.out.display(),
+        bundle.sent,
+        bundle.records.iter().filter(|r| !r.ok()).count()
+    ));
+    Ok(if bundle.records.iter().all(|r| r.ok()) {
+        0
+    } else {
+        3
+    })
+}
+
 fn diagnose(args: cli::DiagnoseArgs, out: &mut dyn Write) -> Result<u8, Error> {
-    let estate = load::load(&args.from)?;
+    let estate = estate_of(&args.from, args.live.then_some(&args.live_args), args.now)?;
     let request = diagnose::DiagnoseRequest {
         jobs: args.jobs,
         vms: args.vms,
@@ -158,14 +198,37 @@ fn diagnose(args: cli::DiagnoseArgs, out: &mut dyn Write) -> Result<u8, Error> {
 }
 
 fn status(args: cli::StatusArgs, out: &mut dyn Write) -> Result<u8, Error> {
-    let estate = load::load(&args.from)?;
-    let now = clock(args.now);
-    let st = status::status(&estate, &args.vms, now);
-    match args.format {
-        cli::TextFormat::Json => render::status::json(&st, out)?,
-        cli::TextFormat::Human => render::status::human(&st, out)?,
+    let live = args.live.then_some(&args.live_args);
+    loop {
+        let estate = estate_of(&args.from, live, args.now)?;
+        let now = clock(args.now);
+        let st = status::status(&estate, &args.vms, now);
+        let Some(every) = args.watch else {
+            match args.format {
+                cli::TextFormat::Json => render::status::json(&st, out)?,
+                cli::TextFormat::Human => render::status::human(&st, out)?,
+            }
+            return Ok(0);
+        };
+        let mut frame = Vec::new();
+        match args.format {
+            cli::TextFormat::Json => render::status::json(&st, &mut frame)?,
+            cli::TextFormat::Human => {
+                if std::io::stdout().is_terminal() {
+                    // Clear the screen and redraw in place.
+                    frame.extend_from_slice(b"\x1b[2J\x1b[H");
+                }
+                render::status::human(&st, &mut frame)?;
+                writeln!(
+                    frame,
+                    "\nrefreshing every {every}s from Azure Resource Manager; Ctrl-C to stop"
+                )?;
+            }
+        }
+        out.write_all(&frame)?;
+        out.flush()?;
+        std::thread::sleep(std::time::Duration::from_secs(every.max(1)));
     }
-    Ok(0)
 }
 
 fn estimate_reprotect(args: cli::ReprotectEstimateArgs, out: &mut dyn Write) -> Result<u8, Error> {

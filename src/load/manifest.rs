@@ -233,7 +233,9 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
         }
         m.requested.insert(request_key(&path));
         let status = r.status.and_then(|s| u16::try_from(s).ok());
-        let ok = status.is_some_and(|s| (200..300).contains(&s));
+        // A 2xx whose body could not be used (cut off, not JSON) is
+        // recorded with an error code: it failed all the same.
+        let ok = status.is_some_and(|s| (200..300).contains(&s)) && r.error_code.is_none();
         let not_found =
             status == Some(404) || r.error_code.as_deref().is_some_and(is_not_found_code);
         if not_found {

@@ -13,7 +13,7 @@ mod map;
 
 pub use certs::read_store as read_cert_store;
 pub use lenient::parse_time;
-pub use manifest::FORMAT as BUNDLE_FORMAT;
+pub use manifest::{safe_relative, FORMAT as BUNDLE_FORMAT};
 
 use crate::error::Error;
 use crate::model::{CertStore, Estate, ResourceId, SourceId};
@@ -28,6 +28,8 @@ const CERT_EXTENSIONS: &[&str] = &["pem", "crt", "cer", "der"];
 /// One input file, with the name reports show for it.
 struct InputFile {
     path: PathBuf,
+    /// The file's bytes when the bundle is in memory (`check --live`).
+    memory: Option<std::sync::Arc<[u8]>>,
     display: String,
     /// Index of the bundle root it came from (for manifest hints).
     root: Option<usize>,
@@ -44,7 +46,30 @@ struct Discovered {
 
 /// Loads every input (bundle directories or single files) into one estate.
 pub fn load(inputs: &[PathBuf]) -> Result<Estate, Error> {
-    let found = discover(inputs)?;
+    load_found(discover(inputs)?)
+}
+
+/// Loads a bundle held in memory — `(path relative to the bundle, bytes)`
+/// per file, as `collect` would write it — exactly as `load` reads the same
+/// files from one directory: same file names in the report, same estate.
+pub fn load_memory(files: &[(String, Vec<u8>)]) -> Result<Estate, Error> {
+    let mut rels: Vec<&(String, Vec<u8>)> = files.iter().collect();
+    rels.sort_by(|a, b| a.0.cmp(&b.0));
+    let mut out = Discovered::default();
+    for (rel, bytes) in rels {
+        let f = InputFile {
+            path: PathBuf::from(rel),
+            memory: Some(bytes.as_slice().into()),
+            display: rel.clone(),
+            root: Some(0),
+            rel: rel.clone(),
+        };
+        classify_into(&mut out, f);
+    }
+    load_found(out)
+}
+
+fn load_found(found: Discovered) -> Result<Estate, Error> {
     let mut estate = Estate::default();
     let next_source = |estate: &mut Estate, name: &str| {
         estate.sources.push(name.to_string());
@@ -54,7 +79,7 @@ pub fn load(inputs: &[PathBuf]) -> Result<Estate, Error> {
     // Manifests first: they say what each file is and which requests failed.
     let mut manifests: Vec<(Option<usize>, manifest::Manifest)> = Vec::new();
     for m in &found.manifests {
-        let text = read_text(&m.path, &m.display)?;
+        let text = read_text(m)?;
         let source = next_source(&mut estate, &m.display);
         let parsed = manifest::read(&m.display, &text, source)?;
         merge_bundle_info(&mut estate, &parsed.info);
@@ -84,7 +109,7 @@ pub fn load(inputs: &[PathBuf]) -> Result<Estate, Error> {
         .par_iter()
         .enumerate()
         .map(|(i, f)| {
-            let text = read_text(&f.path, &f.display)?;
+            let text = read_text(f)?;
             let hint = manifests
                 .iter()
                 .find(|(root, _)| *root == f.root && f.root.is_some())
@@ -122,10 +147,7 @@ pub fn load(inputs: &[PathBuf]) -> Result<Estate, Error> {
         .par_iter()
         .enumerate()
         .map(|(i, c)| {
-            let bytes = std::fs::read(&c.path).map_err(|source| Error::Io {
-                path: c.path.clone(),
-                source,
-            })?;
+            let bytes = read_bytes(c)?;
             Ok(cert_store(
                 c,
                 SourceId(first_cert + i as u32),
@@ -219,7 +241,7 @@ fn contributing_sources(e: &Estate) -> HashSet<SourceId> {
 /// Every subscription the inputs name: of the resources they hold and of
 /// the resources replicated items point at (source VM, target group,
 /// networks), lower-cased and sorted.
-fn subscriptions_touched(e: &Estate) -> std::collections::BTreeSet<String> {
+pub fn subscriptions_touched(e: &Estate) -> std::collections::BTreeSet<String> {
     let targets = e
         .items
         .iter()
@@ -405,11 +427,9 @@ fn cert_store(c: &InputFile, source: SourceId, bytes: &[u8], cache: &certs::Cach
 
 /// Reads a file as text: UTF-8 (with or without a byte-order mark) or UTF-16
 /// with a byte-order mark (Windows PowerShell's `Out-File` default).
-fn read_text(path: &Path, display: &str) -> Result<String, Error> {
-    let mut bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
-    })?;
+fn read_text(f: &InputFile) -> Result<String, Error> {
+    let display = f.display.as_str();
+    let mut bytes = read_bytes(f)?;
     let text = match bytes.as_slice() {
         [0xFF, 0xFE, rest @ ..] => utf16(rest, display, u16::from_le_bytes)?,
         [0xFE, 0xFF, rest @ ..] => utf16(rest, display, u16::from_be_bytes)?,
@@ -428,6 +448,16 @@ fn read_text(path: &Path, display: &str) -> Result<String, Error> {
         ));
     }
     Ok(text)
+}
+
+fn read_bytes(f: &InputFile) -> Result<Vec<u8>, Error> {
+    match &f.memory {
+        Some(bytes) => Ok(bytes.to_vec()),
+        None => std::fs::read(&f.path).map_err(|source| Error::Io {
+            path: f.path.clone(),
+            source,
+        }),
+    }
 }
 
 /// Takes the bytes as they are (no copy) when they are UTF-8.
@@ -475,21 +505,12 @@ fn discover(inputs: &[PathBuf]) -> Result<Discovered, Error> {
                 };
                 let f = InputFile {
                     path: input.join(&rel),
+                    memory: None,
                     display,
                     root: Some(root_idx),
                     rel: rel.clone(),
                 };
-                let lower = rel.to_ascii_lowercase();
-                let ext = lower.rsplit('.').next().unwrap_or("");
-                if lower == "manifest.json" {
-                    out.manifests.push(f);
-                } else if lower.starts_with("certs/") {
-                    if CERT_EXTENSIONS.contains(&ext) {
-                        out.certs.push(f);
-                    }
-                } else if ext == "json" {
-                    out.documents.push(f);
-                }
+                classify_into(&mut out, f);
             }
         } else {
             let display = input.display().to_string();
@@ -502,6 +523,7 @@ fn discover(inputs: &[PathBuf]) -> Result<Discovered, Error> {
             let ext = lower.rsplit('.').next().unwrap_or("");
             let f = InputFile {
                 path: input.clone(),
+                memory: None,
                 display,
                 root: None,
                 rel: name,
@@ -516,6 +538,22 @@ fn discover(inputs: &[PathBuf]) -> Result<Discovered, Error> {
         }
     }
     Ok(out)
+}
+
+/// Sorts a file of a bundle directory by what it is: the manifest, a
+/// certificate store under `certs/`, or a JSON document.
+fn classify_into(out: &mut Discovered, f: InputFile) {
+    let lower = f.rel.to_ascii_lowercase();
+    let ext = lower.rsplit('.').next().unwrap_or("");
+    if lower == "manifest.json" {
+        out.manifests.push(f);
+    } else if lower.starts_with("certs/") {
+        if CERT_EXTENSIONS.contains(&ext) {
+            out.certs.push(f);
+        }
+    } else if ext == "json" {
+        out.documents.push(f);
+    }
 }
 
 fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Error> {

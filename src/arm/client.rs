@@ -1,0 +1,547 @@
+//! The ARM HTTP client: GET only (plus the one opt-in Run Command POST),
+//! bounded concurrency, `nextLink` paging, retries with backoff and jitter,
+//! `Retry-After`, slowing down when ARM's remaining-request headers run low,
+//! a per-request timeout and an overall deadline.
+//!
+//! It never decides what a response means for the checks: every outcome,
+//! failed ones included, becomes a `Record` that `collect` writes to the
+//! manifest (a failure there is ASR901, never a pass).
+//!
+//! Security: the bearer token goes only to the ARM endpoint's own scheme,
+//! host and port; the endpoint must be HTTPS unless it is a loopback
+//! address; a `nextLink` to anywhere else is refused before any byte is
+//! sent; redirects are not followed; the token is never stored in a record
+//! or an error.
+
+use super::auth::Credential;
+use super::progress::Progress;
+use crate::error::Error;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::Semaphore;
+use url::Url;
+
+/// How the client behaves; the defaults are what the CLI uses.
+#[derive(Clone, Debug)]
+pub struct ClientConfig {
+    pub endpoint: Url,
+    pub concurrency: usize,
+    pub request_timeout: Duration,
+    /// The whole collection must end by then; what is left is recorded missing.
+    pub deadline: Duration,
+    /// Attempts per request, the first included.
+    pub attempts: u32,
+    /// The first backoff delay (doubled each retry, with jitter).
+    pub retry_delay: Duration,
+    /// Extra roots to trust (PEM), e.g. a test CA.
+    pub ca_certs: Vec<Vec<u8>>,
+}
+
+/// One request as the manifest records it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Record {
+    pub method: &'static str,
+    /// Path and query, relative to the endpoint (never the host, never a token).
+    pub path: String,
+    pub status: Option<u16>,
+    pub error_code: Option<String>,
+    pub message: Option<String>,
+    pub attempts: u32,
+}
+
+impl Record {
+    pub fn ok(&self) -> bool {
+        self.status.is_some_and(|s| (200..300).contains(&s)) && self.error_code.is_none()
+    }
+}
+
+/// What one GET returned: the record, and the body when it was usable JSON.
+pub struct Fetched {
+    pub record: Record,
+    pub body: Option<Vec<u8>>,
+}
+
+pub struct Client {
+    http: reqwest::Client,
+    config: ClientConfig,
+    credential: Arc<Credential>,
+    slots: Semaphore,
+    started: Instant,
+    /// No request starts before this instant (after a 429 or a low
+    /// remaining-requests header).
+    not_before: Mutex<Option<Instant>>,
+    pub progress: Progress,
+    sent: AtomicUsize,
+}
+
+/// True for 127.0.0.0/8, ::1 and `localhost`.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(a)) => a.is_loopback(),
+        Some(url::Host::Ipv6(a)) => a.is_loopback(),
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        None => false,
+    }
+}
+
+/// Checks an ARM endpoint: HTTPS, or plain HTTP on loopback only.
+pub fn validate_endpoint(url: &Url) -> Result<(), Error> {
+    match url.scheme() {
+        "https" => Ok(()),
+        "http" if is_loopback(url) => Ok(()),
+        "http" => Err(Error::Usage(format!(
+            "--arm-endpoint `{url}` is plain HTTP: the bearer token is only ever sent over HTTPS (plain HTTP is accepted for a loopback test server only)"
+        ))),
+        other => Err(Error::Usage(format!(
+            "--arm-endpoint `{url}`: scheme `{other}` is not supported; use https://"
+        ))),
+    }
+}
+
+impl Client {
+    pub fn new(
+        config: ClientConfig,
+        credential: Arc<Credential>,
+        progress: Progress,
+    ) -> Result<Self, Error> {
+        validate_endpoint(&config.endpoint)?;
+        let mut builder = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(config.request_timeout)
+            .connect_timeout(config.request_timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("asr-preflight/", env!("CARGO_PKG_VERSION")));
+        if is_loopback(&config.endpoint) {
+            // A proxy must not see (or reroute) loopback traffic.
+            builder = builder.no_proxy();
+        }
+        if !config.ca_certs.is_empty() {
+            let mut certs = Vec::new();
+            for pem in &config.ca_certs {
+                let found = reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                    Error::Usage(format!("--ca-cert: not a PEM certificate bundle ({e})"))
+                })?;
+                certs.extend(found);
+            }
+            builder = builder.tls_certs_merge(certs);
+        }
+        let http = builder
+            .build()
+            .map_err(|e| Error::Live(format!("cannot start the HTTP client: {e}")))?;
+        Ok(Client {
+            http,
+            slots: Semaphore::new(config.concurrency.max(1)),
+            config,
+            credential,
+            started: Instant::now(),
+            not_before: Mutex::new(None),
+            progress,
+            sent: AtomicUsize::new(0),
+        })
+    }
+
+    /// HTTP requests sent so far, retries included.
+    pub fn sent(&self) -> usize {
+        self.sent.load(Ordering::Relaxed)
+    }
+
+    /// The absolute URL of an ARM path (`/subscriptions/...?api-version=...`).
+    pub fn url(&self, path_and_query: &str) -> Result<Url, Error> {
+        self.config
+            .endpoint
+            .join(path_and_query)
+            .map_err(|e| Error::Internal(format!("bad ARM path `{path_and_query}`: {e}")))
+    }
+
+    /// The manifest's form of a URL: path and query, no host.
+    fn relative(url: &Url) -> String {
+        match url.query() {
+            Some(q) => format!("{}?{q}", url.path()),
+            None => url.path().to_string(),
+        }
+    }
+
+    /// Whether the token may be sent to `url`: same scheme, host and port as
+    /// the ARM endpoint.
+    pub fn same_origin(&self, url: &Url) -> bool {
+        let e = &self.config.endpoint;
+        url.scheme() == e.scheme()
+            && url.host_str().map(str::to_ascii_lowercase)
+                == e.host_str().map(str::to_ascii_lowercase)
+            && url.port_or_known_default() == e.port_or_known_default()
+    }
+
+    fn remaining(&self) -> Option<Duration> {
+        self.config.deadline.checked_sub(self.started.elapsed())
+    }
+
+    async fn wait_turn(&self) {
+        let until = *self.not_before.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(until) = until {
+            let now = Instant::now();
+            if until > now {
+                tokio::time::sleep(until - now).await;
+            }
+        }
+    }
+
+    fn hold_off(&self, d: Duration) {
+        let mut nb = self.not_before.lock().unwrap_or_else(|p| p.into_inner());
+        let until = Instant::now() + d;
+        if nb.is_none_or(|t| t < until) {
+            *nb = Some(until);
+        }
+    }
+
+    /// GETs one URL, retrying what is worth retrying. Never fails: what went
+    /// wrong is in the record.
+    pub async fn get(&self, url: &Url) -> Fetched {
+        let path = Self::relative(url);
+        let mut record = Record {
+            method: "GET",
+            path,
+            status: None,
+            error_code: None,
+            message: None,
+            attempts: 0,
+        };
+        if !self.same_origin(url) {
+            record.error_code = Some("ForeignLink".to_string());
+            record.message = Some(format!(
+                "refused to follow a link to `{}://{}`: only `{}` receives the token",
+                url.scheme(),
+                url.host_str().unwrap_or(""),
+                self.config.endpoint.host_str().unwrap_or("")
+            ));
+            record.path = url.to_string();
+            return Fetched { record, body: None };
+        }
+        self.progress.planned(1);
+        let out = self.get_with_retries(url, record).await;
+        self.progress.done(1);
+        out
+    }
+
+    async fn get_with_retries(&self, url: &Url, mut record: Record) -> Fetched {
+        let mut delay = self.config.retry_delay;
+        let mut refreshed = false;
+        loop {
+            record.attempts += 1;
+            let Some(left) = self.remaining() else {
+                record.error_code = Some("DeadlineExceeded".to_string());
+                record.message = Some(format!(
+                    "the overall deadline of {}s ran out before this request could complete",
+                    self.config.deadline.as_secs()
+                ));
+                return Fetched { record, body: None };
+            };
+            let attempt = self.attempt(url, left).await;
+            let retry_after = match attempt {
+                Attempt::Done { status, body } => {
+                    record.status = Some(status);
+                    record.error_code = None;
+                    record.message = None;
+                    return Fetched {
+                        record,
+                        body: Some(body),
+                    };
+                }
+                Attempt::Unauthorized {
+                    status,
+                    code,
+                    message,
+                } if !refreshed => {
+                    // An expired token is refreshed once; a second 401 is final.
+                    refreshed = true;
+                    self.credential.invalidate();
+                    record.status = Some(status);
+                    record.error_code = code;
+                    record.message = message;
+                    Some(Duration::ZERO)
+                }
+                Attempt::Final {
+                    status,
+                    code,
+                    message,
+                }
+                | Attempt::Unauthorized {
+                    status,
+                    code,
+                    message,
+                } => {
+                    record.status = Some(status);
+                    record.error_code = code.or_else(|| Some(format!("Http{status}")));
+                    record.message = message;
+                    return Fetched { record, body: None };
+                }
+                Attempt::Retry {
+                    status,
+                    code,
+                    message,
+                    retry_after,
+                } => {
+                    record.status = status;
+                    record.error_code = Some(code);
+                    record.message = Some(message);
+                    retry_after
+                }
+                Attempt::NoToken(message) => {
+                    record.error_code = Some("CredentialUnavailable".to_string());
+                    record.message = Some(message);
+                    return Fetched { record, body: None };
+                }
+            };
+            if record.attempts >= self.config.attempts {
+                if let Some(m) = record.message.as_mut() {
+                    m.push_str(&format!(" (gave up after {} attempts)", record.attempts));
+                }
+                return Fetched { record, body: None };
+            }
+            let wait = match retry_after {
+                Some(d) => d,
+                None => {
+                    // Exponential backoff with full jitter in [delay/2, delay].
+                    let half = delay / 2;
+                    let jitter = half.mul_f64(fastrand::f64());
+                    let d = half + jitter;
+                    delay = (delay * 2).min(Duration::from_secs(60));
+                    d
+                }
+            };
+            match self.remaining() {
+                Some(left) if left > wait => {}
+                _ => {
+                    if let Some(m) = record.message.as_mut() {
+                        m.push_str(&format!(
+                            " (the next try, in {}s, would pass the overall deadline)",
+                            wait.as_secs()
+                        ));
+                    }
+                    return Fetched { record, body: None };
+                }
+            }
+            if retry_after.is_some() && record.status == Some(429) {
+                // Throttling is per subscription and principal: everyone waits.
+                self.hold_off(wait);
+            } else {
+                tokio::time::sleep(wait).await;
+            }
+        }
+    }
+
+    async fn attempt(&self, url: &Url, left: Duration) -> Attempt {
+        let token = match self.credential.token().await {
+            Ok(t) => t,
+            Err(e) => return Attempt::NoToken(e),
+        };
+        let _slot = self.slots.acquire().await;
+        self.wait_turn().await;
+        self.sent.fetch_add(1, Ordering::Relaxed);
+        let request = self
+            .http
+            .get(url.clone())
+            .bearer_auth(token.expose())
+            .header("Accept", "application/json")
+            .timeout(self.config.request_timeout.min(left));
+        let response = match request.send().await {
+            Ok(r) => r,
+            Err(e) => return Attempt::transport(&e),
+        };
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        self.pace(&headers);
+        let body = match response.bytes().await {
+            Ok(b) => b.to_vec(),
+            Err(e) => return Attempt::transport(&e),
+        };
+        let (code, message) = error_of(&body);
+        match status {
+            200..=299 => {
+                if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+                    return Attempt::Retry {
+                        status: Some(status),
+                        code: "InvalidResponse".to_string(),
+                        message: format!(
+                            "the response body is not complete JSON ({e}); it may have been cut off"
+                        ),
+                        retry_after: None,
+                    };
+                }
+                Attempt::Done { status, body }
+            }
+            401 => Attempt::Unauthorized {
+                status,
+                code,
+                message,
+            },
+            408 | 429 | 500 | 502 | 503 | 504 => Attempt::Retry {
+                status: Some(status),
+                code: code.unwrap_or_else(|| {
+                    if status == 429 {
+                        "TooManyRequests".to_string()
+                    } else {
+                        format!("Http{status}")
+                    }
+                }),
+                message: message.unwrap_or_else(|| format!("HTTP {status}")),
+                retry_after: retry_after(&headers),
+            },
+            _ => Attempt::Final {
+                status,
+                code,
+                message,
+            },
+        }
+    }
+
+    /// Slows everyone down when ARM says few requests are left in the
+    /// bucket (`x-ms-ratelimit-remaining-*`, and the compute provider's
+    /// `policy;remaining` lists).
+    fn pace(&self, headers: &reqwest::header::HeaderMap) {
+        let mut lowest: Option<u64> = None;
+        for (name, value) in headers {
+            if !name.as_str().starts_with("x-ms-ratelimit-remaining-") {
+                continue;
+            }
+            let Ok(v) = value.to_str() else { continue };
+            for part in v.split(',') {
+                let n = part.rsplit(';').next().unwrap_or(part).trim();
+                if let Ok(n) = n.parse::<u64>() {
+                    lowest = Some(lowest.map_or(n, |l| l.min(n)));
+                }
+            }
+        }
+        let pause = match lowest {
+            Some(n) if n < 5 => Duration::from_secs(5),
+            Some(n) if n < 25 => Duration::from_secs(1),
+            Some(n) if n < 100 => Duration::from_millis(200),
+            _ => return,
+        };
+        self.hold_off(pause);
+    }
+}
+
+enum Attempt {
+    Done {
+        status: u16,
+        body: Vec<u8>,
+    },
+    Retry {
+        status: Option<u16>,
+        code: String,
+        message: String,
+        retry_after: Option<Duration>,
+    },
+    Unauthorized {
+        status: u16,
+        code: Option<String>,
+        message: Option<String>,
+    },
+    Final {
+        status: u16,
+        code: Option<String>,
+        message: Option<String>,
+    },
+    NoToken(String),
+}
+
+impl Attempt {
+    fn transport(e: &reqwest::Error) -> Attempt {
+        let code = if e.is_timeout() {
+            "Timeout"
+        } else if e.is_connect() {
+            "ConnectionFailed"
+        } else if e.is_body() || e.is_decode() {
+            "InvalidResponse"
+        } else {
+            "ConnectionError"
+        };
+        // reqwest's Display names the URL, never the headers: no token.
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(e);
+        while let Some(s) = source {
+            message.push_str(": ");
+            message.push_str(&s.to_string());
+            source = s.source();
+        }
+        Attempt::Retry {
+            status: None,
+            code: code.to_string(),
+            message,
+            retry_after: None,
+        }
+    }
+}
+
+/// `Retry-After` in seconds (or an HTTP date, read as "a while"), or ARM's
+/// `x-ms-retry-after-ms`; capped at five minutes.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let get = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::trim);
+    let d = if let Some(ms) = get("x-ms-retry-after-ms").and_then(|v| v.parse::<u64>().ok()) {
+        Duration::from_millis(ms)
+    } else {
+        let v = get("retry-after")?;
+        match v.parse::<f64>() {
+            Ok(s) if s.is_finite() && s >= 0.0 => Duration::from_secs_f64(s),
+            _ => Duration::from_secs(30),
+        }
+    };
+    Some(d.min(Duration::from_secs(300)))
+}
+
+/// The `{"error": {"code", "message"}}` envelope of an ARM error body.
+fn error_of(body: &[u8]) -> (Option<String>, Option<String>) {
+    #[derive(serde::Deserialize)]
+    struct Envelope {
+        error: Option<Inner>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Inner {
+        code: Option<String>,
+        message: Option<String>,
+    }
+    match serde_json::from_slice::<Envelope>(body) {
+        Ok(Envelope {
+            error: Some(Inner { code, message }),
+        }) => (code, message),
+        _ => (None, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn endpoints_must_be_https_unless_loopback() {
+        let ok = |s: &str| validate_endpoint(&Url::parse(s).unwrap()).is_ok();
+        assert!(ok("https://management.azure.com"));
+        assert!(ok("http://127.0.0.1:8080"));
+        assert!(ok("http://[::1]:8080"));
+        assert!(ok("http://localhost:1"));
+        assert!(!ok("http://management.azure.com"));
+        assert!(!ok("http://10.0.0.1"));
+        assert!(!ok("ftp://127.0.0.1"));
+    }
+
+    #[test]
+    fn retry_after_reads_seconds_and_milliseconds() {
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert("retry-after", "7".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        h.insert("x-ms-retry-after-ms", "250".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_millis(250)));
+        let mut h = reqwest::header::HeaderMap::new();
+        h.insert("retry-after", "99999".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(300)));
+        assert_eq!(retry_after(&reqwest::header::HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn error_envelope() {
+        let (c, m) = error_of(br#"{"error":{"code":"AuthorizationFailed","message":"no"}}"#);
+        assert_eq!(c.as_deref(), Some("AuthorizationFailed"));
+        assert_eq!(m.as_deref(), Some("no"));
+        assert_eq!(error_of(b"not json"), (None, None));
+    }
+}

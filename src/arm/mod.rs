@@ -1,0 +1,127 @@
+//! Live Azure Resource Manager: sign in, read the vault and the facts its
+//! items need, and produce a bundle — the same files `check --from` reads.
+//!
+//! Read-only: every request is a GET. Nothing here interprets facts for the
+//! checks; `load` reads the bundle this produces, from disk or from memory.
+
+pub mod auth;
+pub mod client;
+pub mod cloud;
+pub mod collect;
+pub mod progress;
+
+pub use collect::Bundle;
+
+use crate::cli::LiveArgs;
+use crate::error::Error;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Collects the bundle `args` describe. `collected_at` is what the manifest
+/// records (the clock, or `--now`).
+pub fn collect_bundle(
+    args: &LiveArgs,
+    collected_at: time::OffsetDateTime,
+) -> Result<Bundle, Error> {
+    let (vault, subscription) = vault_id(args)?;
+    let cloud = cloud::Cloud::new(
+        args.cloud,
+        args.arm_endpoint.as_deref(),
+        args.authority_host.as_deref(),
+    )?;
+    client::validate_endpoint(&cloud.arm)?;
+    let mut ca_certs = Vec::new();
+    for path in &args.ca_cert {
+        ca_certs.push(std::fs::read(path).map_err(|source| Error::Io {
+            path: path.clone(),
+            source,
+        })?);
+    }
+    let config = client::ClientConfig {
+        endpoint: cloud.arm.clone(),
+        concurrency: args.concurrency.max(1),
+        request_timeout: Duration::from_secs_f64(args.timeout.max(0.1)),
+        deadline: Duration::from_secs_f64(args.deadline.max(1.0)),
+        attempts: args.retries.saturating_add(1),
+        retry_delay: Duration::from_millis(args.retry_delay_ms),
+        ca_certs,
+    };
+    let target = collect::Target {
+        vault,
+        subscription,
+        jobs_since: args.jobs_since.map(|d| collected_at - d),
+        collected_at,
+        cloud: cloud.name.to_string(),
+    };
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Error::Live(format!("cannot start the async runtime: {e}")))?;
+    runtime.block_on(async {
+        let credential = Arc::new(auth::Credential::from_choice(args.auth, &cloud)?);
+        let progress = progress::Progress::new(args.quiet);
+        let client = client::Client::new(config, credential, progress)?;
+        collect::collect(&client, &target).await
+    })
+}
+
+/// The vault's full id and subscription, from `--vault-id` or
+/// `--subscription` with `--vault <group>/<name>`.
+fn vault_id(args: &LiveArgs) -> Result<(String, String), Error> {
+    let ok_segment = |s: &str| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '(' | ')'))
+    };
+    if let Some(id) = &args.vault_id {
+        let parts: Vec<&str> = id.trim_end_matches('/').split('/').collect();
+        let valid = parts.len() == 9
+            && parts[0].is_empty()
+            && parts[1].eq_ignore_ascii_case("subscriptions")
+            && parts[3].eq_ignore_ascii_case("resourceGroups")
+            && parts[5].eq_ignore_ascii_case("providers")
+            && parts[6].eq_ignore_ascii_case("Microsoft.RecoveryServices")
+            && parts[7].eq_ignore_ascii_case("vaults")
+            && [parts[2], parts[4], parts[8]].iter().all(|s| ok_segment(s));
+        if !valid {
+            return Err(Error::Usage(format!(
+                "--vault-id `{id}` is not a vault id; expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.RecoveryServices/vaults/<name>"
+            )));
+        }
+        if let Some(s) = &args.subscription {
+            if !s.eq_ignore_ascii_case(parts[2]) {
+                return Err(Error::Usage(format!(
+                    "--subscription `{s}` differs from the subscription in --vault-id (`{}`)",
+                    parts[2]
+                )));
+            }
+        }
+        return Ok((
+            format!(
+                "/subscriptions/{}/resourceGroups/{}/providers/Microsoft.RecoveryServices/vaults/{}",
+                parts[2], parts[4], parts[8]
+            ),
+            parts[2].to_string(),
+        ));
+    }
+    let (Some(sub), Some(vault)) = (&args.subscription, &args.vault) else {
+        return Err(Error::Usage(
+            "live mode needs the vault: --subscription <id> --vault <resource group>/<name>, or --vault-id <full id>".to_string(),
+        ));
+    };
+    let Some((group, name)) = vault.split_once('/') else {
+        return Err(Error::Usage(format!(
+            "--vault `{vault}`: expected <resource group>/<name>"
+        )));
+    };
+    if !ok_segment(sub) || !ok_segment(group) || !ok_segment(name) {
+        return Err(Error::Usage(format!(
+            "--subscription `{sub}` / --vault `{vault}`: unexpected characters"
+        )));
+    }
+    Ok((
+        format!("/subscriptions/{sub}/resourceGroups/{group}/providers/Microsoft.RecoveryServices/vaults/{name}"),
+        sub.clone(),
+    ))
+}
