@@ -1,0 +1,504 @@
+//! A fake Azure Resource Manager for tests and the live benchmark: serves an
+//! estate on 127.0.0.1 over plain HTTP or HTTPS (with a CA made on the
+//! spot), pages lists through `nextLink`, and injects faults — statuses with
+//! `Retry-After`, delays, cut-off bodies, dropped connections, foreign
+//! `nextLink`s, low remaining-request headers. It records every request and
+//! answers anything but GET with 405.
+//!
+//! It listens on loopback only and never connects anywhere.
+
+#![allow(dead_code)]
+
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// What a path serves.
+#[derive(Clone, Debug)]
+pub enum Route {
+    List(Vec<Value>),
+    One(Value),
+    Error(u16, String),
+}
+
+/// An injected fault, applied to the next `times` requests whose path and
+/// query contain `matching`.
+#[derive(Clone, Debug)]
+pub struct Fault {
+    pub matching: String,
+    pub times: usize,
+    pub kind: FaultKind,
+}
+
+#[derive(Clone, Debug)]
+pub enum FaultKind {
+    Status {
+        status: u16,
+        code: String,
+        retry_after: Option<u64>,
+    },
+    /// Wait this long before answering.
+    Delay(Duration),
+    /// Send the headers and half the body, then close.
+    Truncate,
+    /// Close the connection without answering.
+    Reset,
+    /// Answer normally but with this `nextLink`.
+    NextLink(String),
+    /// Answer normally with `x-ms-ratelimit-remaining-subscription-reads: n`.
+    RemainingReads(u64),
+}
+
+/// One request as the server saw it.
+#[derive(Clone, Debug)]
+pub struct Seen {
+    pub at: std::time::Instant,
+    pub method: String,
+    pub target: String,
+    pub authorization: Option<String>,
+    pub body: Vec<u8>,
+}
+
+#[derive(Default)]
+struct State {
+    routes: Mutex<HashMap<String, Route>>,
+    faults: Mutex<Vec<Fault>>,
+    seen: Mutex<Vec<Seen>>,
+    base: Mutex<String>,
+    page_size: Mutex<usize>,
+    latency: Mutex<Duration>,
+    token: String,
+}
+
+pub struct FakeArm {
+    pub base: String,
+    pub token: String,
+    /// The test CA (PEM) when serving HTTPS.
+    pub ca_pem: Option<String>,
+    state: Arc<State>,
+    _runtime: tokio::runtime::Runtime,
+}
+
+/// The last segments of list paths: an unknown path ending so is an empty list.
+const LISTS: &[&str] = &[
+    "replicationprotecteditems",
+    "replicationrecoveryplans",
+    "replicationjobs",
+    "replicationpolicies",
+    "virtualmachines",
+    "disks",
+    "networkinterfaces",
+    "virtualnetworks",
+    "locks",
+    "resourcegroups",
+    "locations",
+    "usages",
+    "skus",
+    "availabilitystatuses",
+];
+
+fn key(path: &str) -> String {
+    path.split('?')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('/')
+        .to_ascii_lowercase()
+}
+
+impl FakeArm {
+    /// A plain-HTTP server with an empty estate.
+    pub fn http() -> FakeArm {
+        FakeArm::start(false)
+    }
+
+    /// An HTTPS server whose certificate a fresh test CA signed (`ca_pem`).
+    pub fn https() -> FakeArm {
+        FakeArm::start(true)
+    }
+
+    fn start(tls: bool) -> FakeArm {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        let state = Arc::new(State {
+            token: "test-token-7f3a9c".to_string(),
+            page_size: Mutex::new(100),
+            ..State::default()
+        });
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .expect("bind 127.0.0.1");
+        let port = listener.local_addr().expect("addr").port();
+        let (acceptor, ca_pem) = if tls {
+            let (a, ca) = tls_acceptor();
+            (Some(a), Some(ca))
+        } else {
+            (None, None)
+        };
+        let base = if tls {
+            format!("https://127.0.0.1:{port}")
+        } else {
+            format!("http://127.0.0.1:{port}")
+        };
+        *state.base.lock().unwrap() = base.clone();
+        let st = state.clone();
+        runtime.spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else {
+                    continue;
+                };
+                let st = st.clone();
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    match acceptor {
+                        Some(a) => {
+                            if let Ok(s) = a.accept(stream).await {
+                                serve(s, st).await;
+                            }
+                        }
+                        None => serve(stream, st).await,
+                    }
+                });
+            }
+        });
+        FakeArm {
+            base,
+            token: state.token.clone(),
+            ca_pem,
+            state,
+            _runtime: runtime,
+        }
+    }
+
+    pub fn route(&self, path: &str, route: Route) {
+        self.state.routes.lock().unwrap().insert(key(path), route);
+    }
+
+    pub fn fault(&self, matching: &str, times: usize, kind: FaultKind) {
+        self.state.faults.lock().unwrap().push(Fault {
+            matching: matching.to_string(),
+            times,
+            kind,
+        });
+    }
+
+    pub fn set_page_size(&self, n: usize) {
+        *self.state.page_size.lock().unwrap() = n.max(1);
+    }
+
+    pub fn set_latency(&self, d: Duration) {
+        *self.state.latency.lock().unwrap() = d;
+    }
+
+    pub fn seen(&self) -> Vec<Seen> {
+        self.state.seen.lock().unwrap().clone()
+    }
+
+    pub fn clear_seen(&self) {
+        self.state.seen.lock().unwrap().clear();
+    }
+
+    /// Serves the bundle `dir` as ARM would: every request its manifest
+    /// records with a saved file answers with that file (lists are paged
+    /// again by this server).
+    pub fn serve_bundle(&self, dir: &Path) {
+        let manifest: Value =
+            serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+        for r in manifest["requests"].as_array().unwrap() {
+            let (Some(file), Some(path)) = (r["file"].as_str(), r["path"].as_str()) else {
+                continue;
+            };
+            let text = std::fs::read(dir.join(file)).unwrap();
+            let doc: Value = serde_json::from_slice(&text).unwrap();
+            let route = match &doc {
+                Value::Array(a) => Route::List(a.clone()),
+                Value::Object(o) if o.contains_key("value") => {
+                    Route::List(o["value"].as_array().cloned().unwrap_or_default())
+                }
+                _ => Route::One(doc.clone()),
+            };
+            let k = key(path);
+            let mut routes = self.state.routes.lock().unwrap();
+            match (routes.get_mut(&k), route) {
+                (Some(Route::List(have)), Route::List(more)) => have.extend(more),
+                (_, route) => {
+                    routes.insert(k, route);
+                }
+            }
+        }
+    }
+
+    /// The arguments `asr-preflight` needs to reach this server.
+    pub fn args(&self, dir: &Path) -> Vec<String> {
+        let mut a = vec![
+            "--arm-endpoint".to_string(),
+            self.base.clone(),
+            "--auth".to_string(),
+            "token".to_string(),
+            "--retry-delay-ms".to_string(),
+            "20".to_string(),
+        ];
+        if let Some(ca) = &self.ca_pem {
+            let path = dir.join("test-ca.pem");
+            std::fs::write(&path, ca).unwrap();
+            a.push("--ca-cert".to_string());
+            a.push(path.display().to_string());
+        }
+        a
+    }
+}
+
+fn tls_acceptor() -> (tokio_rustls::TlsAcceptor, String) {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca_params = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca_params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "asr-preflight test CA");
+    let ca_cert = ca_params.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca_params, ca_key);
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf_params =
+        CertificateParams::new(vec!["127.0.0.1".to_string(), "localhost".to_string()]).unwrap();
+    let leaf = leaf_params.signed_by(&leaf_key, &issuer).unwrap();
+    let key =
+        tokio_rustls::rustls::pki_types::PrivateKeyDer::try_from(leaf_key.serialize_der()).unwrap();
+    let config = tokio_rustls::rustls::ServerConfig::builder()
+        .with_no_client_auth()
+        .with_single_cert(vec![leaf.der().clone()], key)
+        .unwrap();
+    (
+        tokio_rustls::TlsAcceptor::from(Arc::new(config)),
+        ca_cert.pem(),
+    )
+}
+
+async fn serve<S>(mut stream: S, st: Arc<State>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let mut buf = Vec::new();
+    loop {
+        // Read one request head.
+        let head_end = loop {
+            if let Some(i) = find(&buf, b"\r\n\r\n") {
+                break i + 4;
+            }
+            let mut chunk = [0u8; 4096];
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        };
+        let head = String::from_utf8_lossy(&buf[..head_end]).to_string();
+        let mut lines = head.split("\r\n");
+        let mut first = lines.next().unwrap_or("").split(' ');
+        let method = first.next().unwrap_or("").to_string();
+        let target = first.next().unwrap_or("").to_string();
+        let mut headers = HashMap::new();
+        for l in lines {
+            if let Some((k, v)) = l.split_once(':') {
+                headers.insert(k.trim().to_ascii_lowercase(), v.trim().to_string());
+            }
+        }
+        let len: usize = headers
+            .get("content-length")
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        while buf.len() < head_end + len {
+            let mut chunk = [0u8; 4096];
+            match stream.read(&mut chunk).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+        let body = buf[head_end..head_end + len].to_vec();
+        buf.drain(..head_end + len);
+        st.seen.lock().unwrap().push(Seen {
+            at: std::time::Instant::now(),
+            method: method.clone(),
+            target: target.clone(),
+            authorization: headers.get("authorization").cloned(),
+            body,
+        });
+        let latency = *st.latency.lock().unwrap();
+        if !latency.is_zero() {
+            tokio::time::sleep(latency).await;
+        }
+        let fault = {
+            let mut faults = st.faults.lock().unwrap();
+            faults
+                .iter_mut()
+                .find(|f| f.times > 0 && target.contains(&f.matching))
+                .map(|f| {
+                    f.times -= 1;
+                    f.kind.clone()
+                })
+        };
+        let mut extra_headers = String::new();
+        let mut next_override = None;
+        match &fault {
+            Some(FaultKind::Reset) => return,
+            Some(FaultKind::Delay(d)) => tokio::time::sleep(*d).await,
+            Some(FaultKind::Status {
+                status,
+                code,
+                retry_after,
+            }) => {
+                if let Some(s) = retry_after {
+                    extra_headers.push_str(&format!("Retry-After: {s}\r\n"));
+                }
+                let body =
+                    json!({"error": {"code": code, "message": format!("injected {status}")}});
+                if write(
+                    &mut stream,
+                    *status,
+                    &extra_headers,
+                    &body.to_string(),
+                    false,
+                )
+                .await
+                .is_err()
+                {
+                    return;
+                }
+                continue;
+            }
+            Some(FaultKind::NextLink(l)) => next_override = Some(l.clone()),
+            Some(FaultKind::RemainingReads(n)) => {
+                extra_headers.push_str(&format!(
+                    "x-ms-ratelimit-remaining-subscription-reads: {n}\r\n"
+                ));
+            }
+            Some(FaultKind::Truncate) | None => {}
+        }
+        let (status, text) = answer(&st, &method, &target, &headers, next_override);
+        let truncate = matches!(fault, Some(FaultKind::Truncate));
+        if write(&mut stream, status, &extra_headers, &text, truncate)
+            .await
+            .is_err()
+            || truncate
+        {
+            return;
+        }
+    }
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+async fn write<S>(
+    stream: &mut S,
+    status: u16,
+    extra: &str,
+    body: &str,
+    truncate: bool,
+) -> std::io::Result<()>
+where
+    S: tokio::io::AsyncWrite + Unpin,
+{
+    let head = format!(
+        "HTTP/1.1 {status} X\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n{extra}\r\n",
+        body.len()
+    );
+    stream.write_all(head.as_bytes()).await?;
+    let bytes = body.as_bytes();
+    let bytes = if truncate {
+        &bytes[..bytes.len() / 2]
+    } else {
+        bytes
+    };
+    stream.write_all(bytes).await?;
+    stream.flush().await?;
+    if truncate {
+        stream.shutdown().await?;
+    }
+    Ok(())
+}
+
+fn answer(
+    st: &State,
+    method: &str,
+    target: &str,
+    headers: &HashMap<String, String>,
+    next_override: Option<String>,
+) -> (u16, String) {
+    let error = |status: u16, code: &str, msg: &str| {
+        (
+            status,
+            json!({"error": {"code": code, "message": msg}}).to_string(),
+        )
+    };
+    if method != "GET" {
+        return error(405, "MethodNotAllowed", "the fake ARM only serves GET");
+    }
+    let (path_only, _) = target.split_once('?').unwrap_or((target, ""));
+    if path_only == "/msi/token" {
+        // App Service managed identity (IDENTITY_ENDPOINT / IDENTITY_HEADER).
+        if headers.get("x-identity-header").map(String::as_str) != Some("fake-identity-secret") {
+            return error(401, "BadIdentityHeader", "missing X-IDENTITY-HEADER");
+        }
+        let expires = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+            + 3600;
+        return (
+            200,
+            json!({"access_token": st.token, "expires_on": expires.to_string(), "resource": "https://management.azure.com/", "token_type": "Bearer", "client_id": "00000000-0000-0000-0000-000000000001"}).to_string(),
+        );
+    }
+    let expected = format!("Bearer {}", st.token);
+    if headers.get("authorization") != Some(&expected) {
+        return error(
+            401,
+            "InvalidAuthenticationToken",
+            "The access token is invalid.",
+        );
+    }
+    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    if !query.contains("api-version=") {
+        return error(400, "MissingApiVersionParameter", "api-version is required");
+    }
+    let k = key(path);
+    let route = st.routes.lock().unwrap().get(&k).cloned();
+    let route = match route {
+        Some(r) => r,
+        None if LISTS.contains(&k.rsplit('/').next().unwrap_or("")) => Route::List(Vec::new()),
+        None => Route::Error(404, "ResourceNotFound".to_string()),
+    };
+    match route {
+        Route::Error(status, code) => error(status, &code, "injected"),
+        Route::One(v) => (200, v.to_string()),
+        Route::List(all) => {
+            let page = *st.page_size.lock().unwrap();
+            let skip: usize = query
+                .split('&')
+                .find_map(|p| p.strip_prefix("$skiptoken="))
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(0);
+            let end = (skip + page).min(all.len());
+            let values = all.get(skip..end).unwrap_or(&[]).to_vec();
+            let mut out = json!({ "value": values });
+            let rest: Vec<&str> = query
+                .split('&')
+                .filter(|p| !p.starts_with("$skiptoken="))
+                .collect();
+            if let Some(l) = next_override {
+                out["nextLink"] = l.into();
+            } else if end < all.len() {
+                let base = st.base.lock().unwrap().clone();
+                out["nextLink"] =
+                    format!("{base}{path}?{}&$skiptoken={end}", rest.join("&")).into();
+            }
+            (200, out.to_string())
+        }
+    }
+}

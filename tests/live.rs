@@ -1,0 +1,694 @@
+//! Live mode against a fake ARM on 127.0.0.1 (plain HTTP and HTTPS with a
+//! test CA): paging, throttling, faults, authentication, security, and the
+//! contract that a live check reports exactly what `check --from` reports
+//! on the bundle `collect` wrote.
+
+#[path = "common/fake_arm.rs"]
+mod fake_arm;
+
+use fake_arm::{FakeArm, FaultKind, Route};
+use serde_json::{json, Value};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const NOW: &str = "2026-11-22T12:00:00Z";
+const SUB: &str = "6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14";
+const VAULT: &str = "rg-dr-vault/contoso-asr-vault";
+const VAULT_ID: &str = "/subscriptions/6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14/resourceGroups/rg-dr-vault/providers/Microsoft.RecoveryServices/vaults/contoso-asr-vault";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs the binary with only the environment the test gives it.
+fn run(args: &[String], token: &str) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_asr-preflight"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("ASR_PREFLIGHT_TOKEN", token)
+        .output()
+        .expect("run asr-preflight");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// The contoso example estate, served as ARM would.
+fn contoso(arm: &FakeArm) {
+    arm.serve_bundle(&root().join("examples/contoso"));
+    arm.route(
+        VAULT_ID,
+        Route::One(json!({
+            "id": VAULT_ID, "name": "contoso-asr-vault",
+            "type": "Microsoft.RecoveryServices/vaults", "location": "eastus2",
+            "properties": {"provisioningState": "Succeeded"}
+        })),
+    );
+}
+
+fn live_args(arm: &FakeArm, tmp: &Path, extra: &[&str]) -> Vec<String> {
+    let mut a: Vec<String> = [
+        "--subscription",
+        SUB,
+        "--vault",
+        VAULT,
+        "--now",
+        NOW,
+        "--quiet",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    a.extend(arm.args(tmp));
+    a.extend(extra.iter().map(|s| s.to_string()));
+    a
+}
+
+fn cmd(first: &[&str], rest: Vec<String>) -> Vec<String> {
+    let mut v: Vec<String> = first.iter().map(|s| s.to_string()).collect();
+    v.extend(rest);
+    v
+}
+
+fn only_gets(arm: &FakeArm) {
+    for s in arm.seen() {
+        assert_eq!(s.method, "GET", "non-GET request {} {}", s.method, s.target);
+    }
+}
+
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap() {
+        let p = e.unwrap().path();
+        if p.is_dir() {
+            out.extend(files_under(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}
+
+fn manifest(dir: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap()
+}
+
+fn requests_matching<'a>(m: &'a Value, part: &str) -> Vec<&'a Value> {
+    m["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"].as_str().unwrap_or("").contains(part))
+        .collect()
+}
+
+#[test]
+fn live_check_equals_check_of_the_collected_bundle() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("bundle");
+    let c = run(
+        &cmd(
+            &["collect", "--out", bundle.to_str().unwrap()],
+            live_args(&arm, tmp.path(), &[]),
+        ),
+        &arm.token,
+    );
+    assert_eq!(c.code, 0, "collect: {}", c.stderr);
+    for format in ["json", "human", "sarif"] {
+        let offline = run(
+            &[
+                "check",
+                "--from",
+                bundle.to_str().unwrap(),
+                "--now",
+                NOW,
+                "--format",
+                format,
+                "--color",
+                "never",
+            ]
+            .map(String::from),
+            "",
+        );
+        let live = run(
+            &cmd(
+                &["check", "--live", "--format", format, "--color", "never"],
+                live_args(&arm, tmp.path(), &[]),
+            ),
+            &arm.token,
+        );
+        assert_eq!(live.code, offline.code, "{format}: {}", live.stderr);
+        assert_eq!(live.stdout, offline.stdout, "{format} reports differ");
+    }
+    // The example estate is not ready (exit 1) and the report knows its 12 items.
+    let live = run(
+        &cmd(
+            &["check", "--live", "--format", "json"],
+            live_args(&arm, tmp.path(), &[]),
+        ),
+        &arm.token,
+    );
+    assert_eq!(live.code, 1);
+    let report: Value = serde_json::from_str(&live.stdout).unwrap();
+    assert_eq!(report["summary"]["items"], 12);
+    // Guest certificate stores are not read without --guest-certs: the two
+    // items whose next operation needs them are incomplete, nothing else.
+    let gaps: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "ASR901")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(gaps.len(), 2, "{gaps:?}");
+    assert!(
+        gaps.iter().all(|m| m.contains("trusted root store")),
+        "{gaps:?}"
+    );
+    only_gets(&arm);
+    // The token is in no file of the bundle and no output.
+    for f in files_under(&bundle) {
+        let text = std::fs::read_to_string(&f).unwrap_or_default();
+        assert!(!text.contains(&arm.token), "token in {}", f.display());
+    }
+    assert!(!live.stdout.contains(&arm.token) && !live.stderr.contains(&arm.token));
+    // Every request has a path, an api-version and a status in the manifest.
+    let m = manifest(&bundle);
+    for r in m["requests"].as_array().unwrap() {
+        let p = r["path"].as_str().unwrap();
+        assert!(p.starts_with("/subscriptions/"), "{p}");
+        assert!(p.contains("api-version="), "{p}");
+        assert_eq!(r["status"], 200, "{r}");
+    }
+}
+
+#[test]
+fn https_with_a_test_ca_and_not_without_it() {
+    let arm = FakeArm::https();
+    contoso(&arm);
+    let tmp = tempfile::tempdir().unwrap();
+    let live = run(
+        &cmd(
+            &["check", "--live", "--format", "json"],
+            live_args(&arm, tmp.path(), &[]),
+        ),
+        &arm.token,
+    );
+    assert_eq!(live.code, 1, "{}", live.stderr);
+    assert!(arm.base.starts_with("https://"));
+    // Without --ca-cert the server is not trusted: nothing is sent.
+    let args: Vec<String> = live_args(&arm, tmp.path(), &[])
+        .into_iter()
+        .collect::<Vec<_>>();
+    let mut no_ca = Vec::new();
+    let mut skip = false;
+    for a in args {
+        if skip {
+            skip = false;
+            continue;
+        }
+        if a == "--ca-cert" {
+            skip = true;
+            continue;
+        }
+        no_ca.push(a);
+    }
+    let before = arm.seen().len();
+    let r = run(&cmd(&["check", "--live"], no_ca), &arm.token);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(
+        arm.seen().len(),
+        before,
+        "a request got through an untrusted TLS connection"
+    );
+}
+
+#[test]
+fn plain_http_to_a_remote_endpoint_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let r = run(
+        &[
+            "check",
+            "--live",
+            "--subscription",
+            SUB,
+            "--vault",
+            VAULT,
+            "--auth",
+            "token",
+            "--arm-endpoint",
+            "http://management.azure.com",
+        ]
+        .map(String::from),
+        "secret-token-value",
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("plain HTTP"), "{}", r.stderr);
+    assert!(!r.stderr.contains("secret-token-value"));
+    drop(tmp);
+}
+
+#[test]
+fn lists_are_paged_and_requests_grow_with_pages() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    arm.set_page_size(3);
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("b");
+    let c = run(
+        &cmd(
+            &["collect", "--out", bundle.to_str().unwrap()],
+            live_args(&arm, tmp.path(), &[]),
+        ),
+        &arm.token,
+    );
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    let m = manifest(&bundle);
+    let items = requests_matching(&m, "/replicationProtectedItems");
+    assert_eq!(items.len(), 4, "12 items in pages of 3");
+    assert!(items
+        .iter()
+        .any(|r| r["path"].as_str().unwrap().contains("$skiptoken=9")));
+    let r = run(
+        &[
+            "check",
+            "--from",
+            bundle.to_str().unwrap(),
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ]
+        .map(String::from),
+        "",
+    );
+    let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    let whole = FakeArm::http();
+    contoso(&whole);
+    let unpaged = run(
+        &cmd(
+            &["check", "--live", "--format", "json"],
+            live_args(&whole, tmp.path(), &[]),
+        ),
+        &whole.token,
+    );
+    let unpaged: Value = serde_json::from_str(&unpaged.stdout).unwrap();
+    assert_eq!(
+        report["summary"], unpaged["summary"],
+        "paging changed the verdict"
+    );
+    assert_eq!(report["summary"]["items"], 12);
+    only_gets(&arm);
+}
+
+#[test]
+fn throttling_is_retried_after_retry_after() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    arm.fault(
+        "Microsoft.Authorization/locks",
+        2,
+        FaultKind::Status {
+            status: 429,
+            code: "TooManyRequests".into(),
+            retry_after: Some(1),
+        },
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let r = run(
+        &cmd(
+            &["check", "--live", "--format", "json"],
+            live_args(&arm, tmp.path(), &[]),
+        ),
+        &arm.token,
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let locks: Vec<_> = arm
+        .seen()
+        .into_iter()
+        .filter(|s| s.target.contains("Microsoft.Authorization/locks"))
+        .collect();
+    assert_eq!(locks.len(), 3, "two 429s, then the answer");
+    for w in locks.windows(2) {
+        assert!(
+            w[1].at.duration_since(w[0].at) >= std::time::Duration::from_millis(900),
+            "Retry-After: 1 was not honoured"
+        );
+    }
+}
+
+#[test]
+fn server_errors_timeouts_resets_and_cut_bodies_are_retried() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    arm.fault(
+        "virtualMachines",
+        1,
+        FaultKind::Status {
+            status: 500,
+            code: "InternalServerError".into(),
+            retry_after: None,
+        },
+    );
+    arm.fault(
+        "virtualMachines",
+        1,
+        FaultKind::Status {
+            status: 503,
+            code: "ServiceUnavailable".into(),
+            retry_after: None,
+        },
+    );
+    arm.fault(
+        "/disks",
+        1,
+        FaultKind::Delay(std::time::Duration::from_secs(3)),
+    );
+    arm.fault("resourcegroups", 1, FaultKind::Reset);
+    arm.fault("replicationPolicies", 1, FaultKind::Truncate);
+    let tmp = tempfile::tempdir().unwrap();
+    let reference = {
+        let other = FakeArm::http();
+        contoso(&other);
+        run(
+            &cmd(
+                &["check", "--live", "--format", "json"],
+                live_args(&other, tmp.path(), &[]),
+            ),
+            &other.token,
+        )
+    };
+    let r = run(
+        &cmd(
+            &["check", "--live", "--format", "json"],
+            live_args(&arm, tmp.path(), &["--timeout", "1"]),
+        ),
+        &arm.token,
+    );
+    assert_eq!(r.code, reference.code, "{}", r.stderr);
+    assert_eq!(
+        r.stdout, reference.stdout,
+        "the faults were not recovered from"
+    );
+    let count = |part: &str| {
+        arm.seen()
+            .iter()
+            .filter(|s| s.target.contains(part))
+            .count()
+    };
+    assert_eq!(count("virtualMachines?"), 3);
+    assert_eq!(count("/disks?"), 2);
+    assert_eq!(count("/resourcegroups?"), 2);
+    assert_eq!(count("replicationPolicies?"), 2);
+}
+
+#[test]
+fn retries_run_out_into_asr901_never_a_pass() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    arm.fault(
+        "Microsoft.Compute/locations/centralus/usages",
+        100,
+        FaultKind::Status {
+            status: 503,
+            code: "ServiceUnavailable".into(),
+            retry_after: None,
+        },
+    );
+    arm.fault("Microsoft.Authorization/locks", 100, FaultKind::Truncate);
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("b");
+    let c = run(
+        &cmd(
+            &["collect", "--out", bundle.to_str().unwrap()],
+            live_args(&arm, tmp.path(), &["--retries", "2"]),
+        ),
+        &arm.token,
+    );
+    assert_eq!(c.code, 3, "{}", c.stderr);
+    assert!(c.stderr.contains("ServiceUnavailable"), "{}", c.stderr);
+    let r = run(
+        &[
+            "check",
+            "--from",
+            bundle.to_str().unwrap(),
+            "--now",
+            NOW,
+            "--format",
+            "json",
+            "--rule",
+            "ASR101",
+            "--rule",
+            "ASR501",
+        ]
+        .map(String::from),
+        "",
+    );
+    assert_eq!(r.code, 3, "{}", r.stdout);
+    let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.iter().all(|c| *c == "ASR901"), "{codes:?}");
+    assert!(r.stdout.contains("centralus"));
+    assert!(r.stdout.to_lowercase().contains("lock"));
+}
+
+#[test]
+fn a_rejected_token_is_an_authentication_error() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    let tmp = tempfile::tempdir().unwrap();
+    let r = run(
+        &cmd(&["check", "--live"], live_args(&arm, tmp.path(), &[])),
+        "not-the-right-token",
+    );
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("401"), "{}", r.stderr);
+    assert!(r.stderr.contains("Reader"), "{}", r.stderr);
+    assert!(!r.stderr.contains("not-the-right-token"));
+    // One refresh-and-retry, then stop: no hammering with a bad token.
+    let items = arm
+        .seen()
+        .iter()
+        .filter(|s| s.target.contains("replicationProtectedItems"))
+        .count();
+    assert_eq!(items, 2);
+}
+
+#[test]
+fn forbidden_locks_make_the_check_incomplete() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    arm.route(
+        &format!("/subscriptions/{SUB}/providers/Microsoft.Authorization/locks"),
+        Route::Error(403, "AuthorizationFailed".into()),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let r = run(
+        &cmd(
+            &[
+                "check",
+                "--live",
+                "--format",
+                "json",
+                "--operation",
+                "commit",
+            ],
+            live_args(&arm, tmp.path(), &[]),
+        ),
+        &arm.token,
+    );
+    let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    let lock_gaps = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "ASR901" && f["message"].as_str().unwrap().contains("lock"))
+        .count();
+    assert!(lock_gaps >= 1, "{}", r.stdout);
+    assert!(r.stderr.contains("Reader"), "{}", r.stderr);
+    assert_ne!(r.code, 0);
+    // Only the rules that need locks: exit 3, incomplete.
+    let r = run(
+        &cmd(
+            &[
+                "check",
+                "--live",
+                "--rule",
+                "ASR501",
+                "--operation",
+                "failover",
+            ],
+            live_args(&arm, tmp.path(), &[]),
+        ),
+        &arm.token,
+    );
+    assert_eq!(r.code, 3, "{}", r.stdout);
+}
+
+#[test]
+fn a_foreign_next_link_is_refused_and_never_gets_the_token() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    let elsewhere = FakeArm::http();
+    arm.fault(
+        "Microsoft.Authorization/locks",
+        1,
+        FaultKind::NextLink(format!(
+            "{}/subscriptions/{SUB}/providers/Microsoft.Authorization/locks?api-version=2020-05-01&$skiptoken=1",
+            elsewhere.base
+        )),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("b");
+    let c = run(
+        &cmd(
+            &["collect", "--out", bundle.to_str().unwrap()],
+            live_args(&arm, tmp.path(), &[]),
+        ),
+        &arm.token,
+    );
+    assert_eq!(c.code, 3, "{}", c.stderr);
+    assert!(
+        elsewhere.seen().is_empty(),
+        "the foreign host was contacted"
+    );
+    let m = manifest(&bundle);
+    assert!(requests_matching(&m, "locks")
+        .iter()
+        .any(|r| r["errorCode"] == "ForeignNextLink"));
+    let r = run(
+        &[
+            "check",
+            "--from",
+            bundle.to_str().unwrap(),
+            "--now",
+            NOW,
+            "--rule",
+            "ASR501",
+            "--operation",
+            "failover",
+        ]
+        .map(String::from),
+        "",
+    );
+    assert_eq!(
+        r.code, 3,
+        "a list cut short by a refused link must not pass: {}",
+        r.stdout
+    );
+}
+
+#[test]
+fn cross_subscription_items_are_followed() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    let other = "0b5e2c1d-7a4f-4e3b-9d8c-1f2a3b4c5d6e";
+    // Move one item's recovery resource group into another subscription.
+    let items_path = format!("/Subscriptions/{SUB}/resourceGroups/rg-dr-vault/providers/Microsoft.RecoveryServices/vaults/contoso-asr-vault/replicationProtectedItems");
+    let doc: Value = serde_json::from_slice(
+        &std::fs::read(root().join("examples/contoso/replicated-items.json")).unwrap(),
+    )
+    .unwrap();
+    let mut items = doc["value"]
+        .as_array()
+        .cloned()
+        .unwrap_or_else(|| doc.as_array().cloned().unwrap());
+    let psd = &mut items[0]["properties"]["providerSpecificDetails"];
+    let rg = psd["recoveryAzureResourceGroupId"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    psd["recoveryAzureResourceGroupId"] = rg.replace(SUB, other).into();
+    arm.route(&items_path, Route::List(items));
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("b");
+    let c = run(
+        &cmd(
+            &["collect", "--out", bundle.to_str().unwrap()],
+            live_args(&arm, tmp.path(), &[]),
+        ),
+        &arm.token,
+    );
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    let seen: Vec<String> = arm.seen().into_iter().map(|s| s.target).collect();
+    for part in [
+        "providers/Microsoft.Authorization/locks",
+        "resourcegroups?",
+        "/usages?",
+    ] {
+        assert!(
+            seen.iter().any(|t| t.contains(other) && t.contains(part)),
+            "no {part} request for the other subscription"
+        );
+    }
+    assert!(manifest(&bundle)["subscriptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s == other));
+}
+
+#[test]
+fn the_deadline_ends_collection_and_what_is_left_is_missing() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    arm.fault(
+        "Microsoft.Compute/skus",
+        100,
+        FaultKind::Delay(std::time::Duration::from_secs(4)),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let r = run(
+        &cmd(
+            &["check", "--live", "--format", "json", "--rule", "ASR101"],
+            live_args(&arm, tmp.path(), &["--deadline", "2", "--timeout", "10"]),
+        ),
+        &arm.token,
+    );
+    assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("ASR901"));
+}
+
+#[test]
+fn managed_identity_through_identity_endpoint_on_loopback() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut args = cmd(
+        &["check", "--live", "--format", "json"],
+        live_args(&arm, tmp.path(), &[]),
+    );
+    let at = args.iter().position(|a| a == "token").unwrap();
+    args[at] = "managed-identity".to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_asr-preflight"))
+        .args(&args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("IDENTITY_ENDPOINT", format!("{}/msi/token", arm.base))
+        .env("IDENTITY_HEADER", "fake-identity-secret")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(arm
+        .seen()
+        .iter()
+        .any(|s| s.target.starts_with("/msi/token")));
+    assert!(!String::from_utf8_lossy(&out.stdout).contains(&arm.token));
+}
