@@ -211,6 +211,8 @@ impl Collector<'_> {
     }
 }
 
+type Work<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>;
+
 /// Runs the collection.
 pub async fn collect(client: &Client, target: &Target) -> Result<Bundle, Error> {
     let c = Collector {
@@ -218,6 +220,20 @@ pub async fn collect(client: &Client, target: &Target) -> Result<Bundle, Error> 
         files: Mutex::new(Vec::new()),
         entries: Mutex::new(Vec::new()),
     };
+    let home = target.subscription.to_ascii_lowercase();
+    // The vault's subscription is known from the start: its lists run
+    // beside the vault's own, so the slowest paging chains overlap.
+    let (vault, _) = futures::join!(
+        from_vault(&c, target, &home),
+        join_all(subscription_lists(&c, &home))
+    );
+    let plan = vault?;
+    client.progress.finish();
+    Ok(finish(c, target, &plan))
+}
+
+/// The vault's lists, then what its items need beyond the home subscription.
+async fn from_vault(c: &Collector<'_>, target: &Target, home: &str) -> Result<Plan, Error> {
     let v = target.vault.as_str();
     let since = target.jobs_since;
     let in_window = move |raw: &RawValue| -> bool {
@@ -229,40 +245,23 @@ pub async fn collect(client: &Client, target: &Target) -> Result<Bundle, Error> 
             .and_then(crate::load::parse_time);
         started.is_none_or(|t| t >= since)
     };
-    // 1. The vault.
-    join_all(vec![
-        Box::pin(c.list(
-            "replicated-items",
-            &format!("{v}/replicationProtectedItems?api-version={ASR_API}"),
-            None,
-        )) as std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>,
-        Box::pin(c.list(
-            "recovery-plans",
-            &format!("{v}/replicationRecoveryPlans?api-version={ASR_API}"),
-            None,
-        )),
-        Box::pin(c.list(
-            "jobs",
-            &format!("{v}/replicationJobs?api-version={ASR_API}"),
-            Some(&in_window),
-        )),
-        Box::pin(c.list(
-            "policies",
-            &format!("{v}/replicationPolicies?api-version={ASR_API}"),
-            None,
-        )),
-        Box::pin(async {
-            c.one("vault.json", &format!("{v}?api-version={VAULT_API}"))
-                .await;
-        }),
-    ])
-    .await;
-    vault_reachable(&c, v)?;
+    let items = format!("{v}/replicationProtectedItems?api-version={ASR_API}");
+    let plans = format!("{v}/replicationRecoveryPlans?api-version={ASR_API}");
+    let jobs = format!("{v}/replicationJobs?api-version={ASR_API}");
+    let policies = format!("{v}/replicationPolicies?api-version={ASR_API}");
+    let vault = format!("{v}?api-version={VAULT_API}");
+    futures::join!(
+        c.list("replicated-items", &items, None),
+        c.list("recovery-plans", &plans, None),
+        c.list("jobs", &jobs, Some(&in_window)),
+        c.list("policies", &policies, None),
+        c.one("vault.json", &vault),
+    );
+    vault_reachable(c, v)?;
+    let first = snapshot(c)?;
+    c.client.progress.items(first.items.len());
 
-    let first = snapshot(&c)?;
-    client.progress.items(first.items.len());
-
-    // 2. Child jobs of failed jobs that are not in the window.
+    // Child jobs of failed jobs that are not in the window.
     let vault_key = ResourceId::new(v);
     let mut children: BTreeSet<String> = BTreeSet::new();
     for job in first.jobs.iter().filter(|j| crate::diagnose::is_failed(j)) {
@@ -276,62 +275,18 @@ pub async fn collect(client: &Client, target: &Target) -> Result<Bundle, Error> 
         }
     }
 
-    // 3. Subscriptions, regions and groups the items touch.
+    // Subscriptions, regions and groups the items touch.
     let plan = Plan::of(&first, target);
-    let mut work: Vec<std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + '_>>> =
-        Vec::new();
+    let mut work: Vec<Work> = Vec::new();
     for id in &children {
         let name = id.rsplit('/').next().unwrap_or("job").to_string();
         let path = format!("{id}?api-version={ASR_API}");
-        let c = &c;
         work.push(Box::pin(async move {
             c.one(&format!("jobs/{name}.json"), &path).await;
         }));
     }
-    for sub in &plan.subscriptions {
-        let dir = format!("subscriptions/{sub}");
-        let s = format!("/subscriptions/{sub}");
-        let lists = [
-            (
-                "vms",
-                format!(
-                    "{s}/providers/Microsoft.Compute/virtualMachines?api-version={COMPUTE_API}"
-                ),
-            ),
-            (
-                "disks",
-                format!("{s}/providers/Microsoft.Compute/disks?api-version={DISK_API}"),
-            ),
-            (
-                "nics",
-                format!(
-                    "{s}/providers/Microsoft.Network/networkInterfaces?api-version={NETWORK_API}"
-                ),
-            ),
-            (
-                "vnets",
-                format!(
-                    "{s}/providers/Microsoft.Network/virtualNetworks?api-version={NETWORK_API}"
-                ),
-            ),
-            (
-                "locks",
-                format!("{s}/providers/Microsoft.Authorization/locks?api-version={LOCK_API}"),
-            ),
-            (
-                "resource-groups",
-                format!("{s}/resourcegroups?api-version={GROUP_API}"),
-            ),
-            (
-                "locations",
-                format!("{s}/locations?api-version={LOCATION_API}&policyAware=true"),
-            ),
-        ];
-        for (stem, path) in lists {
-            let stem = format!("{dir}/{stem}");
-            let c = &c;
-            work.push(Box::pin(async move { c.list(&stem, &path, None).await }));
-        }
+    for sub in plan.subscriptions.iter().filter(|s| *s != home) {
+        work.extend(subscription_lists(c, sub));
     }
     for (sub, region) in &plan.regions {
         let dir = format!("subscriptions/{sub}");
@@ -342,7 +297,6 @@ pub async fn collect(client: &Client, target: &Target) -> Result<Bundle, Error> 
             (format!("{dir}/skus.{region}"), format!("{s}/providers/Microsoft.Compute/skus?api-version={SKU_API}&$filter=location%20eq%20%27{region}%27")),
         ];
         for (stem, path) in lists {
-            let c = &c;
             work.push(Box::pin(async move { c.list(&stem, &path, None).await }));
         }
     }
@@ -351,20 +305,39 @@ pub async fn collect(client: &Client, target: &Target) -> Result<Bundle, Error> 
         if groups.len() > HEALTH_GROUPS_PER_SUBSCRIPTION {
             let path = format!("/subscriptions/{sub}/providers/Microsoft.ResourceHealth/availabilityStatuses?api-version={HEALTH_API}");
             let stem = format!("{dir}/resource-health");
-            let c = &c;
             work.push(Box::pin(async move { c.list(&stem, &path, None).await }));
         } else {
             for g in groups {
                 let path = format!("/subscriptions/{sub}/resourceGroups/{g}/providers/Microsoft.ResourceHealth/availabilityStatuses?api-version={HEALTH_API}");
                 let stem = format!("{dir}/resource-health.{}", g.to_ascii_lowercase());
-                let c = &c;
                 work.push(Box::pin(async move { c.list(&stem, &path, None).await }));
             }
         }
     }
     join_all(work).await;
-    client.progress.finish();
-    Ok(finish(c, target, &plan))
+    Ok(plan)
+}
+
+/// The per-subscription lists: VMs, disks, NICs, virtual networks, locks,
+/// resource groups, policy-aware locations.
+fn subscription_lists<'a>(c: &'a Collector<'a>, sub: &str) -> Vec<Work<'a>> {
+    let dir = format!("subscriptions/{sub}");
+    let s = format!("/subscriptions/{sub}");
+    [
+        ("vms", format!("{s}/providers/Microsoft.Compute/virtualMachines?api-version={COMPUTE_API}")),
+        ("disks", format!("{s}/providers/Microsoft.Compute/disks?api-version={DISK_API}")),
+        ("nics", format!("{s}/providers/Microsoft.Network/networkInterfaces?api-version={NETWORK_API}")),
+        ("vnets", format!("{s}/providers/Microsoft.Network/virtualNetworks?api-version={NETWORK_API}")),
+        ("locks", format!("{s}/providers/Microsoft.Authorization/locks?api-version={LOCK_API}")),
+        ("resource-groups", format!("{s}/resourcegroups?api-version={GROUP_API}")),
+        ("locations", format!("{s}/locations?api-version={LOCATION_API}&policyAware=true")),
+    ]
+    .into_iter()
+    .map(|(stem, path)| {
+        let stem = format!("{dir}/{stem}");
+        Box::pin(async move { c.list(&stem, &path, None).await }) as Work<'a>
+    })
+    .collect()
 }
 
 /// The vault's own lists must be readable, or nothing can be checked:

@@ -64,7 +64,7 @@ pub struct Seen {
 
 #[derive(Default)]
 struct State {
-    routes: Mutex<HashMap<String, Route>>,
+    routes: Mutex<HashMap<String, Arc<Route>>>,
     faults: Mutex<Vec<Fault>>,
     seen: Mutex<Vec<Seen>>,
     base: Mutex<String>,
@@ -152,6 +152,7 @@ impl FakeArm {
                 let Ok((stream, _)) = listener.accept().await else {
                     continue;
                 };
+                let _ = stream.set_nodelay(true);
                 let st = st.clone();
                 let acceptor = acceptor.clone();
                 tokio::spawn(async move {
@@ -176,7 +177,7 @@ impl FakeArm {
     }
 
     pub fn route(&self, path: &str, route: Route) {
-        self.state.routes.lock().unwrap().insert(key(path), route);
+        self.state.routes.lock().unwrap().insert(key(path), Arc::new(route));
     }
 
     pub fn fault(&self, matching: &str, times: usize, kind: FaultKind) {
@@ -224,12 +225,13 @@ impl FakeArm {
             };
             let k = key(path);
             let mut routes = self.state.routes.lock().unwrap();
-            match (routes.get_mut(&k), route) {
-                (Some(Route::List(have)), Route::List(more)) => have.extend(more),
-                (_, route) => {
-                    routes.insert(k, route);
+            let merged = match (routes.get(&k).map(|r| r.as_ref()), route) {
+                (Some(Route::List(have)), Route::List(more)) => {
+                    Route::List(have.iter().cloned().chain(more).collect())
                 }
-            }
+                (_, route) => route,
+            };
+            routes.insert(k, Arc::new(merged));
         }
     }
 
@@ -408,14 +410,16 @@ where
         "HTTP/1.1 {status} X\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: {}\r\n{extra}\r\n",
         body.len()
     );
-    stream.write_all(head.as_bytes()).await?;
     let bytes = body.as_bytes();
     let bytes = if truncate {
         &bytes[..bytes.len() / 2]
     } else {
         bytes
     };
-    stream.write_all(bytes).await?;
+    // One write: a split head and body meet Nagle and delayed ACKs (40 ms).
+    let mut all = head.into_bytes();
+    all.extend_from_slice(bytes);
+    stream.write_all(&all).await?;
     stream.flush().await?;
     if truncate {
         stream.shutdown().await?;
@@ -471,11 +475,13 @@ fn answer(
     let route = st.routes.lock().unwrap().get(&k).cloned();
     let route = match route {
         Some(r) => r,
-        None if LISTS.contains(&k.rsplit('/').next().unwrap_or("")) => Route::List(Vec::new()),
-        None => Route::Error(404, "ResourceNotFound".to_string()),
+        None if LISTS.contains(&k.rsplit('/').next().unwrap_or("")) => {
+            Arc::new(Route::List(Vec::new()))
+        }
+        None => Arc::new(Route::Error(404, "ResourceNotFound".to_string())),
     };
-    match route {
-        Route::Error(status, code) => error(status, &code, "injected"),
+    match route.as_ref() {
+        Route::Error(status, code) => error(*status, code, "injected"),
         Route::One(v) => (200, v.to_string()),
         Route::List(all) => {
             let page = *st.page_size.lock().unwrap();

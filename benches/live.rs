@@ -1,0 +1,162 @@
+//! Live benchmark: `check --live` of a generated vault served by the fake
+//! ARM with added latency per request, against the same facts fetched the
+//! way people script it today (per item: the item, its VM, its locks).
+//!
+//! Usage: cargo bench --bench live -- [items=1000] [latency_ms=50] [page=100] [runs=3]
+//!
+//! Prints wall time (best and median), requests, and the per-item script's
+//! measured rate extrapolated to the same vault.
+
+#[path = "../tests/common/fake_arm.rs"]
+mod fake_arm;
+
+use fake_arm::{FakeArm, Route};
+use serde_json::{json, Value};
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+const SUB: &str = "0b8c3f2e-7a41-4d6b-9e15-2c7f8a9d0e31";
+const VAULT: &str = "/subscriptions/0b8c3f2e-7a41-4d6b-9e15-2c7f8a9d0e31/resourceGroups/rg-dr-vault/providers/Microsoft.RecoveryServices/vaults/bench-vault";
+
+fn read(p: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
+        .unwrap()
+}
+
+fn values(v: Value) -> Vec<Value> {
+    match v {
+        Value::Array(a) => a,
+        Value::Object(mut o) => o
+            .remove("value")
+            .and_then(|v| v.as_array().cloned())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    }
+}
+
+/// Serves a `gen-estate` bundle at the ARM paths `collect` asks for.
+fn serve(arm: &FakeArm, dir: &Path) -> (usize, usize) {
+    let mut items = Vec::new();
+    let mut vms = Vec::new();
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    for n in &names {
+        if n.starts_with("replicated-items.") {
+            items.extend(values(read(&dir.join(n))));
+        } else if n.starts_with("vms.") {
+            vms.extend(values(read(&dir.join(n))));
+        }
+    }
+    let counts = (items.len(), vms.len());
+    let s = format!("/subscriptions/{SUB}");
+    arm.route(&format!("{VAULT}/replicationProtectedItems"), Route::List(items));
+    arm.route(&format!("{s}/providers/Microsoft.Compute/virtualMachines"), Route::List(vms));
+    arm.route(
+        &format!("{VAULT}/replicationRecoveryPlans"),
+        Route::List(values(read(&dir.join("recovery-plans.json")))),
+    );
+    arm.route(
+        &format!("{s}/providers/Microsoft.Compute/locations/centralus/usages"),
+        Route::List(values(read(&dir.join("usages.centralus.json")))),
+    );
+    arm.route(
+        &format!("{s}/providers/Microsoft.Network/locations/centralus/usages"),
+        Route::List(values(read(&dir.join("network-usages.centralus.json")))),
+    );
+    arm.route(
+        &format!("{s}/providers/Microsoft.Compute/skus"),
+        Route::List(values(read(&dir.join("skus.centralus.json")))),
+    );
+    arm.route(
+        VAULT,
+        Route::One(json!({"id": VAULT, "name": "bench-vault", "type": "Microsoft.RecoveryServices/vaults", "location": "centralus"})),
+    );
+    counts
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let arg = |i: usize, d: u64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(d);
+    let (n, latency, page, runs) = (arg(0, 1000), arg(1, 50), arg(2, 100), arg(3, 3));
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = root.join(format!("target/bench/live-{n}"));
+    if !dir.join("manifest.json").exists() {
+        let ok = Command::new(env!("CARGO_BIN_EXE_gen-estate"))
+            .args(["--items", &n.to_string(), "--out", dir.to_str().unwrap()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "gen-estate failed");
+    }
+    let arm = FakeArm::http();
+    let (items, vms) = serve(&arm, &dir);
+    arm.set_page_size(page as usize);
+    arm.set_latency(Duration::from_millis(latency));
+    let tmp = std::env::temp_dir().join(format!("asr-live-bench-{}", std::process::id()));
+    std::fs::create_dir_all(&tmp).unwrap();
+
+    let mut walls = Vec::new();
+    let mut requests = 0;
+    let mut summary = Value::Null;
+    for _ in 0..runs {
+        arm.clear_seen();
+        let t = Instant::now();
+        let out = Command::new(env!("CARGO_BIN_EXE_asr-preflight"))
+            .args(["check", "--live", "--subscription", SUB, "--vault", "rg-dr-vault/bench-vault"])
+            .args(["--now", "2026-11-22T12:00:00Z", "--format", "json", "--quiet", "--fail-on", "never"])
+            .args(arm.args(&tmp))
+            .env("ASR_PREFLIGHT_TOKEN", &arm.token)
+            .output()
+            .unwrap();
+        walls.push(t.elapsed().as_secs_f64());
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        summary = report["summary"].clone();
+        requests = arm.seen().len();
+    }
+    walls.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "check --live: {items} items, {vms} VMs, pages of {page}, {latency} ms per request: best {:.2} s, median {:.2} s, {requests} requests; summary {summary}",
+        walls[0],
+        walls[walls.len() / 2]
+    );
+
+    // The per-item script: for a sample of items, GET the item, its VM and
+    // the VM's locks one after another (as `az rest` loops do), then scale.
+    let sample = 50.min(items);
+    let client = reqwest::blocking::Client::builder().no_proxy().build().unwrap();
+    let doc = values(read(&dir.join("replicated-items.0000.json")));
+    let t = Instant::now();
+    let mut sent = 0;
+    for item in doc.iter().take(sample) {
+        let id = item["id"].as_str().unwrap();
+        let vm = item["properties"]["providerSpecificDetails"]["fabricObjectId"]
+            .as_str()
+            .unwrap_or(id);
+        for path in [
+            format!("{id}?api-version=2025-08-01"),
+            format!("{vm}?api-version=2024-11-01"),
+            format!("{vm}/providers/Microsoft.Authorization/locks?api-version=2020-05-01"),
+        ] {
+            let _ = client
+                .get(format!("{}{path}", arm.base))
+                .bearer_auth(&arm.token)
+                .send()
+                .and_then(|r| r.bytes());
+            sent += 1;
+        }
+    }
+    let per_item = t.elapsed().as_secs_f64() / sample as f64;
+    println!(
+        "per-item script: {sent} requests for {sample} items in {:.2} s → {} requests and about {:.0} s for {items} items; as `az rest` calls (~0.3 s start-up each) about {:.0} s",
+        t.elapsed().as_secs_f64(),
+        3 * items,
+        per_item * items as f64,
+        3.0 * items as f64 * (0.3 + latency as f64 / 1000.0)
+    );
+    let _ = std::fs::remove_dir_all(&tmp);
+}
