@@ -53,8 +53,14 @@ fn serve(arm: &FakeArm, dir: &Path) -> (usize, usize) {
     }
     let counts = (items.len(), vms.len());
     let s = format!("/subscriptions/{SUB}");
-    arm.route(&format!("{VAULT}/replicationProtectedItems"), Route::List(items));
-    arm.route(&format!("{s}/providers/Microsoft.Compute/virtualMachines"), Route::List(vms));
+    arm.route(
+        &format!("{VAULT}/replicationProtectedItems"),
+        Route::List(items),
+    );
+    arm.route(
+        &format!("{s}/providers/Microsoft.Compute/virtualMachines"),
+        Route::List(vms),
+    );
     arm.route(
         &format!("{VAULT}/replicationRecoveryPlans"),
         Route::List(values(read(&dir.join("recovery-plans.json")))),
@@ -79,7 +85,10 @@ fn serve(arm: &FakeArm, dir: &Path) -> (usize, usize) {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let arg = |i: usize, d: u64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(d);
     let (n, latency, page, runs) = (arg(0, 1000), arg(1, 50), arg(2, 100), arg(3, 3));
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
@@ -106,16 +115,38 @@ fn main() {
         arm.clear_seen();
         let t = Instant::now();
         let out = Command::new(env!("CARGO_BIN_EXE_asr-preflight"))
-            .args(["check", "--live", "--subscription", SUB, "--vault", "rg-dr-vault/bench-vault"])
-            .args(["--now", "2026-11-22T12:00:00Z", "--format", "json", "--quiet", "--fail-on", "never"])
+            .args([
+                "check",
+                "--live",
+                "--subscription",
+                SUB,
+                "--vault",
+                "rg-dr-vault/bench-vault",
+            ])
+            .args([
+                "--now",
+                "2026-11-22T12:00:00Z",
+                "--format",
+                "json",
+                "--quiet",
+                "--fail-on",
+                "never",
+            ])
             .args(arm.args(&tmp))
             .env("ASR_PREFLIGHT_TOKEN", &arm.token)
             .output()
             .unwrap();
         walls.push(t.elapsed().as_secs_f64());
-        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let report: Value = serde_json::from_slice(&out.stdout).unwrap();
         summary = report["summary"].clone();
+        if std::env::var_os("LIVE_BENCH_REPORT").is_some() {
+            std::fs::write(root.join("target/bench/live-report.json"), &out.stdout).unwrap();
+        }
         requests = arm.seen().len();
     }
     walls.sort_by(|a, b| a.total_cmp(b));
@@ -128,7 +159,10 @@ fn main() {
     // The per-item script: for a sample of items, GET the item, its VM and
     // the VM's locks one after another (as `az rest` loops do), then scale.
     let sample = 50.min(items);
-    let client = reqwest::blocking::Client::builder().no_proxy().build().unwrap();
+    let client = reqwest::blocking::Client::builder()
+        .no_proxy()
+        .build()
+        .unwrap();
     let doc = values(read(&dir.join("replicated-items.0000.json")));
     let t = Instant::now();
     let mut sent = 0;

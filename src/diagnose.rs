@@ -410,8 +410,7 @@ pub fn diagnose(estate: &Estate, req: &DiagnoseRequest) -> Diagnosis {
     }
 }
 
-/// The ids of the child jobs a task (and its child tasks) started.
-pub fn child_ids(t: &Task) -> Vec<String> {
+fn child_ids(t: &Task) -> Vec<String> {
     let mut v: Vec<String> = t
         .child_job
         .iter()

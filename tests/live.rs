@@ -692,3 +692,105 @@ fn managed_identity_through_identity_endpoint_on_loopback() {
         .any(|s| s.target.starts_with("/msi/token")));
     assert!(!String::from_utf8_lossy(&out.stdout).contains(&arm.token));
 }
+
+#[test]
+fn diagnose_live_follows_child_jobs_outside_the_list() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    // The reprotect's child EnableDr job is not in the job list: it must be
+    // fetched by id.
+    let child = "3c4d5e6f-7a8b-4c9d-8e0f-1a2b3c4d5e6f";
+    let doc: Value =
+        serde_json::from_slice(&std::fs::read(root().join("examples/contoso/jobs.json")).unwrap())
+            .unwrap();
+    let jobs = doc["value"].as_array().unwrap();
+    let (children, rest): (Vec<Value>, Vec<Value>) =
+        jobs.iter().cloned().partition(|j| j["name"] == child);
+    arm.route(&format!("{VAULT_ID}/replicationJobs"), Route::List(rest));
+    arm.route(
+        &format!("{VAULT_ID}/replicationJobs/{child}"),
+        Route::One(children[0].clone()),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let live = run(
+        &cmd(
+            &["diagnose", "--live", "--color", "never"],
+            live_args(&arm, tmp.path(), &[]),
+        ),
+        &arm.token,
+    );
+    assert_eq!(live.code, 1, "{}", live.stderr);
+    assert!(
+        live.stdout
+            .contains("job `Enable replication` › Enabling replication"),
+        "{}",
+        live.stdout
+    );
+    assert!(live.stdout.contains("151066"));
+    assert!(arm
+        .seen()
+        .iter()
+        .any(|s| s.target.contains(&format!("replicationJobs/{child}?"))));
+    // The same as diagnosing the bundle collect writes.
+    let bundle = tmp.path().join("b");
+    let c = run(
+        &cmd(
+            &["collect", "--out", bundle.to_str().unwrap()],
+            live_args(&arm, tmp.path(), &[]),
+        ),
+        &arm.token,
+    );
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    let offline = run(
+        &[
+            "diagnose",
+            "--from",
+            bundle.to_str().unwrap(),
+            "--now",
+            NOW,
+            "--color",
+            "never",
+        ]
+        .map(String::from),
+        "",
+    );
+    assert_eq!(live.stdout, offline.stdout);
+    // Status reads the same live facts.
+    let st = run(
+        &cmd(&["status", "--live"], live_args(&arm, tmp.path(), &[])),
+        &arm.token,
+    );
+    assert_eq!(st.code, 0, "{}", st.stderr);
+    assert!(st.stdout.contains("12 items:"), "{}", st.stdout);
+}
+
+#[test]
+fn low_remaining_reads_slow_the_collection_down() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    arm.set_page_size(4);
+    arm.fault(
+        "replicationProtectedItems",
+        1,
+        FaultKind::RemainingReads(10),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let r = run(
+        &cmd(
+            &["check", "--live"],
+            live_args(&arm, tmp.path(), &["--concurrency", "1"]),
+        ),
+        &arm.token,
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let seen = arm.seen();
+    let first = seen
+        .iter()
+        .position(|s| s.target.contains("replicationProtectedItems"))
+        .unwrap();
+    let next = &seen[first + 1];
+    assert!(
+        next.at.duration_since(seen[first].at) >= std::time::Duration::from_millis(900),
+        "no pause after `remaining reads: 10`"
+    );
+}

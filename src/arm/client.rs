@@ -73,6 +73,9 @@ pub struct Client {
     not_before: Mutex<Option<Instant>>,
     pub progress: Progress,
     sent: AtomicUsize,
+    /// Set once ARM rejected a freshly obtained token: later requests are
+    /// not sent with it.
+    rejected: std::sync::atomic::AtomicBool,
 }
 
 /// True for 127.0.0.0/8, ::1 and `localhost`.
@@ -137,6 +140,7 @@ impl Client {
             not_before: Mutex::new(None),
             progress,
             sent: AtomicUsize::new(0),
+            rejected: std::sync::atomic::AtomicBool::new(false),
         })
     }
 
@@ -226,6 +230,15 @@ impl Client {
         let mut delay = self.config.retry_delay;
         let mut refreshed = false;
         loop {
+            if self.rejected.load(Ordering::Relaxed) {
+                record.status = Some(401);
+                record.error_code = Some("CredentialRejected".to_string());
+                record.message = Some(
+                    "not sent: ARM had already rejected the credential (401) on another request"
+                        .to_string(),
+                );
+                return Fetched { record, body: None };
+            }
             record.attempts += 1;
             let Some(left) = self.remaining() else {
                 record.error_code = Some("DeadlineExceeded".to_string());

@@ -91,6 +91,8 @@ struct JobTimes<'a> {
 struct JobProps<'a> {
     #[serde(rename = "startTime", borrow, default)]
     start_time: Option<&'a str>,
+    #[serde(rename = "scenarioName", borrow, default)]
+    scenario: Option<&'a str>,
 }
 
 impl Collector<'_> {
@@ -236,13 +238,22 @@ pub async fn collect(client: &Client, target: &Target) -> Result<Bundle, Error> 
 async fn from_vault(c: &Collector<'_>, target: &Target, home: &str) -> Result<Plan, Error> {
     let v = target.vault.as_str();
     let since = target.jobs_since;
+    // Jobs in the window; enable-replication jobs of any age too: their
+    // duration is the checksum time of a reprotect estimate.
     let in_window = move |raw: &RawValue| -> bool {
         let Some(since) = since else { return true };
-        let started = serde_json::from_str::<JobTimes>(raw.get())
+        let Some(p) = serde_json::from_str::<JobTimes>(raw.get())
             .ok()
             .and_then(|j| j.properties)
-            .and_then(|p| p.start_time)
-            .and_then(crate::load::parse_time);
+        else {
+            return true;
+        };
+        if p.scenario
+            .is_some_and(|s| s.eq_ignore_ascii_case("EnableDr"))
+        {
+            return true;
+        }
+        let started = p.start_time.and_then(crate::load::parse_time);
         started.is_none_or(|t| t >= since)
     };
     let items = format!("{v}/replicationProtectedItems?api-version={ASR_API}");
@@ -264,13 +275,20 @@ async fn from_vault(c: &Collector<'_>, target: &Target, home: &str) -> Result<Pl
     // Child jobs of failed jobs that are not in the window.
     let vault_key = ResourceId::new(v);
     let mut children: BTreeSet<String> = BTreeSet::new();
+    fn walk<'t>(t: &'t crate::model::job::Task, out: &mut Vec<&'t ResourceId>) {
+        out.extend(t.child_job.iter().map(|c| &c.job_id));
+        for c in &t.child_tasks {
+            walk(c, out);
+        }
+    }
     for job in first.jobs.iter().filter(|j| crate::diagnose::is_failed(j)) {
+        let mut ids = Vec::new();
         for t in &job.tasks {
-            for id in crate::diagnose::child_ids(t) {
-                let rid = ResourceId::new(&id);
-                if first.job(&rid).is_none() && rid.is_within(&vault_key) && safe_path(&id) {
-                    children.insert(id);
-                }
+            walk(t, &mut ids);
+        }
+        for rid in ids {
+            if first.job(rid).is_none() && rid.is_within(&vault_key) && safe_path(rid.as_str()) {
+                children.insert(rid.as_str().to_string());
             }
         }
     }
@@ -324,13 +342,34 @@ fn subscription_lists<'a>(c: &'a Collector<'a>, sub: &str) -> Vec<Work<'a>> {
     let dir = format!("subscriptions/{sub}");
     let s = format!("/subscriptions/{sub}");
     [
-        ("vms", format!("{s}/providers/Microsoft.Compute/virtualMachines?api-version={COMPUTE_API}")),
-        ("disks", format!("{s}/providers/Microsoft.Compute/disks?api-version={DISK_API}")),
-        ("nics", format!("{s}/providers/Microsoft.Network/networkInterfaces?api-version={NETWORK_API}")),
-        ("vnets", format!("{s}/providers/Microsoft.Network/virtualNetworks?api-version={NETWORK_API}")),
-        ("locks", format!("{s}/providers/Microsoft.Authorization/locks?api-version={LOCK_API}")),
-        ("resource-groups", format!("{s}/resourcegroups?api-version={GROUP_API}")),
-        ("locations", format!("{s}/locations?api-version={LOCATION_API}&policyAware=true")),
+        (
+            "vms",
+            format!("{s}/providers/Microsoft.Compute/virtualMachines?api-version={COMPUTE_API}"),
+        ),
+        (
+            "disks",
+            format!("{s}/providers/Microsoft.Compute/disks?api-version={DISK_API}"),
+        ),
+        (
+            "nics",
+            format!("{s}/providers/Microsoft.Network/networkInterfaces?api-version={NETWORK_API}"),
+        ),
+        (
+            "vnets",
+            format!("{s}/providers/Microsoft.Network/virtualNetworks?api-version={NETWORK_API}"),
+        ),
+        (
+            "locks",
+            format!("{s}/providers/Microsoft.Authorization/locks?api-version={LOCK_API}"),
+        ),
+        (
+            "resource-groups",
+            format!("{s}/resourcegroups?api-version={GROUP_API}"),
+        ),
+        (
+            "locations",
+            format!("{s}/locations?api-version={LOCATION_API}&policyAware=true"),
+        ),
     ]
     .into_iter()
     .map(|(stem, path)| {

@@ -177,7 +177,11 @@ impl FakeArm {
     }
 
     pub fn route(&self, path: &str, route: Route) {
-        self.state.routes.lock().unwrap().insert(key(path), Arc::new(route));
+        self.state
+            .routes
+            .lock()
+            .unwrap()
+            .insert(key(path), Arc::new(route));
     }
 
     pub fn fault(&self, matching: &str, times: usize, kind: FaultKind) {
