@@ -84,6 +84,7 @@ fn serve(arm: &FakeArm, dir: &Path) -> (usize, usize) {
     counts
 }
 
+#[allow(clippy::disallowed_macros, reason = "a benchmark prints its numbers")]
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
