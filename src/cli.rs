@@ -158,6 +158,22 @@ pub struct LiveArgs {
     #[arg(long, default_value_t = 1000, value_name = "MS", hide = true)]
     pub retry_delay_ms: u64,
 
+    /// Also read the trusted root store inside each VM whose next operation
+    /// is a reprotect or failback, through VM Run Command. Off by default:
+    /// it is the one request that is not a read (a POST that runs a
+    /// read-only script in the guest); needs Virtual Machine Contributor
+    /// (or `Microsoft.Compute/virtualMachines/runCommand/action`).
+    #[arg(long)]
+    pub guest_certs: bool,
+
+    /// With --guest-certs: seconds one VM may take (all its Run Command parts).
+    #[arg(long, default_value_t = 600, value_name = "SECONDS")]
+    pub guest_certs_timeout: u64,
+
+    /// With --guest-certs: VMs read at once.
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub guest_certs_concurrency: usize,
+
     /// No progress bar on stderr.
     #[arg(long, short = 'q')]
     pub quiet: bool,

@@ -79,3 +79,79 @@ fn debian_bundle_reads_whole_when_present() {
     assert!(problems.is_empty(), "{problems:?}");
     assert!(unusable.is_none());
 }
+
+/// The `--guest-certs` Linux script, run for real by `sh` over a CA bundle
+/// of real roots (CRLF line ends, as some distributions' bundles have):
+/// its parts keep exactly the table's roots, and the store they make is
+/// read as a whole filtered export.
+#[test]
+fn guest_linux_script_keeps_the_needed_roots() {
+    use asr_preflight::arm::guest::{linux_script, name_groups};
+    let dir = tempfile::tempdir().unwrap();
+    let mut bundle = String::new();
+    let mut files: Vec<_> = std::fs::read_dir("tests/certs")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    for f in &files {
+        bundle.push_str(&std::fs::read_to_string(f).unwrap().replace('\n', "\r\n"));
+    }
+    let ca = dir.path().join("ca-bundle.crt");
+    std::fs::write(&ca, bundle).unwrap();
+    let groups = name_groups();
+    let mut store = String::new();
+    for (i, g) in groups.iter().enumerate() {
+        let script = linux_script(g, i + 1, groups.len())
+            .join("\n")
+            .replace("/etc/ssl/certs/ca-certificates.crt", ca.to_str().unwrap());
+        let out = std::process::Command::new("sh")
+            .arg("-c")
+            .arg(&script)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.len() < 4096,
+            "part {} is {} bytes: Run Command would cut it",
+            i + 1,
+            text.len()
+        );
+        assert!(
+            text.contains(&format!("kept {} of {} certificates", g.len(), files.len())),
+            "{text}"
+        );
+        store.push_str(&text);
+    }
+    let (certs, problems, unusable) = asr_preflight::load::read_cert_store(store.as_bytes(), "pem");
+    assert!(problems.is_empty() && unusable.is_none(), "{unusable:?}");
+    let table = asr_preflight::rules::cert::roots::roots();
+    assert_eq!(certs.len(), table.len());
+    for r in table {
+        assert!(
+            certs
+                .iter()
+                .any(|c| c.sha256.eq_ignore_ascii_case(&r.sha256)),
+            "{} not kept",
+            r.name
+        );
+    }
+    // A VM without any of them: an answer, not a gap.
+    let none = "# asr-preflight roots part 1/2: kept 0 of 140 certificates from /etc/ssl/certs/ca-certificates.crt\n# asr-preflight roots part 2/2: kept 0 of 140 certificates from /etc/ssl/certs/ca-certificates.crt\n";
+    let (certs, _, unusable) = asr_preflight::load::read_cert_store(none.as_bytes(), "pem");
+    assert!(certs.is_empty() && unusable.is_none());
+    // A part missing, or no bundle found: unusable (ASR901).
+    let (_, _, unusable) =
+        asr_preflight::load::read_cert_store(none.lines().next().unwrap().as_bytes(), "pem");
+    assert!(unusable.unwrap().contains("only 1 of the 2 parts"));
+    let (_, _, unusable) = asr_preflight::load::read_cert_store(
+        b"# asr-preflight roots part 1/1: kept 0 of 0 certificates from no CA bundle found\n",
+        "pem",
+    );
+    assert!(unusable.unwrap().contains("could not be read"));
+}

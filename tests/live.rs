@@ -794,3 +794,99 @@ fn low_remaining_reads_slow_the_collection_down() {
         "no pause after `remaining reads: 10`"
     );
 }
+
+fn store_of(names: &[&str]) -> Vec<(String, String)> {
+    names
+        .iter()
+        .map(|n| {
+            let pem = std::fs::read_to_string(
+                root().join(format!("tests/certs/{}.pem", n.replace(' ', "_"))),
+            )
+            .unwrap();
+            (n.to_string(), pem)
+        })
+        .collect()
+}
+
+#[test]
+fn guest_certs_read_root_stores_through_run_command_only_when_asked() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    arm.enable_run_command(store_of(&[
+        "DigiCert Global Root G2",
+        "DigiCert Global Root G3",
+        "Microsoft RSA Root Certificate Authority 2017",
+        "Microsoft ECC Root Certificate Authority 2017",
+        "ISRG Root X1",
+        "Amazon Root CA 1",
+    ]));
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("b");
+    let c = run(
+        &cmd(
+            &[
+                "collect",
+                "--out",
+                bundle.to_str().unwrap(),
+                "--guest-certs",
+            ],
+            live_args(&arm, tmp.path(), &[]),
+        ),
+        &arm.token,
+    );
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    // The two VMs whose next operation configures replication (batch-02:
+    // reprotect, report-01: failback), three parts each.
+    let posts: Vec<_> = arm
+        .seen()
+        .into_iter()
+        .filter(|s| s.method != "GET")
+        .collect();
+    assert_eq!(posts.len(), 6, "{posts:?}");
+    assert!(posts
+        .iter()
+        .all(|s| s.method == "POST" && s.target.contains("/runCommand?")));
+    let stores: Vec<PathBuf> = files_under(&bundle.join("certs"));
+    assert_eq!(stores.len(), 2, "{stores:?}");
+    let r = run(
+        &[
+            "check",
+            "--from",
+            bundle.to_str().unwrap(),
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ]
+        .map(String::from),
+        "",
+    );
+    let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(report["summary"]["incomplete"], 0, "{}", r.stdout);
+
+    // A guest without the required roots: ASR301 blocks, found live.
+    let bare = FakeArm::http();
+    contoso(&bare);
+    bare.enable_run_command(store_of(&["ISRG Root X1", "Amazon Root CA 1"]));
+    let r = run(
+        &cmd(
+            &[
+                "check",
+                "--live",
+                "--guest-certs",
+                "--format",
+                "json",
+                "--rule",
+                "ASR301",
+                "--operation",
+                "reprotect",
+                "--vm",
+                "batch-02",
+            ],
+            live_args(&bare, tmp.path(), &[]),
+        ),
+        &bare.token,
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert!(r.stdout.contains("DigiCert Global Root G2"), "{}", r.stdout);
+}

@@ -56,10 +56,35 @@ impl Record {
     }
 }
 
-/// What one GET returned: the record, and the body when it was usable JSON.
+/// What one request returned: the record, and the body when it was usable
+/// JSON (or empty, for a 202).
 pub struct Fetched {
     pub record: Record,
     pub body: Option<Vec<u8>>,
+    /// `Location`, `Azure-AsyncOperation` and `Retry-After` of a 2xx (for
+    /// the one long-running POST: Run Command).
+    pub location: Option<String>,
+    pub async_operation: Option<String>,
+    pub retry_after: Option<Duration>,
+}
+
+impl Fetched {
+    fn failed(record: Record) -> Fetched {
+        Fetched {
+            record,
+            body: None,
+            location: None,
+            async_operation: None,
+            retry_after: None,
+        }
+    }
+}
+
+/// A request to send: GET, or the opt-in Run Command POST.
+struct Outgoing<'a> {
+    method: &'static str,
+    url: &'a Url,
+    body: Option<&'a [u8]>,
 }
 
 pub struct Client {
@@ -200,9 +225,31 @@ impl Client {
     /// GETs one URL, retrying what is worth retrying. Never fails: what went
     /// wrong is in the record.
     pub async fn get(&self, url: &Url) -> Fetched {
+        self.send(Outgoing {
+            method: "GET",
+            url,
+            body: None,
+        })
+        .await
+    }
+
+    /// POSTs a JSON body: used only by `--guest-certs` (VM Run Command),
+    /// the one request that is not a read, and only when asked for.
+    pub async fn post_run_command(&self, url: &Url, body: &serde_json::Value) -> Fetched {
+        let bytes = serde_json::to_vec(body).unwrap_or_default();
+        self.send(Outgoing {
+            method: "POST",
+            url,
+            body: Some(&bytes),
+        })
+        .await
+    }
+
+    async fn send(&self, out: Outgoing<'_>) -> Fetched {
+        let url = out.url;
         let path = Self::relative(url);
         let mut record = Record {
-            method: "GET",
+            method: out.method,
             path,
             status: None,
             error_code: None,
@@ -218,15 +265,15 @@ impl Client {
                 self.config.endpoint.host_str().unwrap_or("")
             ));
             record.path = url.to_string();
-            return Fetched { record, body: None };
+            return Fetched::failed(record);
         }
         self.progress.planned(1);
-        let out = self.get_with_retries(url, record).await;
+        let fetched = self.with_retries(&out, record).await;
         self.progress.done(1);
-        out
+        fetched
     }
 
-    async fn get_with_retries(&self, url: &Url, mut record: Record) -> Fetched {
+    async fn with_retries(&self, out: &Outgoing<'_>, mut record: Record) -> Fetched {
         let mut delay = self.config.retry_delay;
         let mut refreshed = false;
         loop {
@@ -237,7 +284,7 @@ impl Client {
                     "not sent: ARM had already rejected the credential (401) on another request"
                         .to_string(),
                 );
-                return Fetched { record, body: None };
+                return Fetched::failed(record);
             }
             record.attempts += 1;
             let Some(left) = self.remaining() else {
@@ -246,17 +293,30 @@ impl Client {
                     "the overall deadline of {}s ran out before this request could complete",
                     self.config.deadline.as_secs()
                 ));
-                return Fetched { record, body: None };
+                return Fetched::failed(record);
             };
-            let attempt = self.attempt(url, left).await;
+            let attempt = self.attempt(out, left).await;
             let retry_after = match attempt {
-                Attempt::Done { status, body } => {
+                Attempt::Done {
+                    status,
+                    body,
+                    headers,
+                } => {
                     record.status = Some(status);
                     record.error_code = None;
                     record.message = None;
+                    let header = |n: &str| {
+                        headers
+                            .get(n)
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_string)
+                    };
                     return Fetched {
                         record,
                         body: Some(body),
+                        location: header("location"),
+                        async_operation: header("azure-asyncoperation"),
+                        retry_after: retry_after(&headers),
                     };
                 }
                 Attempt::Unauthorized {
@@ -285,7 +345,7 @@ impl Client {
                     record.status = Some(status);
                     record.error_code = code.or_else(|| Some(format!("Http{status}")));
                     record.message = message;
-                    return Fetched { record, body: None };
+                    return Fetched::failed(record);
                 }
                 Attempt::Retry {
                     status,
@@ -301,14 +361,14 @@ impl Client {
                 Attempt::NoToken(message) => {
                     record.error_code = Some("CredentialUnavailable".to_string());
                     record.message = Some(message);
-                    return Fetched { record, body: None };
+                    return Fetched::failed(record);
                 }
             };
             if record.attempts >= self.config.attempts {
                 if let Some(m) = record.message.as_mut() {
                     m.push_str(&format!(" (gave up after {} attempts)", record.attempts));
                 }
-                return Fetched { record, body: None };
+                return Fetched::failed(record);
             }
             let wait = match retry_after {
                 Some(d) => d,
@@ -330,7 +390,7 @@ impl Client {
                             wait.as_secs()
                         ));
                     }
-                    return Fetched { record, body: None };
+                    return Fetched::failed(record);
                 }
             }
             if retry_after.is_some() && record.status == Some(429) {
@@ -342,7 +402,7 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, url: &Url, left: Duration) -> Attempt {
+    async fn attempt(&self, out: &Outgoing<'_>, left: Duration) -> Attempt {
         let token = match self.credential.token().await {
             Ok(t) => t,
             Err(e) => return Attempt::NoToken(e),
@@ -350,9 +410,15 @@ impl Client {
         let _slot = self.slots.acquire().await;
         self.wait_turn().await;
         self.sent.fetch_add(1, Ordering::Relaxed);
-        let request = self
-            .http
-            .get(url.clone())
+        let mut request = match out.body {
+            Some(body) => self
+                .http
+                .post(out.url.clone())
+                .header("Content-Type", "application/json")
+                .body(body.to_vec()),
+            None => self.http.get(out.url.clone()),
+        };
+        request = request
             .bearer_auth(token.expose())
             .header("Accept", "application/json")
             .timeout(self.config.request_timeout.min(left));
@@ -369,6 +435,11 @@ impl Client {
         };
         let (code, message) = error_of(&body);
         match status {
+            202 | 204 if body.iter().all(u8::is_ascii_whitespace) => Attempt::Done {
+                status,
+                body,
+                headers,
+            },
             200..=299 => {
                 if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
                     return Attempt::Retry {
@@ -380,7 +451,11 @@ impl Client {
                         retry_after: None,
                     };
                 }
-                Attempt::Done { status, body }
+                Attempt::Done {
+                    status,
+                    body,
+                    headers,
+                }
             }
             401 => Attempt::Unauthorized {
                 status,
@@ -438,6 +513,7 @@ enum Attempt {
     Done {
         status: u16,
         body: Vec<u8>,
+        headers: reqwest::header::HeaderMap,
     },
     Retry {
         status: Option<u16>,

@@ -48,6 +48,16 @@ pub struct Target {
     pub jobs_since: Option<time::OffsetDateTime>,
     pub collected_at: time::OffsetDateTime,
     pub cloud: String,
+    /// `--guest-certs`: read trusted root stores through Run Command.
+    pub guest_certs: Option<GuestCerts>,
+}
+
+/// Bounds of `--guest-certs`.
+#[derive(Clone, Copy, Debug)]
+pub struct GuestCerts {
+    pub concurrency: usize,
+    /// Per VM, all its parts.
+    pub budget: std::time::Duration,
 }
 
 /// A collected bundle, in memory: the files `collect` writes, manifest included.
@@ -120,7 +130,7 @@ impl Collector<'_> {
             Ok(u) => u,
             Err(_) => return None,
         };
-        let Fetched { record, body } = self.client.get(&url).await;
+        let Fetched { record, body, .. } = self.client.get(&url).await;
         match body {
             Some(b) => {
                 self.save(file, b.clone());
@@ -148,7 +158,7 @@ impl Collector<'_> {
         let first = url.clone();
         let mut n = 1;
         loop {
-            let Fetched { record, body } = self.client.get(&url).await;
+            let Fetched { record, body, .. } = self.client.get(&url).await;
             let Some(body) = body else {
                 self.note(None, record, None);
                 return;
@@ -332,8 +342,73 @@ async fn from_vault(c: &Collector<'_>, target: &Target, home: &str) -> Result<Pl
             }
         }
     }
-    join_all(work).await;
+    if let Some(g) = target.guest_certs {
+        let slots = tokio::sync::Semaphore::new(g.concurrency);
+        let vms = guest_vms(&first);
+        let reads = vms.iter().map(|vm| {
+            let slots = &slots;
+            Box::pin(async move {
+                let Ok(_slot) = slots.acquire().await else {
+                    return;
+                };
+                let mut records = Vec::new();
+                let store = super::guest::read_store(c.client, vm, &mut records, g.budget).await;
+                for r in records {
+                    c.note(None, r, None);
+                }
+                if let Some(store) = store {
+                    let rg = vm
+                        .id
+                        .resource_group()
+                        .unwrap_or("unknown")
+                        .to_ascii_lowercase();
+                    let file = format!("certs/{rg}/{}.pem", vm.id.name());
+                    c.save(&file, store.into_bytes());
+                }
+            }) as Work
+        });
+        join_all(work.into_iter().chain(reads)).await;
+    } else {
+        join_all(work).await;
+    }
     Ok(plan)
+}
+
+/// The VMs whose trusted root store a reprotect or failback depends on:
+/// the VM running now (after a failover, the failed-over VM).
+fn guest_vms(e: &Estate) -> Vec<super::guest::GuestVm> {
+    use crate::model::Operation;
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for item in &e.items {
+        if !matches!(
+            item.next_operation(),
+            Operation::Reprotect | Operation::Failback
+        ) {
+            continue;
+        }
+        let Some(rep) = &item.replication else {
+            continue;
+        };
+        let running = if item.active_location == Some(ActiveLocation::Recovery) {
+            rep.recovery_vm_id.as_ref()
+        } else {
+            rep.vm_id.as_ref()
+        };
+        let Some(id) = running.filter(|id| safe_path(id.as_str())) else {
+            continue;
+        };
+        if seen.insert(id.key().to_string()) {
+            out.push(super::guest::GuestVm {
+                id: id.clone(),
+                windows: rep
+                    .os_type
+                    .as_deref()
+                    .is_some_and(|o| o.eq_ignore_ascii_case("Windows")),
+            });
+        }
+    }
+    out
 }
 
 /// The per-subscription lists: VMs, disks, NICs, virtual networks, locks,

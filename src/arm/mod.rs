@@ -8,6 +8,7 @@ pub mod auth;
 pub mod client;
 pub mod cloud;
 pub mod collect;
+pub mod guest;
 pub mod progress;
 
 pub use collect::Bundle;
@@ -52,6 +53,10 @@ pub fn collect_bundle(
         jobs_since: args.jobs_since.map(|d| collected_at - d),
         collected_at,
         cloud: cloud.name.to_string(),
+        guest_certs: args.guest_certs.then(|| collect::GuestCerts {
+            concurrency: args.guest_certs_concurrency.max(1),
+            budget: Duration::from_secs(args.guest_certs_timeout.max(1)),
+        }),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)

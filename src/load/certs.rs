@@ -124,6 +124,50 @@ fn blocks(text: &str) -> (Vec<Block<'_>>, bool) {
     (out, end_before_begin)
 }
 
+/// The closing line of each part of a `collect --guest-certs` export.
+pub const PART_MARK: &str = "# asr-preflight roots part ";
+
+/// Whether `text` is a filtered export from `collect --guest-certs`, and if
+/// so, whether it is whole: every part `i/n` present, each having scanned a
+/// store (`kept K of N certificates`, N > 0).
+fn filtered_export(text: &str) -> Option<Result<(), String>> {
+    let mut parts = std::collections::BTreeSet::new();
+    let mut total = None;
+    for line in text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix(PART_MARK))
+    {
+        let (ids, rest) = line.split_once(':')?;
+        let (i, n) = ids.split_once('/')?;
+        let (i, n): (usize, usize) = (i.trim().parse().ok()?, n.trim().parse().ok()?);
+        if total.is_some_and(|t| t != n) {
+            return Some(Err("its parts disagree on how many there are".to_string()));
+        }
+        total = Some(n);
+        let scanned: usize = rest
+            .split_once(" of ")
+            .and_then(|(_, r)| r.split_whitespace().next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(0);
+        if scanned == 0 {
+            return Some(Err(format!(
+                "the VM's trusted root store could not be read (part {i}/{n}: {})",
+                rest.trim()
+            )));
+        }
+        parts.insert(i);
+    }
+    let n = total?;
+    if (1..=n).all(|i| parts.contains(&i)) {
+        Some(Ok(()))
+    } else {
+        Some(Err(format!(
+            "only {} of the {n} parts of the export arrived",
+            parts.len()
+        )))
+    }
+}
+
 /// Reads a store's bytes into certificates and problems.
 pub fn read_store(bytes: &[u8], format: &str) -> (Vec<CertInfo>, Vec<CertProblem>, Option<String>) {
     read_store_cached(bytes, format, &Cache::default())
@@ -137,6 +181,9 @@ pub fn read_store_cached(
 ) -> (Vec<CertInfo>, Vec<CertProblem>, Option<String>) {
     let text = String::from_utf8_lossy(bytes);
     if !text.contains(BEGIN) {
+        if let Some(f) = filtered_export(&text) {
+            return (Vec::new(), Vec::new(), f.err());
+        }
         if format == "pem" {
             let why = if text.trim().is_empty() {
                 "the store is empty"
@@ -186,8 +233,13 @@ pub fn read_store_cached(
             }),
         }
     }
+    let filtered = filtered_export(&text);
     let unusable = if cut {
         Some("the export is cut off (a certificate block without its BEGIN or END line): `az vm run-command invoke` keeps only the last 4,096 bytes of output".to_string())
+    } else if let Some(f) = filtered {
+        // `collect --guest-certs` keeps only the roots Site Recovery needs:
+        // none kept is an answer (they are missing), if every part came back.
+        f.err()
     } else if certs.is_empty() && problems.is_empty() {
         Some("no certificate in the store".to_string())
     } else if certs.is_empty() {

@@ -11,7 +11,7 @@ mod lenient;
 mod manifest;
 mod map;
 
-pub use certs::read_store as read_cert_store;
+pub use certs::{read_store as read_cert_store, PART_MARK as GUEST_EXPORT_MARK};
 pub use lenient::parse_time;
 pub use manifest::{safe_relative, FORMAT as BUNDLE_FORMAT};
 

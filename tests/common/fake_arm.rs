@@ -71,6 +71,9 @@ struct State {
     page_size: Mutex<usize>,
     latency: Mutex<Duration>,
     token: String,
+    /// Run Command enabled: the guest's root store, as (name, PEM) pairs.
+    guest_store: Mutex<Option<Vec<(String, String)>>>,
+    operations: Mutex<HashMap<String, Value>>,
 }
 
 pub struct FakeArm {
@@ -190,6 +193,14 @@ impl FakeArm {
             times,
             kind,
         });
+    }
+
+    /// Answers VM Run Command (POST `.../runCommand`, then the operation
+    /// `Location`) as a Windows guest whose `Cert:\LocalMachine\Root` holds
+    /// these certificates would: the certificates whose name the script's
+    /// `-match` names, and the part line.
+    pub fn enable_run_command(&self, store: Vec<(String, String)>) {
+        *self.state.guest_store.lock().unwrap() = Some(store);
     }
 
     pub fn set_page_size(&self, n: usize) {
@@ -384,7 +395,15 @@ where
             }
             Some(FaultKind::Truncate) | None => {}
         }
-        let (status, text) = answer(&st, &method, &target, &headers, next_override);
+        let body = st
+            .seen
+            .lock()
+            .unwrap()
+            .last()
+            .map(|s| s.body.clone())
+            .unwrap_or_default();
+        let (status, text, more) = answer(&st, &method, &target, &headers, &body, next_override);
+        extra_headers.push_str(&more);
         let truncate = matches!(fault, Some(FaultKind::Truncate));
         if write(&mut stream, status, &extra_headers, &text, truncate)
             .await
@@ -436,6 +455,58 @@ fn answer(
     method: &str,
     target: &str,
     headers: &HashMap<String, String>,
+    body: &[u8],
+    next_override: Option<String>,
+) -> (u16, String, String) {
+    let (status, text) = answer_body(st, method, target, headers, body, next_override);
+    // A started Run Command: 202 with the operation to poll.
+    if status == 202 {
+        return (
+            status,
+            String::new(),
+            format!("Location: {text}\r\nRetry-After: 0\r\n"),
+        );
+    }
+    (status, text, String::new())
+}
+
+/// Runs the part of a Windows root-store export the script asks for.
+fn run_command(store: &[(String, String)], body: &[u8]) -> Option<Value> {
+    let req: Value = serde_json::from_slice(body).ok()?;
+    let script = req["script"]
+        .as_array()?
+        .iter()
+        .filter_map(|l| l.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let pattern = script.split("-match '").nth(1)?.split('\'').next()?;
+    let names: Vec<&str> = pattern.split('|').collect();
+    let part = script.split("roots part ").nth(1)?.split(':').next()?;
+    let mut out = String::new();
+    let mut kept = 0;
+    for (name, pem) in store {
+        if names.iter().any(|n| name.contains(n)) {
+            out.push_str(pem.trim_end());
+            out.push_str("\r\n");
+            kept += 1;
+        }
+    }
+    out.push_str(&format!(
+        "# asr-preflight roots part {part}: kept {kept} of {} certificates from Cert:\\LocalMachine\\Root",
+        store.len()
+    ));
+    Some(json!({"value": [
+        {"code": "ComponentStatus/StdOut/succeeded", "level": "Info", "displayStatus": "Provisioning succeeded", "message": out},
+        {"code": "ComponentStatus/StdErr/succeeded", "level": "Info", "displayStatus": "Provisioning succeeded", "message": ""}
+    ]}))
+}
+
+fn answer_body(
+    st: &State,
+    method: &str,
+    target: &str,
+    headers: &HashMap<String, String>,
+    body: &[u8],
     next_override: Option<String>,
 ) -> (u16, String) {
     let error = |status: u16, code: &str, msg: &str| {
@@ -444,9 +515,6 @@ fn answer(
             json!({"error": {"code": code, "message": msg}}).to_string(),
         )
     };
-    if method != "GET" {
-        return error(405, "MethodNotAllowed", "the fake ARM only serves GET");
-    }
     let (path_only, _) = target.split_once('?').unwrap_or((target, ""));
     if path_only == "/msi/token" {
         // App Service managed identity (IDENTITY_ENDPOINT / IDENTITY_HEADER).
@@ -464,12 +532,47 @@ fn answer(
         );
     }
     let expected = format!("Bearer {}", st.token);
+    let is_run_command =
+        method == "POST" && path_only.to_ascii_lowercase().ends_with("/runcommand");
+    let guest = st.guest_store.lock().unwrap().clone();
+    if let (true, Some(store)) = (is_run_command, guest) {
+        if headers.get("authorization") != Some(&expected) {
+            return error(
+                401,
+                "InvalidAuthenticationToken",
+                "The access token is invalid.",
+            );
+        }
+        let Some(result) = run_command(&store, body) else {
+            return error(400, "BadRequest", "not a root-store export script");
+        };
+        let mut ops = st.operations.lock().unwrap();
+        let id = format!("op-{}", ops.len() + 1);
+        ops.insert(id.clone(), result);
+        let base = st.base.lock().unwrap().clone();
+        return (
+            202,
+            format!("{base}/subscriptions/x/providers/Microsoft.Compute/locations/eastus2/operations/{id}?api-version=2024-11-01"),
+        );
+    }
+    if method != "GET" {
+        return error(405, "MethodNotAllowed", "the fake ARM only serves GET");
+    }
     if headers.get("authorization") != Some(&expected) {
         return error(
             401,
             "InvalidAuthenticationToken",
             "The access token is invalid.",
         );
+    }
+    if let Some(id) = path_only
+        .rsplit('/')
+        .next()
+        .filter(|_| path_only.contains("/operations/"))
+    {
+        if let Some(v) = st.operations.lock().unwrap().get(id) {
+            return (200, v.to_string());
+        }
     }
     let (path, query) = target.split_once('?').unwrap_or((target, ""));
     if !query.contains("api-version=") {
