@@ -488,6 +488,16 @@ fn snapshot(c: &Collector) -> Result<Estate, Error> {
     crate::load::load_memory(&files)
 }
 
+/// A subscription id, region or group name from the data, fit to be one
+/// segment of a request path and of a bundle file name.
+fn safe_segment(s: &str) -> bool {
+    !s.is_empty()
+        && s != "."
+        && s != ".."
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '(' | ')'))
+}
+
 /// A path built from an id found in the data: a plain ARM path only.
 fn safe_path(id: &str) -> bool {
     id.to_ascii_lowercase().starts_with("/subscriptions/")
@@ -545,6 +555,13 @@ impl Plan {
         }
         for (s, _) in &regions {
             subscriptions.insert(s.clone());
+        }
+        // Only names that can be path segments (never `..`, `/`, `?`).
+        subscriptions.retain(|s| safe_segment(s));
+        regions.retain(|(s, r)| safe_segment(s) && safe_segment(r));
+        health.retain(|s, _| safe_segment(s));
+        for groups in health.values_mut() {
+            groups.retain(|g| safe_segment(g));
         }
         Plan {
             subscriptions,
@@ -664,5 +681,40 @@ impl Bundle {
             ));
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_from_the_data_cannot_leave_the_path_or_the_bundle() {
+        assert!(safe_segment("6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14"));
+        assert!(safe_segment("rg-app.prod(1)"));
+        for bad in ["", ".", "..", "a/b", "a?b", "a#b", "a b", "a%2e"] {
+            assert!(!safe_segment(bad), "{bad}");
+        }
+        assert!(safe_path("/subscriptions/s/resourceGroups/g/providers/Microsoft.RecoveryServices/vaults/v/replicationJobs/j"));
+        assert!(!safe_path("/subscriptions/s/../../providers/x"));
+        assert!(!safe_path("/subscriptions/s/x?api-version=1"));
+        assert!(!safe_path("https://elsewhere.example/subscriptions/s"));
+    }
+
+    #[test]
+    fn a_bundle_never_writes_outside_its_directory() {
+        let dir = std::env::temp_dir().join(format!("asr-bundle-{}", std::process::id()));
+        let bundle = Bundle {
+            files: vec![("../escaped.json".to_string(), b"{}".to_vec())],
+            ..Bundle::default()
+        };
+        assert!(bundle.write(&dir.join("inner")).is_err());
+        assert!(!dir.join("escaped.json").exists());
+        let bundle = Bundle {
+            files: vec![("/etc/absolute.json".to_string(), b"{}".to_vec())],
+            ..Bundle::default()
+        };
+        assert!(bundle.write(&dir.join("inner")).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }
