@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Benchmark: `check` on generated estates of 10,000 and 100,000 replicated items.
+# Benchmark: `check` on generated estates of 10,000 and 100,000 replicated items,
+# and `check --live` of a 1,000-item vault from the fake ARM.
 # Prints wall time (best and median of N runs) and peak memory for each size.
 # Usage: bench/run.sh [runs=5] [sizes="10000 100000"]
 set -euo pipefail
@@ -41,3 +42,7 @@ if [ -f "$bundle" ]; then
   printf '%-8s %-8s %-10s %-10s %-10s %s\n' "1000x150" "$(du -sm "$dir/certs" | cut -f1)MB" \
     "$(echo "$sorted" | head -1)" "$(echo "$sorted" | sed -n "$(( (runs + 1) / 2 ))p")" "$((peak / 1024))" "certificates"
 fi
+
+# Live: collect + check of a 1,000-item vault from the fake ARM with 50 ms per
+# request (100 results per page), beside the per-item script's request count.
+cargo bench --quiet --bench live -- 1000 50 100 "$runs"
