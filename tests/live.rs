@@ -79,6 +79,61 @@ fn cmd(first: &[&str], rest: Vec<String>) -> Vec<String> {
     v
 }
 
+/// `asr-preflight <args>` against `arm`, with the live arguments and `extra`.
+fn live(arm: &FakeArm, tmp: &Path, args: &[&str], extra: &[&str]) -> Run {
+    run(&cmd(args, live_args(arm, tmp, extra)), &arm.token)
+}
+
+/// `collect` into `<tmp>/bundle`.
+fn collect(arm: &FakeArm, tmp: &Path, extra: &[&str]) -> (Run, PathBuf) {
+    let bundle = tmp.join("bundle");
+    let r = live(
+        arm,
+        tmp,
+        &["collect", "--out", bundle.to_str().unwrap()],
+        extra,
+    );
+    (r, bundle)
+}
+
+/// `check --from <bundle> --now NOW <args>`.
+fn offline(bundle: &Path, args: &[&str]) -> Run {
+    let mut a = vec!["check", "--from", bundle.to_str().unwrap(), "--now", NOW];
+    a.extend_from_slice(args);
+    run(&a.iter().map(|s| s.to_string()).collect::<Vec<_>>(), "")
+}
+
+fn json(r: &Run) -> Value {
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {} {}", r.stdout, r.stderr))
+}
+
+/// The messages of the findings of `code`.
+fn messages<'a>(report: &'a Value, code: &str) -> Vec<&'a str> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == code)
+        .map(|f| f["message"].as_str().unwrap())
+        .collect()
+}
+
+/// The requests the server saw whose target contains `part`.
+fn count(arm: &FakeArm, part: &str) -> usize {
+    arm.seen()
+        .iter()
+        .filter(|s| s.target.contains(part))
+        .count()
+}
+
+fn status_fault(status: u16, code: &str, retry_after: Option<u64>) -> FaultKind {
+    FaultKind::Status {
+        status,
+        code: code.to_string(),
+        retry_after,
+    }
+}
+
 fn only_gets(arm: &FakeArm) {
     for s in arm.seen() {
         assert_eq!(s.method, "GET", "non-GET request {} {}", s.method, s.target);
@@ -116,61 +171,33 @@ fn live_check_equals_check_of_the_collected_bundle() {
     let arm = FakeArm::http();
     contoso(&arm);
     let tmp = tempfile::tempdir().unwrap();
-    let bundle = tmp.path().join("bundle");
-    let c = run(
-        &cmd(
-            &["collect", "--out", bundle.to_str().unwrap()],
-            live_args(&arm, tmp.path(), &[]),
-        ),
-        &arm.token,
-    );
+    let (c, bundle) = collect(&arm, tmp.path(), &[]);
     assert_eq!(c.code, 0, "collect: {}", c.stderr);
     for format in ["json", "human", "sarif"] {
-        let offline = run(
-            &[
-                "check",
-                "--from",
-                bundle.to_str().unwrap(),
-                "--now",
-                NOW,
-                "--format",
-                format,
-                "--color",
-                "never",
-            ]
-            .map(String::from),
-            "",
-        );
-        let live = run(
-            &cmd(
-                &["check", "--live", "--format", format, "--color", "never"],
-                live_args(&arm, tmp.path(), &[]),
-            ),
-            &arm.token,
+        let args = ["--format", format, "--color", "never"];
+        let offline = offline(&bundle, &args);
+        let live = live(
+            &arm,
+            tmp.path(),
+            &[&["check", "--live"][..], &args].concat(),
+            &[],
         );
         assert_eq!(live.code, offline.code, "{format}: {}", live.stderr);
         assert_eq!(live.stdout, offline.stdout, "{format} reports differ");
     }
     // The example estate is not ready (exit 1) and the report knows its 12 items.
-    let live = run(
-        &cmd(
-            &["check", "--live", "--format", "json"],
-            live_args(&arm, tmp.path(), &[]),
-        ),
-        &arm.token,
+    let r = live(
+        &arm,
+        tmp.path(),
+        &["check", "--live", "--format", "json"],
+        &[],
     );
-    assert_eq!(live.code, 1);
-    let report: Value = serde_json::from_str(&live.stdout).unwrap();
+    assert_eq!(r.code, 1);
+    let report = json(&r);
     assert_eq!(report["summary"]["items"], 12);
     // Guest certificate stores are not read without --guest-certs: the two
     // items whose next operation needs them are incomplete, nothing else.
-    let gaps: Vec<&str> = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "ASR901")
-        .map(|f| f["message"].as_str().unwrap())
-        .collect();
+    let gaps = messages(&report, "ASR901");
     assert_eq!(gaps.len(), 2, "{gaps:?}");
     assert!(
         gaps.iter().all(|m| m.contains("trusted root store")),
@@ -182,14 +209,13 @@ fn live_check_equals_check_of_the_collected_bundle() {
         let text = std::fs::read_to_string(&f).unwrap_or_default();
         assert!(!text.contains(&arm.token), "token in {}", f.display());
     }
-    assert!(!live.stdout.contains(&arm.token) && !live.stderr.contains(&arm.token));
+    assert!(!r.stdout.contains(&arm.token) && !r.stderr.contains(&arm.token));
     // Every request has a path, an api-version and a status in the manifest.
-    let m = manifest(&bundle);
-    for r in m["requests"].as_array().unwrap() {
-        let p = r["path"].as_str().unwrap();
+    for req in manifest(&bundle)["requests"].as_array().unwrap() {
+        let p = req["path"].as_str().unwrap();
         assert!(p.starts_with("/subscriptions/"), "{p}");
         assert!(p.contains("api-version="), "{p}");
-        assert_eq!(r["status"], 200, "{r}");
+        assert_eq!(req["status"], 200, "{req}");
     }
 }
 
@@ -197,33 +223,19 @@ fn live_check_equals_check_of_the_collected_bundle() {
 fn https_with_a_test_ca_and_not_without_it() {
     let arm = FakeArm::https();
     contoso(&arm);
-    let tmp = tempfile::tempdir().unwrap();
-    let live = run(
-        &cmd(
-            &["check", "--live", "--format", "json"],
-            live_args(&arm, tmp.path(), &[]),
-        ),
-        &arm.token,
-    );
-    assert_eq!(live.code, 1, "{}", live.stderr);
     assert!(arm.base.starts_with("https://"));
+    let tmp = tempfile::tempdir().unwrap();
+    let r = live(
+        &arm,
+        tmp.path(),
+        &["check", "--live", "--format", "json"],
+        &[],
+    );
+    assert_eq!(r.code, 1, "{}", r.stderr);
     // Without --ca-cert the server is not trusted: nothing is sent.
-    let args: Vec<String> = live_args(&arm, tmp.path(), &[])
-        .into_iter()
-        .collect::<Vec<_>>();
-    let mut no_ca = Vec::new();
-    let mut skip = false;
-    for a in args {
-        if skip {
-            skip = false;
-            continue;
-        }
-        if a == "--ca-cert" {
-            skip = true;
-            continue;
-        }
-        no_ca.push(a);
-    }
+    let args = live_args(&arm, tmp.path(), &[]);
+    let at = args.iter().position(|a| a == "--ca-cert").unwrap();
+    let no_ca: Vec<String> = [&args[..at], &args[at + 2..]].concat();
     let before = arm.seen().len();
     let r = run(&cmd(&["check", "--live"], no_ca), &arm.token);
     assert_eq!(r.code, 2, "{}", r.stderr);
@@ -236,27 +248,22 @@ fn https_with_a_test_ca_and_not_without_it() {
 
 #[test]
 fn plain_http_to_a_remote_endpoint_is_refused() {
-    let tmp = tempfile::tempdir().unwrap();
-    let r = run(
-        &[
-            "check",
-            "--live",
-            "--subscription",
-            SUB,
-            "--vault",
-            VAULT,
-            "--auth",
-            "token",
-            "--arm-endpoint",
-            "http://management.azure.com",
-        ]
-        .map(String::from),
-        "secret-token-value",
-    );
+    let args = [
+        "check",
+        "--live",
+        "--subscription",
+        SUB,
+        "--vault",
+        VAULT,
+        "--auth",
+        "token",
+        "--arm-endpoint",
+        "http://management.azure.com",
+    ];
+    let r = run(&args.map(String::from), "secret-token-value");
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("plain HTTP"), "{}", r.stderr);
     assert!(!r.stderr.contains("secret-token-value"));
-    drop(tmp);
 }
 
 #[test]
@@ -265,14 +272,7 @@ fn lists_are_paged_and_requests_grow_with_pages() {
     contoso(&arm);
     arm.set_page_size(3);
     let tmp = tempfile::tempdir().unwrap();
-    let bundle = tmp.path().join("b");
-    let c = run(
-        &cmd(
-            &["collect", "--out", bundle.to_str().unwrap()],
-            live_args(&arm, tmp.path(), &[]),
-        ),
-        &arm.token,
-    );
+    let (c, bundle) = collect(&arm, tmp.path(), &[]);
     assert_eq!(c.code, 0, "{}", c.stderr);
     let m = manifest(&bundle);
     let items = requests_matching(&m, "/replicationProtectedItems");
@@ -280,35 +280,20 @@ fn lists_are_paged_and_requests_grow_with_pages() {
     assert!(items
         .iter()
         .any(|r| r["path"].as_str().unwrap().contains("$skiptoken=9")));
-    let r = run(
-        &[
-            "check",
-            "--from",
-            bundle.to_str().unwrap(),
-            "--now",
-            NOW,
-            "--format",
-            "json",
-        ]
-        .map(String::from),
-        "",
-    );
-    let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    let paged = json(&offline(&bundle, &["--format", "json"]));
     let whole = FakeArm::http();
     contoso(&whole);
-    let unpaged = run(
-        &cmd(
-            &["check", "--live", "--format", "json"],
-            live_args(&whole, tmp.path(), &[]),
-        ),
-        &whole.token,
-    );
-    let unpaged: Value = serde_json::from_str(&unpaged.stdout).unwrap();
+    let unpaged = json(&live(
+        &whole,
+        tmp.path(),
+        &["check", "--live", "--format", "json"],
+        &[],
+    ));
     assert_eq!(
-        report["summary"], unpaged["summary"],
+        paged["summary"], unpaged["summary"],
         "paging changed the verdict"
     );
-    assert_eq!(report["summary"]["items"], 12);
+    assert_eq!(paged["summary"]["items"], 12);
     only_gets(&arm);
 }
 
@@ -319,20 +304,10 @@ fn throttling_is_retried_after_retry_after() {
     arm.fault(
         "Microsoft.Authorization/locks",
         2,
-        FaultKind::Status {
-            status: 429,
-            code: "TooManyRequests".into(),
-            retry_after: Some(1),
-        },
+        status_fault(429, "TooManyRequests", Some(1)),
     );
     let tmp = tempfile::tempdir().unwrap();
-    let r = run(
-        &cmd(
-            &["check", "--live", "--format", "json"],
-            live_args(&arm, tmp.path(), &[]),
-        ),
-        &arm.token,
-    );
+    let r = live(&arm, tmp.path(), &["check", "--live"], &[]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let locks: Vec<_> = arm
         .seen()
@@ -355,20 +330,12 @@ fn server_errors_timeouts_resets_and_cut_bodies_are_retried() {
     arm.fault(
         "virtualMachines",
         1,
-        FaultKind::Status {
-            status: 500,
-            code: "InternalServerError".into(),
-            retry_after: None,
-        },
+        status_fault(500, "InternalServerError", None),
     );
     arm.fault(
         "virtualMachines",
         1,
-        FaultKind::Status {
-            status: 503,
-            code: "ServiceUnavailable".into(),
-            retry_after: None,
-        },
+        status_fault(503, "ServiceUnavailable", None),
     );
     arm.fault(
         "/disks",
@@ -381,36 +348,28 @@ fn server_errors_timeouts_resets_and_cut_bodies_are_retried() {
     let reference = {
         let other = FakeArm::http();
         contoso(&other);
-        run(
-            &cmd(
-                &["check", "--live", "--format", "json"],
-                live_args(&other, tmp.path(), &[]),
-            ),
-            &other.token,
+        live(
+            &other,
+            tmp.path(),
+            &["check", "--live", "--format", "json"],
+            &[],
         )
     };
-    let r = run(
-        &cmd(
-            &["check", "--live", "--format", "json"],
-            live_args(&arm, tmp.path(), &["--timeout", "1"]),
-        ),
-        &arm.token,
+    let r = live(
+        &arm,
+        tmp.path(),
+        &["check", "--live", "--format", "json"],
+        &["--timeout", "1"],
     );
     assert_eq!(r.code, reference.code, "{}", r.stderr);
     assert_eq!(
         r.stdout, reference.stdout,
         "the faults were not recovered from"
     );
-    let count = |part: &str| {
-        arm.seen()
-            .iter()
-            .filter(|s| s.target.contains(part))
-            .count()
-    };
-    assert_eq!(count("virtualMachines?"), 3);
-    assert_eq!(count("/disks?"), 2);
-    assert_eq!(count("/resourcegroups?"), 2);
-    assert_eq!(count("replicationPolicies?"), 2);
+    assert_eq!(count(&arm, "virtualMachines?"), 3);
+    assert_eq!(count(&arm, "/disks?"), 2);
+    assert_eq!(count(&arm, "/resourcegroups?"), 2);
+    assert_eq!(count(&arm, "replicationPolicies?"), 2);
 }
 
 #[test]
@@ -420,43 +379,19 @@ fn retries_run_out_into_asr901_never_a_pass() {
     arm.fault(
         "Microsoft.Compute/locations/centralus/usages",
         100,
-        FaultKind::Status {
-            status: 503,
-            code: "ServiceUnavailable".into(),
-            retry_after: None,
-        },
+        status_fault(503, "ServiceUnavailable", None),
     );
     arm.fault("Microsoft.Authorization/locks", 100, FaultKind::Truncate);
     let tmp = tempfile::tempdir().unwrap();
-    let bundle = tmp.path().join("b");
-    let c = run(
-        &cmd(
-            &["collect", "--out", bundle.to_str().unwrap()],
-            live_args(&arm, tmp.path(), &["--retries", "2"]),
-        ),
-        &arm.token,
-    );
+    let (c, bundle) = collect(&arm, tmp.path(), &["--retries", "2"]);
     assert_eq!(c.code, 3, "{}", c.stderr);
     assert!(c.stderr.contains("ServiceUnavailable"), "{}", c.stderr);
-    let r = run(
-        &[
-            "check",
-            "--from",
-            bundle.to_str().unwrap(),
-            "--now",
-            NOW,
-            "--format",
-            "json",
-            "--rule",
-            "ASR101",
-            "--rule",
-            "ASR501",
-        ]
-        .map(String::from),
-        "",
+    let r = offline(
+        &bundle,
+        &["--format", "json", "--rule", "ASR101", "--rule", "ASR501"],
     );
     assert_eq!(r.code, 3, "{}", r.stdout);
-    let report: Value = serde_json::from_str(&r.stdout).unwrap();
+    let report = json(&r);
     let codes: Vec<&str> = report["findings"]
         .as_array()
         .unwrap()
@@ -481,13 +416,14 @@ fn a_rejected_token_is_an_authentication_error() {
     assert!(r.stderr.contains("401"), "{}", r.stderr);
     assert!(r.stderr.contains("Reader"), "{}", r.stderr);
     assert!(!r.stderr.contains("not-the-right-token"));
-    // One refresh-and-retry, then stop: no hammering with a bad token.
-    let items = arm
-        .seen()
-        .iter()
-        .filter(|s| s.target.contains("replicationProtectedItems"))
-        .count();
-    assert_eq!(items, 2);
+    // A fixed token is not retried; once ARM rejects it, requests still
+    // queued are not sent: at most the first wave (--concurrency 8).
+    assert_eq!(count(&arm, "replicationProtectedItems"), 1);
+    assert!(
+        arm.seen().len() <= 8,
+        "{} requests with a rejected token",
+        arm.seen().len()
+    );
 }
 
 #[test]
@@ -499,45 +435,32 @@ fn forbidden_locks_make_the_check_incomplete() {
         Route::Error(403, "AuthorizationFailed".into()),
     );
     let tmp = tempfile::tempdir().unwrap();
-    let r = run(
-        &cmd(
-            &[
-                "check",
-                "--live",
-                "--format",
-                "json",
-                "--operation",
-                "commit",
-            ],
-            live_args(&arm, tmp.path(), &[]),
-        ),
-        &arm.token,
-    );
-    let report: Value = serde_json::from_str(&r.stdout).unwrap();
-    let lock_gaps = report["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|f| f["code"] == "ASR901" && f["message"].as_str().unwrap().contains("lock"))
+    let args = [
+        "check",
+        "--live",
+        "--format",
+        "json",
+        "--operation",
+        "commit",
+    ];
+    let r = live(&arm, tmp.path(), &args, &[]);
+    let gaps = messages(&json(&r), "ASR901")
+        .into_iter()
+        .filter(|m| m.contains("lock"))
         .count();
-    assert!(lock_gaps >= 1, "{}", r.stdout);
+    assert!(gaps >= 1, "{}", r.stdout);
     assert!(r.stderr.contains("Reader"), "{}", r.stderr);
     assert_ne!(r.code, 0);
     // Only the rules that need locks: exit 3, incomplete.
-    let r = run(
-        &cmd(
-            &[
-                "check",
-                "--live",
-                "--rule",
-                "ASR501",
-                "--operation",
-                "failover",
-            ],
-            live_args(&arm, tmp.path(), &[]),
-        ),
-        &arm.token,
-    );
+    let args = [
+        "check",
+        "--live",
+        "--rule",
+        "ASR501",
+        "--operation",
+        "failover",
+    ];
+    let r = live(&arm, tmp.path(), &args, &[]);
     assert_eq!(r.code, 3, "{}", r.stdout);
 }
 
@@ -555,14 +478,7 @@ fn a_foreign_next_link_is_refused_and_never_gets_the_token() {
         )),
     );
     let tmp = tempfile::tempdir().unwrap();
-    let bundle = tmp.path().join("b");
-    let c = run(
-        &cmd(
-            &["collect", "--out", bundle.to_str().unwrap()],
-            live_args(&arm, tmp.path(), &[]),
-        ),
-        &arm.token,
-    );
+    let (c, bundle) = collect(&arm, tmp.path(), &[]);
     assert_eq!(c.code, 3, "{}", c.stderr);
     assert!(
         elsewhere.seen().is_empty(),
@@ -572,21 +488,7 @@ fn a_foreign_next_link_is_refused_and_never_gets_the_token() {
     assert!(requests_matching(&m, "locks")
         .iter()
         .any(|r| r["errorCode"] == "ForeignNextLink"));
-    let r = run(
-        &[
-            "check",
-            "--from",
-            bundle.to_str().unwrap(),
-            "--now",
-            NOW,
-            "--rule",
-            "ASR501",
-            "--operation",
-            "failover",
-        ]
-        .map(String::from),
-        "",
-    );
+    let r = offline(&bundle, &["--rule", "ASR501", "--operation", "failover"]);
     assert_eq!(
         r.code, 3,
         "a list cut short by a refused link must not pass: {}",
@@ -600,31 +502,23 @@ fn cross_subscription_items_are_followed() {
     contoso(&arm);
     let other = "0b5e2c1d-7a4f-4e3b-9d8c-1f2a3b4c5d6e";
     // Move one item's recovery resource group into another subscription.
-    let items_path = format!("/Subscriptions/{SUB}/resourceGroups/rg-dr-vault/providers/Microsoft.RecoveryServices/vaults/contoso-asr-vault/replicationProtectedItems");
     let doc: Value = serde_json::from_slice(
         &std::fs::read(root().join("examples/contoso/replicated-items.json")).unwrap(),
     )
     .unwrap();
-    let mut items = doc["value"]
-        .as_array()
-        .cloned()
-        .unwrap_or_else(|| doc.as_array().cloned().unwrap());
+    let mut items = doc["value"].as_array().cloned().unwrap();
     let psd = &mut items[0]["properties"]["providerSpecificDetails"];
     let rg = psd["recoveryAzureResourceGroupId"]
         .as_str()
         .unwrap()
         .to_string();
     psd["recoveryAzureResourceGroupId"] = rg.replace(SUB, other).into();
-    arm.route(&items_path, Route::List(items));
-    let tmp = tempfile::tempdir().unwrap();
-    let bundle = tmp.path().join("b");
-    let c = run(
-        &cmd(
-            &["collect", "--out", bundle.to_str().unwrap()],
-            live_args(&arm, tmp.path(), &[]),
-        ),
-        &arm.token,
+    arm.route(
+        &format!("{VAULT_ID}/replicationProtectedItems"),
+        Route::List(items),
     );
+    let tmp = tempfile::tempdir().unwrap();
+    let (c, bundle) = collect(&arm, tmp.path(), &[]);
     assert_eq!(c.code, 0, "{}", c.stderr);
     let seen: Vec<String> = arm.seen().into_iter().map(|s| s.target).collect();
     for part in [
@@ -654,12 +548,12 @@ fn the_deadline_ends_collection_and_what_is_left_is_missing() {
         FaultKind::Delay(std::time::Duration::from_secs(4)),
     );
     let tmp = tempfile::tempdir().unwrap();
-    let r = run(
-        &cmd(
-            &["check", "--live", "--format", "json", "--rule", "ASR101"],
-            live_args(&arm, tmp.path(), &["--deadline", "2", "--timeout", "10"]),
-        ),
-        &arm.token,
+    let args = ["check", "--live", "--format", "json", "--rule", "ASR101"];
+    let r = live(
+        &arm,
+        tmp.path(),
+        &args,
+        &["--deadline", "2", "--timeout", "10"],
     );
     assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
     assert!(r.stdout.contains("ASR901"));
@@ -703,63 +597,48 @@ fn diagnose_live_follows_child_jobs_outside_the_list() {
     let doc: Value =
         serde_json::from_slice(&std::fs::read(root().join("examples/contoso/jobs.json")).unwrap())
             .unwrap();
-    let jobs = doc["value"].as_array().unwrap();
-    let (children, rest): (Vec<Value>, Vec<Value>) =
-        jobs.iter().cloned().partition(|j| j["name"] == child);
+    let (children, rest): (Vec<Value>, Vec<Value>) = doc["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .cloned()
+        .partition(|j| j["name"] == child);
     arm.route(&format!("{VAULT_ID}/replicationJobs"), Route::List(rest));
     arm.route(
         &format!("{VAULT_ID}/replicationJobs/{child}"),
         Route::One(children[0].clone()),
     );
     let tmp = tempfile::tempdir().unwrap();
-    let live = run(
-        &cmd(
-            &["diagnose", "--live", "--color", "never"],
-            live_args(&arm, tmp.path(), &[]),
-        ),
-        &arm.token,
+    let r = live(
+        &arm,
+        tmp.path(),
+        &["diagnose", "--live", "--color", "never"],
+        &[],
     );
-    assert_eq!(live.code, 1, "{}", live.stderr);
+    assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(
-        live.stdout
+        r.stdout
             .contains("job `Enable replication` › Enabling replication"),
         "{}",
-        live.stdout
+        r.stdout
     );
-    assert!(live.stdout.contains("151066"));
-    assert!(arm
-        .seen()
-        .iter()
-        .any(|s| s.target.contains(&format!("replicationJobs/{child}?"))));
+    assert!(r.stdout.contains("151066"));
+    assert_eq!(count(&arm, &format!("replicationJobs/{child}?")), 1);
     // The same as diagnosing the bundle collect writes.
-    let bundle = tmp.path().join("b");
-    let c = run(
-        &cmd(
-            &["collect", "--out", bundle.to_str().unwrap()],
-            live_args(&arm, tmp.path(), &[]),
-        ),
-        &arm.token,
-    );
+    let (c, bundle) = collect(&arm, tmp.path(), &[]);
     assert_eq!(c.code, 0, "{}", c.stderr);
-    let offline = run(
-        &[
-            "diagnose",
-            "--from",
-            bundle.to_str().unwrap(),
-            "--now",
-            NOW,
-            "--color",
-            "never",
-        ]
-        .map(String::from),
-        "",
-    );
-    assert_eq!(live.stdout, offline.stdout);
+    let args = [
+        "diagnose",
+        "--from",
+        bundle.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--color",
+        "never",
+    ];
+    assert_eq!(r.stdout, run(&args.map(String::from), "").stdout);
     // Status reads the same live facts.
-    let st = run(
-        &cmd(&["status", "--live"], live_args(&arm, tmp.path(), &[])),
-        &arm.token,
-    );
+    let st = live(&arm, tmp.path(), &["status", "--live"], &[]);
     assert_eq!(st.code, 0, "{}", st.stderr);
     assert!(st.stdout.contains("12 items:"), "{}", st.stdout);
 }
@@ -775,12 +654,11 @@ fn low_remaining_reads_slow_the_collection_down() {
         FaultKind::RemainingReads(10),
     );
     let tmp = tempfile::tempdir().unwrap();
-    let r = run(
-        &cmd(
-            &["check", "--live"],
-            live_args(&arm, tmp.path(), &["--concurrency", "1"]),
-        ),
-        &arm.token,
+    let r = live(
+        &arm,
+        tmp.path(),
+        &["check", "--live"],
+        &["--concurrency", "1"],
     );
     assert_eq!(r.code, 1, "{}", r.stderr);
     let seen = arm.seen();
@@ -788,9 +666,8 @@ fn low_remaining_reads_slow_the_collection_down() {
         .iter()
         .position(|s| s.target.contains("replicationProtectedItems"))
         .unwrap();
-    let next = &seen[first + 1];
     assert!(
-        next.at.duration_since(seen[first].at) >= std::time::Duration::from_millis(900),
+        seen[first + 1].at.duration_since(seen[first].at) >= std::time::Duration::from_millis(900),
         "no pause after `remaining reads: 10`"
     );
 }
@@ -799,11 +676,8 @@ fn store_of(names: &[&str]) -> Vec<(String, String)> {
     names
         .iter()
         .map(|n| {
-            let pem = std::fs::read_to_string(
-                root().join(format!("tests/certs/{}.pem", n.replace(' ', "_"))),
-            )
-            .unwrap();
-            (n.to_string(), pem)
+            let file = root().join(format!("tests/certs/{}.pem", n.replace(' ', "_")));
+            (n.to_string(), std::fs::read_to_string(file).unwrap())
         })
         .collect()
 }
@@ -821,19 +695,7 @@ fn guest_certs_read_root_stores_through_run_command_only_when_asked() {
         "Amazon Root CA 1",
     ]));
     let tmp = tempfile::tempdir().unwrap();
-    let bundle = tmp.path().join("b");
-    let c = run(
-        &cmd(
-            &[
-                "collect",
-                "--out",
-                bundle.to_str().unwrap(),
-                "--guest-certs",
-            ],
-            live_args(&arm, tmp.path(), &[]),
-        ),
-        &arm.token,
-    );
+    let (c, bundle) = collect(&arm, tmp.path(), &["--guest-certs"]);
     assert_eq!(c.code, 0, "{}", c.stderr);
     // The two VMs whose next operation configures replication (batch-02:
     // reprotect, report-01: failback), three parts each.
@@ -846,47 +708,91 @@ fn guest_certs_read_root_stores_through_run_command_only_when_asked() {
     assert!(posts
         .iter()
         .all(|s| s.method == "POST" && s.target.contains("/runCommand?")));
-    let stores: Vec<PathBuf> = files_under(&bundle.join("certs"));
-    assert_eq!(stores.len(), 2, "{stores:?}");
-    let r = run(
-        &[
-            "check",
-            "--from",
-            bundle.to_str().unwrap(),
-            "--now",
-            NOW,
-            "--format",
-            "json",
-        ]
-        .map(String::from),
-        "",
-    );
-    let report: Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(report["summary"]["incomplete"], 0, "{}", r.stdout);
+    assert_eq!(files_under(&bundle.join("certs")).len(), 2);
+    let report = json(&offline(&bundle, &["--format", "json"]));
+    assert_eq!(report["summary"]["incomplete"], 0, "{report}");
 
     // A guest without the required roots: ASR301 blocks, found live.
     let bare = FakeArm::http();
     contoso(&bare);
     bare.enable_run_command(store_of(&["ISRG Root X1", "Amazon Root CA 1"]));
-    let r = run(
-        &cmd(
-            &[
-                "check",
-                "--live",
-                "--guest-certs",
-                "--format",
-                "json",
-                "--rule",
-                "ASR301",
-                "--operation",
-                "reprotect",
-                "--vm",
-                "batch-02",
-            ],
-            live_args(&bare, tmp.path(), &[]),
-        ),
-        &bare.token,
-    );
+    let args = [
+        "check",
+        "--live",
+        "--guest-certs",
+        "--format",
+        "json",
+        "--rule",
+        "ASR301",
+        "--operation",
+        "reprotect",
+        "--vm",
+        "batch-02",
+    ];
+    let r = live(&bare, tmp.path(), &args, &[]);
     assert_eq!(r.code, 1, "{}", r.stdout);
     assert!(r.stdout.contains("DigiCert Global Root G2"), "{}", r.stdout);
+}
+
+#[test]
+fn a_later_page_of_items_failing_is_incomplete_not_fatal() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    arm.set_page_size(5);
+    arm.fault(
+        "replicationProtectedItems?api-version=2025-08-01&$skiptoken=5",
+        100,
+        status_fault(500, "InternalServerError", None),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let args = ["check", "--live", "--format", "json", "--rule", "ASR901"];
+    let r = live(&arm, tmp.path(), &args, &["--retries", "1"]);
+    assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
+    let report = json(&r);
+    let gaps = messages(&report, "ASR901");
+    assert!(
+        gaps.iter().any(|m| m.contains("replicated items")),
+        "{gaps:?}"
+    );
+}
+
+#[test]
+fn items_throttled_beyond_retries_is_incomplete_and_an_unreachable_arm_is_an_error() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    arm.fault(
+        "replicationProtectedItems",
+        100,
+        status_fault(429, "TooManyRequests", Some(0)),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let r = live(&arm, tmp.path(), &["check", "--live"], &["--retries", "2"]);
+    assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("replicated items"), "{}", r.stdout);
+    // Nothing listens on this port: exit 2.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let endpoint = format!("http://127.0.0.1:{port}");
+    let args = [
+        "check",
+        "--live",
+        "--subscription",
+        SUB,
+        "--vault",
+        VAULT,
+        "--auth",
+        "token",
+        "--retries",
+        "1",
+        "--retry-delay-ms",
+        "10",
+        "--arm-endpoint",
+        &endpoint,
+    ];
+    let r = run(&args.map(String::from), "t");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("unreachable"), "{}", r.stderr);
 }

@@ -241,6 +241,11 @@ impl Credential {
         (*expires - time::OffsetDateTime::now_utc() > time::Duration::minutes(5)).then(|| t.clone())
     }
 
+    /// Whether asking again can give another token (not for a fixed one).
+    pub fn refreshable(&self) -> bool {
+        matches!(self.source, Source::Sdk { .. })
+    }
+
     /// Forgets the cached token (after a 401).
     pub fn invalidate(&self) {
         *self.cache.lock().unwrap_or_else(|p| p.into_inner()) = None;

@@ -277,15 +277,6 @@ impl Client {
         let mut delay = self.config.retry_delay;
         let mut refreshed = false;
         loop {
-            if self.rejected.load(Ordering::Relaxed) {
-                record.status = Some(401);
-                record.error_code = Some("CredentialRejected".to_string());
-                record.message = Some(
-                    "not sent: ARM had already rejected the credential (401) on another request"
-                        .to_string(),
-                );
-                return Fetched::failed(record);
-            }
             record.attempts += 1;
             let Some(left) = self.remaining() else {
                 record.error_code = Some("DeadlineExceeded".to_string());
@@ -323,7 +314,7 @@ impl Client {
                     status,
                     code,
                     message,
-                } if !refreshed => {
+                } if !refreshed && self.credential.refreshable() => {
                     // An expired token is refreshed once; a second 401 is final.
                     refreshed = true;
                     self.credential.invalidate();
@@ -357,6 +348,16 @@ impl Client {
                     record.error_code = Some(code);
                     record.message = Some(message);
                     retry_after
+                }
+                Attempt::Rejected => {
+                    record.attempts -= 1;
+                    record.status = Some(401);
+                    record.error_code = Some("CredentialRejected".to_string());
+                    record.message = Some(
+                        "not sent: ARM had already rejected the credential (401) on another request"
+                            .to_string(),
+                    );
+                    return Fetched::failed(record);
                 }
                 Attempt::NoToken(message) => {
                     record.error_code = Some("CredentialUnavailable".to_string());
@@ -409,6 +410,11 @@ impl Client {
         };
         let _slot = self.slots.acquire().await;
         self.wait_turn().await;
+        // Checked with the slot held: requests queued behind the one that
+        // learned of the rejection do not send the token again.
+        if self.rejected.load(Ordering::Relaxed) {
+            return Attempt::Rejected;
+        }
         self.sent.fetch_add(1, Ordering::Relaxed);
         let mut request = match out.body {
             Some(body) => self
@@ -427,6 +433,10 @@ impl Client {
             Err(e) => return Attempt::transport(&e),
         };
         let status = response.status().as_u16();
+        if status == 401 && !self.credential.refreshable() {
+            // Before the slot is freed, so no queued request sends it again.
+            self.rejected.store(true, Ordering::Relaxed);
+        }
         let headers = response.headers().clone();
         self.pace(&headers);
         let body = match response.bytes().await {
@@ -532,6 +542,8 @@ enum Attempt {
         message: Option<String>,
     },
     NoToken(String),
+    /// Not sent: the credential was rejected on another request.
+    Rejected,
 }
 
 impl Attempt {

@@ -80,6 +80,8 @@ struct Collector<'a> {
     client: &'a Client,
     files: Mutex<Vec<(String, Vec<u8>)>>,
     entries: Mutex<Vec<Entry>>,
+    /// Lists whose first page failed (stem, record).
+    first_failed: Mutex<Vec<(String, Record)>>,
 }
 
 /// What a page needs to be followed.
@@ -160,6 +162,12 @@ impl Collector<'_> {
         loop {
             let Fetched { record, body, .. } = self.client.get(&url).await;
             let Some(body) = body else {
+                if n == 1 {
+                    self.first_failed
+                        .lock()
+                        .unwrap_or_else(|p| p.into_inner())
+                        .push((stem.to_string(), record.clone()));
+                }
                 self.note(None, record, None);
                 return;
             };
@@ -231,6 +239,7 @@ pub async fn collect(client: &Client, target: &Target) -> Result<Bundle, Error> 
         client,
         files: Mutex::new(Vec::new()),
         entries: Mutex::new(Vec::new()),
+        first_failed: Mutex::new(Vec::new()),
     };
     let home = target.subscription.to_ascii_lowercase();
     // The vault's subscription is known from the start: its lists run
@@ -456,13 +465,12 @@ fn subscription_lists<'a>(c: &'a Collector<'a>, sub: &str) -> Vec<Work<'a>> {
 
 /// The vault's own lists must be readable, or nothing can be checked:
 /// that is a tool error (exit 2) naming the cause, not a report.
+/// (A later page that fails leaves the list incomplete: ASR901, exit 3.)
 fn vault_reachable(c: &Collector, vault: &str) -> Result<(), Error> {
-    let entries = c.entries.lock().unwrap_or_else(|p| p.into_inner());
-    let items = entries
-        .iter()
-        .find(|e| e.record.path.contains("/replicationProtectedItems") && !e.record.ok());
-    let Some(e) = items else { return Ok(()) };
-    let r = &e.record;
+    let failed = c.first_failed.lock().unwrap_or_else(|p| p.into_inner());
+    let Some((_, r)) = failed.iter().find(|(stem, _)| stem == "replicated-items") else {
+        return Ok(());
+    };
     let code = r.error_code.as_deref().unwrap_or("");
     let detail = r.message.as_deref().unwrap_or("");
     Err(match r.status {
@@ -475,10 +483,14 @@ fn vault_reachable(c: &Collector, vault: &str) -> Result<(), Error> {
         Some(404) => Error::Live(format!(
             "the vault `{vault}` was not found (404 {code}): check --subscription and --vault (resource group/name)"
         )),
-        _ => Error::Live(format!(
-            "could not read the replicated items of `{vault}` ({}{code}): {detail}",
-            r.status.map(|s| format!("HTTP {s} ")).unwrap_or_default()
-        )),
+        _ if r.status.is_none() && matches!(code, "ConnectionFailed" | "ConnectionError") => {
+            Error::Live(format!(
+                "ARM is unreachable: could not connect to read the replicated items of `{vault}`: {detail}"
+            ))
+        }
+        // Throttled, server errors, timeouts: not a setup problem. The run
+        // goes on; no items is ASR901 (exit 3), never "ready".
+        _ => return Ok(()),
     })
 }
 

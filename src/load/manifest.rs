@@ -81,7 +81,15 @@ pub fn request_key(url: &str) -> String {
     let rest = url
         .split_once("://")
         .map_or(url, |(_, r)| r.find('/').map_or("", |i| &r[i..]));
-    rest.to_string()
+    // One spelling for one request: a `nextLink` as ARM wrote it and the
+    // path `collect` recorded after sending it (percent-encoding normalized).
+    match url::Url::parse("https://h").and_then(|b| b.join(rest)) {
+        Ok(u) => match u.query() {
+            Some(q) => format!("{}?{q}", u.path()),
+            None => u.path().to_string(),
+        },
+        Err(_) => rest.to_string(),
+    }
 }
 
 /// The fact kind, scope, region and resource id a request path is about.
@@ -344,6 +352,14 @@ fn is_guid(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_next_link_and_the_recorded_request_are_one_key() {
+        let link = "https://management.azure.com/subscriptions/s/providers/Microsoft.Compute/skus?api-version=2021-07-01&$filter=location eq 'westus'&$skiptoken=a";
+        let recorded = "/subscriptions/s/providers/Microsoft.Compute/skus?api-version=2021-07-01&$filter=location%20eq%20%27westus%27&$skiptoken=a";
+        assert_eq!(request_key(link), request_key(recorded));
+        assert_eq!(request_key("/a/b?x=1"), "/a/b?x=1");
+    }
 
     #[test]
     fn a_subscription_id_in_a_file_name_scopes_the_list() {
