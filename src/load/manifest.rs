@@ -244,8 +244,11 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
         // A 2xx whose body could not be used (cut off, not JSON) is
         // recorded with an error code: it failed all the same.
         let ok = status.is_some_and(|s| (200..300).contains(&s)) && r.error_code.is_none();
-        let not_found =
-            status == Some(404) || r.error_code.as_deref().is_some_and(is_not_found_code);
+        // A 404 proves absence for one resource; a list that answers 404
+        // (a subscription not found, a provider not registered) proves
+        // nothing: it failed.
+        let not_found = hint.request_id.is_some()
+            && (status == Some(404) || r.error_code.as_deref().is_some_and(is_not_found_code));
         if not_found {
             m.not_found.push(NotFound {
                 id: hint.request_id.clone(),
@@ -352,6 +355,25 @@ fn is_guid(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_404_proves_absence_of_a_resource_but_fails_a_list() {
+        let text = r#"{"requests": [
+            {"method": "GET", "path": "/subscriptions/s/resourcegroups/rg-gone?api-version=2021-04-01", "status": 404, "errorCode": "ResourceGroupNotFound"},
+            {"method": "GET", "path": "/subscriptions/s/providers/Microsoft.Compute/disks?api-version=2025-01-02", "status": 404, "errorCode": "SubscriptionNotFound"}
+        ]}"#;
+        let m = read("manifest.json", text, SourceId(0)).unwrap();
+        assert_eq!(m.not_found.len(), 1);
+        assert_eq!(m.facts.len(), 1);
+        assert_eq!(m.facts[0].kind, FactKind::Disks);
+        assert!(matches!(
+            m.facts[0].coverage,
+            Coverage::Failed {
+                status: Some(404),
+                ..
+            }
+        ));
+    }
 
     #[test]
     fn a_next_link_and_the_recorded_request_are_one_key() {
