@@ -156,7 +156,7 @@ fn estate_of(
 /// `collect`: writes the bundle; exit 3 when some facts could not be read.
 fn collect(args: cli::CollectArgs) -> Result<u8, Error> {
     let bundle = arm::collect_bundle(&args.live, clock(args.now))?;
-    bundle.write(&args.out)?;
+    bundle.write_fresh(&args.out)?;
     let problems = bundle.problems();
     arm::progress::warn(&problems);
     arm::progress::say(&format!(

@@ -796,3 +796,31 @@ fn items_throttled_beyond_retries_is_incomplete_and_an_unreachable_arm_is_an_err
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("unreachable"), "{}", r.stderr);
 }
+
+#[test]
+fn collect_replaces_its_own_bundle_and_refuses_other_directories() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    arm.set_page_size(3);
+    let tmp = tempfile::tempdir().unwrap();
+    let (c, bundle) = collect(&arm, tmp.path(), &[]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    assert!(bundle.join("replicated-items.page4.json").exists());
+    // Collected again with bigger pages: no stale page is left behind.
+    arm.set_page_size(100);
+    let (c, bundle) = collect(&arm, tmp.path(), &[]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    assert!(!bundle.join("replicated-items.page4.json").exists());
+    // A directory that is not a bundle is not overwritten.
+    let other = tmp.path().join("notes");
+    std::fs::create_dir(&other).unwrap();
+    std::fs::write(other.join("keep.txt"), "mine").unwrap();
+    let r = live(
+        &arm,
+        tmp.path(),
+        &["collect", "--out", other.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(other.join("keep.txt").exists());
+}

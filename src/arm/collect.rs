@@ -642,6 +642,32 @@ fn finish(c: Collector, target: &Target, plan: &Plan) -> Bundle {
 }
 
 impl Bundle {
+    /// Writes the bundle to `dir`, replacing a bundle an earlier `collect`
+    /// wrote there (its stale pages must not mix with the new ones); any
+    /// other non-empty directory is left alone and refused.
+    pub fn write_fresh(&self, dir: &std::path::Path) -> Result<(), Error> {
+        let io = |source| Error::Io {
+            path: dir.to_path_buf(),
+            source,
+        };
+        if dir.exists() {
+            let empty = std::fs::read_dir(dir).map_err(io)?.next().is_none();
+            if !empty {
+                let manifest =
+                    std::fs::read_to_string(dir.join("manifest.json")).unwrap_or_default();
+                if !manifest.contains(crate::load::BUNDLE_FORMAT) {
+                    return Err(Error::Usage(format!(
+                        "--out `{}` is not empty and holds no bundle (no manifest.json of format {}): choose a new or empty directory",
+                        dir.display(),
+                        crate::load::BUNDLE_FORMAT
+                    )));
+                }
+                std::fs::remove_dir_all(dir).map_err(io)?;
+            }
+        }
+        self.write(dir)
+    }
+
     /// Writes the bundle under `dir` (created if needed). Paths are the
     /// collector's own, relative and inside `dir`.
     pub fn write(&self, dir: &std::path::Path) -> Result<(), Error> {
