@@ -824,3 +824,138 @@ fn collect_replaces_its_own_bundle_and_refuses_other_directories() {
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(other.join("keep.txt").exists());
 }
+
+/// Runs with a sign-in through the SDK against the HTTPS fake, which is
+/// also the authority (`--authority-host`), with only `env` set.
+fn signed_in(arm: &FakeArm, tmp: &Path, auth: &str, env: &[(&str, String)]) -> Run {
+    let mut args = cmd(
+        &["check", "--live", "--format", "json"],
+        live_args(arm, tmp, &[]),
+    );
+    let at = args.iter().position(|a| a == "token").unwrap();
+    args[at] = auth.to_string();
+    args.extend(["--authority-host".to_string(), arm.base.clone()]);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_asr-preflight"));
+    command
+        .args(&args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let out = command.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+#[test]
+fn service_principal_and_workload_identity_sign_in_through_the_authority() {
+    let arm = FakeArm::https();
+    contoso(&arm);
+    let tmp = tempfile::tempdir().unwrap();
+    let ids = [
+        (
+            "AZURE_TENANT_ID",
+            "72f988bf-86f1-41af-91ab-2d7cd011db47".to_string(),
+        ),
+        (
+            "AZURE_CLIENT_ID",
+            "00000000-0000-0000-0000-0000000000aa".to_string(),
+        ),
+    ];
+    let mut env = ids.to_vec();
+    env.push(("AZURE_CLIENT_SECRET", "fake-client-secret".to_string()));
+    let r = signed_in(&arm, tmp.path(), "client-secret", &env);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let token_posts = || {
+        arm.seen()
+            .into_iter()
+            .filter(|s| s.method == "POST" && s.target.ends_with("/oauth2/v2.0/token"))
+            .count()
+    };
+    assert_eq!(token_posts(), 1, "the token is asked for once and cached");
+    assert!(!r.stdout.contains("fake-client-secret") && !r.stderr.contains("fake-client-secret"));
+    // Only GETs went to ARM; the one POST went to the authority.
+    assert!(arm
+        .seen()
+        .iter()
+        .all(|s| s.method == "GET" || s.target.ends_with("/oauth2/v2.0/token")));
+
+    // `auto` picks the service principal from the environment.
+    let r = signed_in(&arm, tmp.path(), "auto", &env);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(token_posts(), 2);
+
+    // Workload identity federation: the federated token file is the assertion.
+    let file = tmp.path().join("federated-token");
+    std::fs::write(&file, "fake-federated-token").unwrap();
+    let mut env = ids.to_vec();
+    env.push(("AZURE_FEDERATED_TOKEN_FILE", file.display().to_string()));
+    let r = signed_in(&arm, tmp.path(), "auto", &env);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert_eq!(token_posts(), 3);
+
+    // A wrong secret: an authentication error (exit 2) without the secret.
+    let mut env = ids.to_vec();
+    env.push(("AZURE_CLIENT_SECRET", "wrong-secret-value".to_string()));
+    let r = signed_in(&arm, tmp.path(), "client-secret", &env);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(!r.stderr.contains("wrong-secret-value"), "{}", r.stderr);
+}
+
+#[test]
+fn the_azure_cli_account_is_the_last_resort_of_auto() {
+    use std::os::unix::fs::PermissionsExt;
+    let arm = FakeArm::http();
+    contoso(&arm);
+    let tmp = tempfile::tempdir().unwrap();
+    // A stand-in for `az account get-access-token -o json --scope ...`
+    // that logs its calls.
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let log = tmp.path().join("az.log");
+    let az = bin.join("az");
+    std::fs::write(
+        &az,
+        format!(
+            "#!/bin/sh\necho \"$@\" >> '{}'\nprintf '{{\"accessToken\":\"{}\",\"expiresOn\":\"2099-01-01 00:00:00.000000\",\"expires_on\":4070908800,\"tokenType\":\"Bearer\",\"subscription\":\"{SUB}\",\"tenant\":\"t\"}}'\n",
+            log.display(),
+            arm.token
+        ),
+    )
+    .unwrap();
+    std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mut args = cmd(&["check", "--live"], live_args(&arm, tmp.path(), &[]));
+    let at = args.iter().position(|a| a == "token").unwrap();
+    args[at] = "auto".to_string();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_asr-preflight"))
+        .args(&args)
+        .env_clear()
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let calls = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(
+        calls.lines().count(),
+        1,
+        "the CLI is asked once, the token cached: {calls}"
+    );
+    assert!(
+        calls.contains("--scope https://management.azure.com/.default"),
+        "{calls}"
+    );
+}

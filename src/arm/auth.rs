@@ -106,16 +106,38 @@ impl Credential {
         }
     }
 
-    /// Builds the credential `--auth` asks for.
-    pub fn from_choice(choice: AuthChoice, cloud: &Cloud) -> Result<Credential, Error> {
+    /// Builds the credential `--auth` asks for. `ca_certs` (PEM, from
+    /// `--ca-cert`) are trusted by the sign-in requests too.
+    pub fn from_choice(
+        choice: AuthChoice,
+        cloud: &Cloud,
+        ca_certs: &[Vec<u8>],
+    ) -> Result<Credential, Error> {
         let choice = match choice {
             AuthChoice::Auto => auto_choice(),
             c => c,
         };
-        let options = azure_core::http::ClientOptions {
+        let mut options = azure_core::http::ClientOptions {
             cloud: Some(Arc::new(cloud.sdk_configuration())),
             ..Default::default()
         };
+        if !ca_certs.is_empty() || super::client::is_loopback(&cloud.authority_host) {
+            let mut builder = reqwest::Client::builder();
+            if super::client::is_loopback(&cloud.authority_host) {
+                builder = builder.no_proxy();
+            }
+            let mut certs = Vec::new();
+            for pem in ca_certs {
+                certs.extend(reqwest::Certificate::from_pem_bundle(pem).map_err(|e| {
+                    Error::Usage(format!("--ca-cert: not a PEM certificate bundle ({e})"))
+                })?);
+            }
+            let http = builder
+                .tls_certs_merge(certs)
+                .build()
+                .map_err(|e| Error::Auth(format!("cannot start the sign-in HTTP client: {e}")))?;
+            options.transport = Some(azure_core::http::Transport::new(Arc::new(http)));
+        }
         let (name, credential): (&'static str, Arc<dyn TokenCredential>) = match choice {
             AuthChoice::Auto | AuthChoice::Token => {
                 let token = need(TOKEN_ENV, "token")?;

@@ -64,7 +64,14 @@ pub fn collect_bundle(
         .build()
         .map_err(|e| Error::Live(format!("cannot start the async runtime: {e}")))?;
     runtime.block_on(async {
-        let credential = Arc::new(auth::Credential::from_choice(args.auth, &cloud)?);
+        let credential = Arc::new(auth::Credential::from_choice(
+            args.auth,
+            &cloud,
+            &config.ca_certs,
+        )?);
+        // Sign in before anything is asked: a credential that cannot give a
+        // token is one authentication error (exit 2), not a report of gaps.
+        credential.token().await.map_err(Error::Auth)?;
         let progress = progress::Progress::new(args.quiet);
         let client = client::Client::new(config, credential, progress)?;
         collect::collect(&client, &target).await

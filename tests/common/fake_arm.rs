@@ -531,6 +531,23 @@ fn answer_body(
             json!({"access_token": st.token, "expires_on": expires.to_string(), "resource": "https://management.azure.com/", "token_type": "Bearer", "client_id": "00000000-0000-0000-0000-000000000001"}).to_string(),
         );
     }
+    if method == "POST" && path_only.ends_with("/oauth2/v2.0/token") {
+        // Microsoft Entra ID: client credentials with a secret or an assertion.
+        let form = String::from_utf8_lossy(body);
+        let good = form.contains("client_secret=fake-client-secret")
+            || form.contains("client_assertion=fake-federated-token");
+        if !good || !form.contains("grant_type=client_credentials") {
+            return error(
+                401,
+                "invalid_client",
+                "AADSTS7000215: Invalid client secret provided.",
+            );
+        }
+        return (
+            200,
+            json!({"token_type": "Bearer", "expires_in": 3599, "ext_expires_in": 3599, "access_token": st.token}).to_string(),
+        );
+    }
     let expected = format!("Bearer {}", st.token);
     let is_run_command =
         method == "POST" && path_only.to_ascii_lowercase().ends_with("/runcommand");
