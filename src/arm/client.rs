@@ -194,9 +194,13 @@ impl Client {
     /// the ARM endpoint.
     pub fn same_origin(&self, url: &Url) -> bool {
         let e = &self.config.endpoint;
+        // A loopback endpoint may name itself `localhost` or 127.0.0.1: the
+        // same port on this machine is the same server.
+        let same_host = url.host_str().map(str::to_ascii_lowercase)
+            == e.host_str().map(str::to_ascii_lowercase)
+            || (is_loopback(url) && is_loopback(e));
         url.scheme() == e.scheme()
-            && url.host_str().map(str::to_ascii_lowercase)
-                == e.host_str().map(str::to_ascii_lowercase)
+            && same_host
             && url.port_or_known_default() == e.port_or_known_default()
     }
 
