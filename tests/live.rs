@@ -84,6 +84,24 @@ fn live(arm: &FakeArm, tmp: &Path, args: &[&str], extra: &[&str]) -> Run {
     run(&cmd(args, live_args(arm, tmp, extra)), &arm.token)
 }
 
+/// `check --live` of the contoso vault at an ARM endpoint with no fake behind it.
+fn vault_at(endpoint: &str, extra: &[&str]) -> Vec<String> {
+    let mut a = vec![
+        "check",
+        "--live",
+        "--subscription",
+        SUB,
+        "--vault",
+        VAULT,
+        "--auth",
+        "token",
+        "--arm-endpoint",
+        endpoint,
+    ];
+    a.extend_from_slice(extra);
+    a.iter().map(|s| s.to_string()).collect()
+}
+
 /// `collect` into `<tmp>/bundle`.
 fn collect(arm: &FakeArm, tmp: &Path, extra: &[&str]) -> (Run, PathBuf) {
     let bundle = tmp.join("bundle");
@@ -248,19 +266,10 @@ fn https_with_a_test_ca_and_not_without_it() {
 
 #[test]
 fn plain_http_to_a_remote_endpoint_is_refused() {
-    let args = [
-        "check",
-        "--live",
-        "--subscription",
-        SUB,
-        "--vault",
-        VAULT,
-        "--auth",
-        "token",
-        "--arm-endpoint",
-        "http://management.azure.com",
-    ];
-    let r = run(&args.map(String::from), "secret-token-value");
+    let r = run(
+        &vault_at("http://management.azure.com", &[]),
+        "secret-token-value",
+    );
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("plain HTTP"), "{}", r.stderr);
     assert!(!r.stderr.contains("secret-token-value"));
@@ -776,23 +785,10 @@ fn items_throttled_beyond_retries_is_incomplete_and_an_unreachable_arm_is_an_err
         .unwrap()
         .port();
     let endpoint = format!("http://127.0.0.1:{port}");
-    let args = [
-        "check",
-        "--live",
-        "--subscription",
-        SUB,
-        "--vault",
-        VAULT,
-        "--auth",
-        "token",
-        "--retries",
-        "1",
-        "--retry-delay-ms",
-        "10",
-        "--arm-endpoint",
-        &endpoint,
-    ];
-    let r = run(&args.map(String::from), "t");
+    let r = run(
+        &vault_at(&endpoint, &["--retries", "1", "--retry-delay-ms", "10"]),
+        "t",
+    );
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains("unreachable"), "{}", r.stderr);
 }

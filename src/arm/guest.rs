@@ -49,14 +49,19 @@ fn literal(name: &str) -> String {
         .collect()
 }
 
-/// The Linux script of part `i` of `n` (POSIX sh with coreutils, sed and
-/// grep: no openssl needed).
-pub fn linux_script(names: &[String], i: usize, n: usize) -> Vec<String> {
-    let pattern = names
+/// `name|name`: the names as one extended regular expression.
+fn pattern(names: &[String]) -> String {
+    names
         .iter()
         .map(|x| literal(x))
         .collect::<Vec<_>>()
-        .join("|");
+        .join("|")
+}
+
+/// The Linux script of part `i` of `n` (POSIX sh with coreutils, sed and
+/// grep: no openssl needed).
+pub fn linux_script(names: &[String], i: usize, n: usize) -> Vec<String> {
+    let pattern = pattern(names);
     vec![
         "f=''; for c in /etc/ssl/certs/ca-certificates.crt /etc/pki/tls/certs/ca-bundle.crt /etc/ssl/ca-bundle.pem /etc/ssl/cert.pem; do [ -r \"$c\" ] && { f=$c; break; }; done".to_string(),
         "{ [ -n \"$f\" ] && tr -d '\\r' < \"$f\"; } | { n=0; k=0; b=''; while IFS= read -r l || [ -n \"$l\" ]; do case \"$l\" in".to_string(),
@@ -71,11 +76,7 @@ pub fn linux_script(names: &[String], i: usize, n: usize) -> Vec<String> {
 
 /// The Windows (PowerShell) script of part `i` of `n`.
 pub fn windows_script(names: &[String], i: usize, n: usize) -> Vec<String> {
-    let pattern = names
-        .iter()
-        .map(|x| literal(x))
-        .collect::<Vec<_>>()
-        .join("|");
+    let pattern = pattern(names);
     vec![
         "$n = 0; $k = 0".to_string(),
         format!(
