@@ -12,13 +12,14 @@
 //! page is saved as received (the job pages keep only jobs in the window),
 //! so `check --from` on the bundle sees exactly what a live check saw.
 
+use super::bundle::{Bundle, Entry};
 use super::client::{Client, Fetched, Record};
+use super::plan::{guest_vms, safe_path, Plan};
 use crate::error::Error;
-use crate::model::item::{ActiveLocation, ProviderKind};
 use crate::model::{Estate, ResourceId};
 use futures::future::join_all;
 use serde_json::value::RawValue;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::sync::Mutex;
 
 /// api-versions (domain facts §1.1).
@@ -58,22 +59,6 @@ pub struct GuestCerts {
     pub concurrency: usize,
     /// Per VM, all its parts.
     pub budget: std::time::Duration,
-}
-
-/// A collected bundle, in memory: the files `collect` writes, manifest included.
-#[derive(Debug, Default)]
-pub struct Bundle {
-    pub files: Vec<(String, Vec<u8>)>,
-    pub records: Vec<Record>,
-    /// HTTP requests sent, retries included.
-    pub sent: usize,
-}
-
-struct Entry {
-    file: Option<String>,
-    record: Record,
-    /// Set when a `nextLink` was refused: the link, for the manifest.
-    refused: Option<String>,
 }
 
 struct Collector<'a> {
@@ -383,43 +368,6 @@ async fn from_vault(c: &Collector<'_>, target: &Target, home: &str) -> Result<Pl
     Ok(plan)
 }
 
-/// The VMs whose trusted root store a reprotect or failback depends on:
-/// the VM running now (after a failover, the failed-over VM).
-fn guest_vms(e: &Estate) -> Vec<super::guest::GuestVm> {
-    use crate::model::Operation;
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
-    for item in &e.items {
-        if !matches!(
-            item.next_operation(),
-            Operation::Reprotect | Operation::Failback
-        ) {
-            continue;
-        }
-        let Some(rep) = &item.replication else {
-            continue;
-        };
-        let running = if item.active_location == Some(ActiveLocation::Recovery) {
-            rep.recovery_vm_id.as_ref()
-        } else {
-            rep.vm_id.as_ref()
-        };
-        let Some(id) = running.filter(|id| safe_path(id.as_str())) else {
-            continue;
-        };
-        if seen.insert(id.key().to_string()) {
-            out.push(super::guest::GuestVm {
-                id: id.clone(),
-                windows: rep
-                    .os_type
-                    .as_deref()
-                    .is_some_and(|o| o.eq_ignore_ascii_case("Windows")),
-            });
-        }
-    }
-    out
-}
-
 /// The per-subscription lists: VMs, disks, NICs, virtual networks, locks,
 /// resource groups, policy-aware locations.
 fn subscription_lists<'a>(c: &'a Collector<'a>, sub: &str) -> Vec<Work<'a>> {
@@ -500,259 +448,24 @@ fn snapshot(c: &Collector) -> Result<Estate, Error> {
     crate::load::load_memory(&files)
 }
 
-/// A subscription id, region or group name from the data, fit to be one
-/// segment of a request path and of a bundle file name.
-fn safe_segment(s: &str) -> bool {
-    !s.is_empty()
-        && s != "."
-        && s != ".."
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '(' | ')'))
-}
-
-/// A path built from an id found in the data: a plain ARM path only.
-fn safe_path(id: &str) -> bool {
-    id.to_ascii_lowercase().starts_with("/subscriptions/")
-        && !id.contains(['?', '#', '%', '\\', ' '])
-        && !id.split('/').any(|s| s == ".." || s == ".")
-}
-
-/// Subscriptions, (subscription, region) pairs and Resource Health groups
-/// the items touch.
-struct Plan {
-    subscriptions: BTreeSet<String>,
-    regions: BTreeSet<(String, String)>,
-    health: BTreeMap<String, BTreeSet<String>>,
-}
-
-impl Plan {
-    fn of(e: &Estate, target: &Target) -> Plan {
-        let lower = |s: &str| s.to_ascii_lowercase();
-        let home = lower(&target.subscription);
-        let mut subscriptions: BTreeSet<String> = crate::load::subscriptions_touched(e);
-        subscriptions.insert(home.clone());
-        let sub_of = |id: Option<&ResourceId>| id.and_then(|i| i.subscription()).map(lower);
-        let mut regions = BTreeSet::new();
-        let mut health: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        let vault_location = e.vaults.iter().find_map(|v| v.location.clone());
-        for item in &e.items {
-            let item_sub = sub_of(Some(&item.id)).unwrap_or_else(|| home.clone());
-            let Some(rep) = &item.replication else {
-                continue;
-            };
-            let mut add = |sub: Option<String>, region: Option<&String>| {
-                if let Some(r) = region.filter(|r| !r.trim().is_empty()) {
-                    let sub = sub.unwrap_or_else(|| item_sub.clone());
-                    regions.insert((sub, crate::model::region_key(r)));
-                }
-            };
-            match rep.kind {
-                ProviderKind::HyperVReplicaAzure => add(None, vault_location.as_ref()),
-                _ => {
-                    add(
-                        sub_of(rep.recovery_resource_group.as_ref()),
-                        rep.recovery_location.as_ref(),
-                    );
-                    add(sub_of(rep.vm_id.as_ref()), rep.primary_location.as_ref());
-                }
-            }
-            // Reprotect and failback return to the original VM's side.
-            if item.active_location == Some(ActiveLocation::Recovery) {
-                if let Some(vm) = &rep.vm_id {
-                    if let (Some(s), Some(g)) = (sub_of(Some(vm)), vm.resource_group()) {
-                        health.entry(s).or_default().insert(g.to_string());
-                    }
-                }
-            }
-        }
-        for (s, _) in &regions {
-            subscriptions.insert(s.clone());
-        }
-        // Only names that can be path segments (never `..`, `/`, `?`).
-        subscriptions.retain(|s| safe_segment(s));
-        regions.retain(|(s, r)| safe_segment(s) && safe_segment(r));
-        health.retain(|s, _| safe_segment(s));
-        for groups in health.values_mut() {
-            groups.retain(|g| safe_segment(g));
-        }
-        Plan {
-            subscriptions,
-            regions,
-            health,
-        }
-    }
-}
-
 /// Writes the manifest and returns the bundle.
 fn finish(c: Collector, target: &Target, plan: &Plan) -> Bundle {
-    let mut files = c.files.into_inner().unwrap_or_else(|p| p.into_inner());
-    let mut entries = c.entries.into_inner().unwrap_or_else(|p| p.into_inner());
-    // Concurrency must not change the bytes: a stable order.
-    entries.sort_by(|a, b| {
-        (a.file.is_none(), &a.file, &a.record.path).cmp(&(
-            b.file.is_none(),
-            &b.file,
-            &b.record.path,
-        ))
-    });
-    let requests: Vec<serde_json::Value> = entries
-        .iter()
-        .map(|e| {
-            let mut m = serde_json::Map::new();
-            if let Some(f) = &e.file {
-                m.insert("file".into(), f.clone().into());
-            }
-            m.insert("method".into(), e.record.method.into());
-            m.insert("path".into(), e.record.path.clone().into());
-            m.insert(
-                "status".into(),
-                e.record.status.map_or(serde_json::Value::Null, Into::into),
-            );
-            if let Some(code) = &e.record.error_code {
-                m.insert("errorCode".into(), code.clone().into());
-            }
-            if let Some(msg) = &e.record.message {
-                m.insert("message".into(), msg.clone().into());
-            }
-            if let Some(link) = &e.refused {
-                m.insert("refusedLink".into(), link.clone().into());
-            }
-            serde_json::Value::Object(m)
-        })
-        .collect();
-    let manifest = serde_json::json!({
-        "format": crate::load::BUNDLE_FORMAT,
-        "collectedAt": crate::text::rfc3339(target.collected_at),
-        "cloud": target.cloud,
-        "endpoint": c.client.url("/").map(|u| u.as_str().trim_end_matches('/').to_string()).unwrap_or_default(),
-        "vault": target.vault,
-        "subscriptions": plan.subscriptions,
-        "requests": requests,
-    });
-    files.push((
-        "manifest.json".to_string(),
-        serde_json::to_vec_pretty(&manifest).unwrap_or_default(),
-    ));
-    files.sort_by(|a, b| a.0.cmp(&b.0));
-    Bundle {
-        files,
-        records: entries.into_iter().map(|e| e.record).collect(),
-        sent: c.client.sent(),
-    }
-}
-
-impl Bundle {
-    /// Writes the bundle to `dir`, replacing a bundle an earlier `collect`
-    /// wrote there (its stale pages must not mix with the new ones); any
-    /// other non-empty directory is left alone and refused.
-    pub fn write_fresh(&self, dir: &std::path::Path) -> Result<(), Error> {
-        let io = |source| Error::Io {
-            path: dir.to_path_buf(),
-            source,
-        };
-        if dir.exists() {
-            let empty = std::fs::read_dir(dir).map_err(io)?.next().is_none();
-            if !empty {
-                let manifest =
-                    std::fs::read_to_string(dir.join("manifest.json")).unwrap_or_default();
-                if !manifest.contains(crate::load::BUNDLE_FORMAT) {
-                    return Err(Error::Usage(format!(
-                        "--out `{}` is not empty and holds no bundle (no manifest.json of format {}): choose a new or empty directory",
-                        dir.display(),
-                        crate::load::BUNDLE_FORMAT
-                    )));
-                }
-                std::fs::remove_dir_all(dir).map_err(io)?;
-            }
-        }
-        self.write(dir)
-    }
-
-    /// Writes the bundle under `dir` (created if needed). Paths are the
-    /// collector's own, relative and inside `dir`.
-    pub fn write(&self, dir: &std::path::Path) -> Result<(), Error> {
-        for (rel, bytes) in &self.files {
-            let Some(rel) = crate::load::safe_relative(rel) else {
-                return Err(Error::Internal(format!(
-                    "bundle path `{rel}` leaves the bundle"
-                )));
-            };
-            let path = dir.join(&rel);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|source| Error::Io {
-                    path: parent.to_path_buf(),
-                    source,
-                })?;
-            }
-            std::fs::write(&path, bytes).map_err(|source| Error::Io { path, source })?;
-        }
-        Ok(())
-    }
-
-    /// One line per kind of failure, for stderr: what could not be read,
-    /// and what to do about it.
-    pub fn problems(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        let failed: Vec<&Record> = self.records.iter().filter(|r| !r.ok()).collect();
-        let denied = failed
-            .iter()
-            .filter(|r| matches!(r.status, Some(401 | 403)))
-            .count();
-        if denied > 0 {
-            out.push(format!(
-                "{denied} request(s) were denied (401/403): give the identity the Reader role on the vault and on every subscription its items use (Site Recovery Reader is not enough for locks, usages and SKUs); the facts they would have given are reported as missing (ASR901)"
-            ));
-        }
-        for r in failed
-            .iter()
-            .filter(|r| !matches!(r.status, Some(401 | 403)))
-        {
-            out.push(format!(
-                "GET {} failed: {}{}{}",
-                r.path,
-                r.status.map(|s| format!("HTTP {s} ")).unwrap_or_default(),
-                r.error_code.as_deref().unwrap_or(""),
-                r.message
-                    .as_deref()
-                    .map(|m| format!(" — {m}"))
-                    .unwrap_or_default()
-            ));
-        }
-        out
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_from_the_data_cannot_leave_the_path_or_the_bundle() {
-        assert!(safe_segment("6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14"));
-        assert!(safe_segment("rg-app.prod(1)"));
-        for bad in ["", ".", "..", "a/b", "a?b", "a#b", "a b", "a%2e"] {
-            assert!(!safe_segment(bad), "{bad}");
-        }
-        assert!(safe_path("/subscriptions/s/resourceGroups/g/providers/Microsoft.RecoveryServices/vaults/v/replicationJobs/j"));
-        assert!(!safe_path("/subscriptions/s/../../providers/x"));
-        assert!(!safe_path("/subscriptions/s/x?api-version=1"));
-        assert!(!safe_path("https://elsewhere.example/subscriptions/s"));
-    }
-
-    #[test]
-    fn a_bundle_never_writes_outside_its_directory() {
-        let dir = std::env::temp_dir().join(format!("asr-bundle-{}", std::process::id()));
-        let bundle = Bundle {
-            files: vec![("../escaped.json".to_string(), b"{}".to_vec())],
-            ..Bundle::default()
-        };
-        assert!(bundle.write(&dir.join("inner")).is_err());
-        assert!(!dir.join("escaped.json").exists());
-        let bundle = Bundle {
-            files: vec![("/etc/absolute.json".to_string(), b"{}".to_vec())],
-            ..Bundle::default()
-        };
-        assert!(bundle.write(&dir.join("inner")).is_err());
-        let _ = std::fs::remove_dir_all(&dir);
-    }
+    let endpoint = c
+        .client
+        .url("/")
+        .map(|u| u.as_str().trim_end_matches('/').to_string())
+        .unwrap_or_default();
+    let sent = c.client.sent();
+    super::bundle::assemble(
+        c.files.into_inner().unwrap_or_else(|p| p.into_inner()),
+        c.entries.into_inner().unwrap_or_else(|p| p.into_inner()),
+        super::bundle::About {
+            collected_at: target.collected_at,
+            cloud: &target.cloud,
+            endpoint,
+            vault: &target.vault,
+            subscriptions: &plan.subscriptions,
+        },
+        sent,
+    )
 }

@@ -5,13 +5,15 @@
 //! checks; `load` reads the bundle this produces, from disk or from memory.
 
 pub mod auth;
+pub mod bundle;
 pub mod client;
 pub mod cloud;
 pub mod collect;
 pub mod guest;
+mod plan;
 pub mod progress;
 
-pub use collect::Bundle;
+pub use bundle::Bundle;
 
 use crate::cli::LiveArgs;
 use crate::error::Error;
