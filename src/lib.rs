@@ -218,7 +218,7 @@ fn status(args: cli::StatusArgs, out: &mut dyn Write) -> Result<u8, Error> {
                     // Clear the screen and redraw in place.
                     frame.extend_from_slice(b"\x1b[2J\x1b[H");
                 }
-                render::status::human(&st, &mut frame)?;
+                render::status::human_with(&st, true, &mut frame)?;
                 writeln!(
                     frame,
                     "\nrefreshing every {every}s from Azure Resource Manager; Ctrl-C to stop"

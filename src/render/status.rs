@@ -6,6 +6,18 @@ use std::io::{self, Write};
 
 /// Writes the status as text.
 pub fn human(st: &Status, w: &mut dyn Write) -> io::Result<()> {
+    human_with(st, false, w)
+}
+
+/// A 20-cell text bar: `[#########-----------]`.
+fn bar(percent: i64) -> String {
+    let filled = (percent.clamp(0, 100) as usize * 20).div_ceil(100);
+    format!("[{}{}]", "#".repeat(filled), "-".repeat(20 - filled))
+}
+
+/// Writes the status as text; `bars` draws a progress bar beside each
+/// synchronizing item (`status --watch`).
+pub fn human_with(st: &Status, bars: bool, w: &mut dyn Write) -> io::Result<()> {
     if !st.synchronizing.is_empty() {
         let rows: Vec<[String; 5]> = st
             .synchronizing
@@ -14,7 +26,11 @@ pub fn human(st: &Status, w: &mut dyn Write) -> io::Result<()> {
                 [
                     r.vm.clone(),
                     r.job_type.clone().unwrap_or_else(|| "-".into()),
-                    r.percent.map_or("?".into(), |p| format!("{p}%")),
+                    match r.percent {
+                        Some(p) if bars => format!("{} {p}%", bar(p)),
+                        Some(p) => format!("{p}%"),
+                        None => "?".into(),
+                    },
                     r.rpo_seconds.map_or("-".into(), |s| {
                         crate::text::duration(time::Duration::seconds(s))
                     }),
@@ -69,6 +85,17 @@ pub fn human(st: &Status, w: &mut dyn Write) -> io::Result<()> {
         s.test_failover_cleanup,
         s.needing_attention
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bars() {
+        assert_eq!(super::bar(0), "[--------------------]");
+        assert_eq!(super::bar(42), "[#########-----------]");
+        assert_eq!(super::bar(100), "[####################]");
+        assert_eq!(super::bar(250), "[####################]");
+    }
 }
 
 /// Writes the status as versioned JSON.
