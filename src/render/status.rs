@@ -87,17 +87,6 @@ pub fn human_with(st: &Status, bars: bool, w: &mut dyn Write) -> io::Result<()> 
     )
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn bars() {
-        assert_eq!(super::bar(0), "[--------------------]");
-        assert_eq!(super::bar(42), "[#########-----------]");
-        assert_eq!(super::bar(100), "[####################]");
-        assert_eq!(super::bar(250), "[####################]");
-    }
-}
-
 /// Writes the status as versioned JSON.
 pub fn json(st: &Status, w: &mut dyn Write) -> io::Result<()> {
     let doc = serde_json::json!({
@@ -109,4 +98,15 @@ pub fn json(st: &Status, w: &mut dyn Write) -> io::Result<()> {
     });
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     writeln!(w)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn bars() {
+        assert_eq!(super::bar(0), "[--------------------]");
+        assert_eq!(super::bar(42), "[#########-----------]");
+        assert_eq!(super::bar(100), "[####################]");
+        assert_eq!(super::bar(250), "[####################]");
+    }
 }
