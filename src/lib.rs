@@ -147,7 +147,7 @@ fn estate_of(
         Some(args) => {
             let bundle = arm::collect_bundle(args, clock(now))?;
             arm::progress::warn(&bundle.problems());
-            load::load_memory(&bundle.files)
+            load::load_memory(bundle.files)
         }
         None => load::load(from),
     }

@@ -445,7 +445,7 @@ fn vault_reachable(c: &Collector, vault: &str) -> Result<(), Error> {
 /// The estate so far (files of step 1, read as `check` would).
 fn snapshot(c: &Collector) -> Result<Estate, Error> {
     let files = c.files.lock().unwrap_or_else(|p| p.into_inner()).clone();
-    crate::load::load_memory(&files)
+    crate::load::load_memory(files)
 }
 
 /// Writes the manifest and returns the bundle.

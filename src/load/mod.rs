@@ -28,8 +28,9 @@ const CERT_EXTENSIONS: &[&str] = &["pem", "crt", "cer", "der"];
 /// One input file, with the name reports show for it.
 struct InputFile {
     path: PathBuf,
-    /// The file's bytes when the bundle is in memory (`check --live`).
-    memory: Option<std::sync::Arc<[u8]>>,
+    /// The file's bytes when the bundle is in memory (`check --live`),
+    /// handed over (not copied) when the file is read — once.
+    memory: Option<std::sync::Mutex<Option<Vec<u8>>>>,
     display: String,
     /// Index of the bundle root it came from (for manifest hints).
     root: Option<usize>,
@@ -52,14 +53,13 @@ pub fn load(inputs: &[PathBuf]) -> Result<Estate, Error> {
 /// Loads a bundle held in memory — `(path relative to the bundle, bytes)`
 /// per file, as `collect` would write it — exactly as `load` reads the same
 /// files from one directory: same file names in the report, same estate.
-pub fn load_memory(files: &[(String, Vec<u8>)]) -> Result<Estate, Error> {
-    let mut rels: Vec<&(String, Vec<u8>)> = files.iter().collect();
-    rels.sort_by(|a, b| a.0.cmp(&b.0));
+pub fn load_memory(mut files: Vec<(String, Vec<u8>)>) -> Result<Estate, Error> {
+    files.sort_by(|a, b| a.0.cmp(&b.0));
     let mut out = Discovered::default();
-    for (rel, bytes) in rels {
+    for (rel, bytes) in files {
         let f = InputFile {
-            path: PathBuf::from(rel),
-            memory: Some(bytes.as_slice().into()),
+            path: PathBuf::from(&rel),
+            memory: Some(std::sync::Mutex::new(Some(bytes))),
             display: rel.clone(),
             root: Some(0),
             rel: rel.clone(),
@@ -452,7 +452,11 @@ fn read_text(f: &InputFile) -> Result<String, Error> {
 
 fn read_bytes(f: &InputFile) -> Result<Vec<u8>, Error> {
     match &f.memory {
-        Some(bytes) => Ok(bytes.to_vec()),
+        Some(bytes) => bytes
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .take()
+            .ok_or_else(|| Error::Internal(format!("`{}` was read twice", f.display))),
         None => std::fs::read(&f.path).map_err(|source| Error::Io {
             path: f.path.clone(),
             source,
