@@ -337,6 +337,10 @@ impl Client {
                     code,
                     message,
                 } => {
+                    if status == 401 {
+                        // Refreshed and still rejected: stop sending it.
+                        self.rejected.store(true, Ordering::Relaxed);
+                    }
                     record.status = Some(status);
                     record.error_code = code.or_else(|| Some(format!("Http{status}")));
                     record.message = message;
@@ -378,7 +382,7 @@ impl Client {
             let wait = match retry_after {
                 Some(d) => d,
                 None => {
-                    // Exponential backoff with full jitter in [delay/2, delay].
+                    // Exponential backoff with jitter: a random wait in [delay/2, delay].
                     let half = delay / 2;
                     let jitter = half.mul_f64(fastrand::f64());
                     let d = half + jitter;
