@@ -173,7 +173,13 @@ fn collect(args: cli::CollectArgs) -> Result<u8, Error> {
     })
 }
 
-fn diagnose(args: cli::DiagnoseArgs, out: &mut dyn Write) -> Result<u8, Error> {
+fn diagnose(mut args: cli::DiagnoseArgs, out: &mut dyn Write) -> Result<u8, Error> {
+    // Live, the jobs collected must reach back as far as the diagnosis looks.
+    let window = args.live_args.jobs_since;
+    // `--job` ignores `--since`: then every job the vault keeps is read.
+    args.live_args.jobs_since = window
+        .map(|w| w.max(args.since))
+        .filter(|_| args.jobs.is_empty());
     let estate = estate_of(&args.from, args.live.then_some(&args.live_args), args.now)?;
     let request = diagnose::DiagnoseRequest {
         jobs: args.jobs,
