@@ -955,3 +955,40 @@ fn the_azure_cli_account_is_the_last_resort_of_auto() {
         "{calls}"
     );
 }
+
+#[test]
+fn quota_counters_match_their_subscription_whatever_its_case() {
+    // ASR and users write subscription ids in either case; the usages
+    // collected for the lower-case request must still count.
+    let arm = FakeArm::http();
+    contoso(&arm);
+    let doc: Value = serde_json::from_slice(
+        &std::fs::read(root().join("examples/contoso/replicated-items.json")).unwrap(),
+    )
+    .unwrap();
+    let upper = doc.to_string().replace(SUB, &SUB.to_ascii_uppercase());
+    let items: Value = serde_json::from_str(&upper).unwrap();
+    arm.route(
+        &format!("{VAULT_ID}/replicationProtectedItems"),
+        Route::List(items["value"].as_array().cloned().unwrap()),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let args = [
+        "check", "--live", "--format", "json", "--rule", "ASR101", "--rule", "ASR102", "--rule",
+        "ASR901",
+    ];
+    let report = json(&live(&arm, tmp.path(), &args, &[]));
+    let codes: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"ASR101"), "{codes:?}");
+    assert!(
+        !messages(&report, "ASR901")
+            .iter()
+            .any(|m| m.contains("usage")),
+        "{report}"
+    );
+}

@@ -406,7 +406,8 @@ pub fn counter<'a>(
         .filter(|u| u.name.eq_ignore_ascii_case(name))
         .collect();
     let exact = named.iter().find(|u| {
-        u.subscription.is_some() && u.subscription.as_deref() == rd.subscription.as_deref()
+        matches!((u.subscription.as_deref(), rd.subscription.as_deref()),
+            (Some(a), Some(b)) if a.eq_ignore_ascii_case(b))
     });
     let loose = named
         .iter()
