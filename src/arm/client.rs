@@ -582,7 +582,7 @@ impl Attempt {
     }
 }
 
-/// `Retry-After` in seconds (or an HTTP date, read as "a while"), or ARM's
+/// `Retry-After` in seconds or as an HTTP date, or ARM's
 /// `x-ms-retry-after-ms`; capped at five minutes.
 fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
     let get = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::trim);
@@ -592,10 +592,22 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
         let v = get("retry-after")?;
         match v.parse::<f64>() {
             Ok(s) if s.is_finite() && s >= 0.0 => Duration::from_secs_f64(s),
-            _ => Duration::from_secs(30),
+            _ => {
+                until_http_date(v, std::time::SystemTime::now()).unwrap_or(Duration::from_secs(30))
+            }
         }
     };
     Some(d.min(Duration::from_secs(300)))
+}
+
+/// How long until an HTTP date (`Wed, 21 Oct 2026 07:28:00 GMT`) from `now`.
+fn until_http_date(v: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let at = time::OffsetDateTime::parse(v, &time::format_description::well_known::Rfc2822).ok()?;
+    Some(
+        std::time::SystemTime::from(at)
+            .duration_since(now)
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 /// The `{"error": {"code", "message"}}` envelope of an ARM error body.
@@ -644,6 +656,20 @@ mod tests {
         h.insert("retry-after", "99999".parse().unwrap());
         assert_eq!(retry_after(&h), Some(Duration::from_secs(300)));
         assert_eq!(retry_after(&reqwest::header::HeaderMap::new()), None);
+    }
+
+    #[test]
+    fn retry_after_reads_http_dates() {
+        let now = std::time::SystemTime::from(time::macros::datetime!(2026-11-22 12:00:00 UTC));
+        assert_eq!(
+            until_http_date("Sun, 22 Nov 2026 12:00:07 GMT", now),
+            Some(Duration::from_secs(7))
+        );
+        assert_eq!(
+            until_http_date("Sun, 22 Nov 2026 11:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(until_http_date("soon", now), None);
     }
 
     #[test]
