@@ -324,6 +324,19 @@ fn throttling_is_retried_after_retry_after() {
         .filter(|s| s.target.contains("Microsoft.Authorization/locks"))
         .collect();
     assert_eq!(locks.len(), 3, "two 429s, then the answer");
+    let (c, bundle) = {
+        let again = FakeArm::http();
+        contoso(&again);
+        again.fault(
+            "Microsoft.Authorization/locks",
+            1,
+            status_fault(429, "TooManyRequests", Some(0)),
+        );
+        collect(&again, tmp.path(), &[])
+    };
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    let m = manifest(&bundle);
+    assert_eq!(requests_matching(&m, "locks")[0]["attempts"], 2);
     for w in locks.windows(2) {
         assert!(
             w[1].at.duration_since(w[0].at) >= std::time::Duration::from_millis(900),

@@ -58,6 +58,10 @@ pub(super) fn assemble(
                 "status".into(),
                 e.record.status.map_or(serde_json::Value::Null, Into::into),
             );
+            if e.record.attempts > 1 {
+                // Retried (throttling, faults): how many tries it took.
+                m.insert("attempts".into(), e.record.attempts.into());
+            }
             if let Some(code) = &e.record.error_code {
                 m.insert("errorCode".into(), code.clone().into());
             }
