@@ -423,6 +423,12 @@ fn retries_run_out_into_asr901_never_a_pass() {
     assert!(codes.iter().all(|c| *c == "ASR901"), "{codes:?}");
     assert!(r.stdout.contains("centralus"));
     assert!(r.stdout.to_lowercase().contains("lock"));
+    // What ARM said, and how hard it was tried, reaches the finding.
+    assert!(
+        r.stdout.contains("gave up after 3 attempts"),
+        "{}",
+        r.stdout
+    );
 }
 
 #[test]

@@ -42,6 +42,8 @@ struct RequestDto {
     status: Option<i64>,
     #[serde(deserialize_with = "opt_string")]
     error_code: Option<String>,
+    #[serde(deserialize_with = "opt_string")]
+    message: Option<String>,
 }
 
 /// What a manifest contributes to the estate and to reading the other files.
@@ -271,7 +273,7 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
                 coverage: Coverage::Failed {
                     status,
                     error_code: r.error_code.clone(),
-                    message: None,
+                    message: r.message.clone(),
                 },
                 source,
             });

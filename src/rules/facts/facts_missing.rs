@@ -7,7 +7,7 @@
 //! may end as "ready".
 
 use crate::finding::{Finding, Level, OperationArg, Subject};
-use crate::model::{Coverage, FactKind, Operation};
+use crate::model::{Coverage, FactKind, Operation, ResourceId};
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
@@ -76,6 +76,18 @@ impl Rule for FactsMissing {
             ));
         }
         for f in &estate.facts {
+            // The export command, for the subscription and region the record names.
+            let mut hint = export_hint(f.kind).to_string();
+            if let Some(sub) = f
+                .scope
+                .as_deref()
+                .and_then(|s| ResourceId::new(s).subscription().map(str::to_string))
+            {
+                hint = hint.replace("<subscription>", &sub);
+            }
+            if let Some(region) = &f.location {
+                hint = hint.replace("<region>", region);
+            }
             let (what, how) = match &f.coverage {
                 Coverage::Loaded { complete: true } => continue,
                 Coverage::Loaded { complete: false } => (
@@ -87,7 +99,7 @@ impl Rule for FactsMissing {
                     format!(
                         "Export every page: the az CLI's list commands follow `nextLink` themselves; with `az rest`, fetch each `nextLink` and merge the pages into one array (`jq -s '[.[].value[]]' page-*.json > {}`), or record every page's request in manifest.json. Or {}.",
                         ctx.source(f.source),
-                        export_hint(f.kind)
+                        hint
                     ),
                 ),
                 Coverage::Failed { status, error_code, message } => {
@@ -105,7 +117,14 @@ impl Rule for FactsMissing {
                             "{}{scope} {how} ({failure}{detail}): no rule that needs them can pass",
                             f.kind.label()
                         ),
-                        format!("Grant read access and collect again, or {}.", export_hint(f.kind)),
+                        match status {
+                            Some(401 | 403) => format!(
+                                "Give the identity the Reader role{}, then collect again; or {}.",
+                                f.scope.as_deref().map(|s| format!(" on `{s}`")).unwrap_or_default(),
+                                hint
+                            ),
+                            _ => format!("Collect again later (throttling and server errors are usually transient), or {hint}."),
+                        },
                     )
                 }
             };
@@ -116,7 +135,7 @@ impl Rule for FactsMissing {
             };
             out.push(
                 missing(ctx.operation, subject, what, how)
-                    .with_evidence(fact_line(&f.coverage, f.kind), ctx.source(f.source)),
+                    .with_evidence(fact_line(f), ctx.source(f.source)),
             );
         }
         if let Some(plan) = ctx.plan {
@@ -141,16 +160,6 @@ impl Rule for FactsMissing {
     }
 }
 
-fn fact_line(c: &Coverage, kind: FactKind) -> String {
-    match c {
-        Coverage::Loaded { .. } => format!("{}: nextLink present", kind.label()),
-        Coverage::Failed {
-            status, error_code, ..
-        } => format!(
-            "{}: status {}, error {}",
-            kind.label(),
-            status.map_or("none".to_string(), |s| s.to_string()),
-            error_code.as_deref().unwrap_or("none")
-        ),
-    }
+fn fact_line(f: &crate::model::FactRecord) -> String {
+    super::failure_line(f).unwrap_or_else(|| format!("{}: nextLink present", f.kind.label()))
 }

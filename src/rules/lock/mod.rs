@@ -359,7 +359,11 @@ pub fn lock_list_gaps(ctx: &RuleCtx, checked: &[(&Scoped, ResourceId)]) -> Vec<F
                 _ => "are not in the bundle",
             };
             let op = if op == OperationArg::Next { ctx.operation } else { op };
-            missing(
+            let scope = ResourceId::new(&format!("/subscriptions/{sub}"));
+            let failed = crate::rules::facts::failure_evidence(ctx, FactKind::Locks, |f| {
+                f.scope.as_deref().is_none_or(|s| scope.is_within_str(s))
+            });
+            let finding = missing(
                 op,
                 Subject::other(
                     &format!("/subscriptions/{sub}/providers/Microsoft.Authorization/locks"),
@@ -371,7 +375,11 @@ pub fn lock_list_gaps(ctx: &RuleCtx, checked: &[(&Scoped, ResourceId)]) -> Vec<F
                     text::count(n, "item", "items"),
                 ),
                 format!("{}.", export_hint(FactKind::Locks).replace("<subscription>", &sub)),
-            )
+            );
+            match failed {
+                Some((line, source)) => finding.with_evidence(line, source),
+                None => finding,
+            }
         })
         .collect()
 }

@@ -430,28 +430,35 @@ pub fn counter<'a>(
         ),
     };
     let items = rd.targets.len();
-    Counter::Missing(
-        missing(
-            op,
-            rd.subject(name, kind),
-            format!(
-                "{why}: whether the {ops} of {} fits the `{name}` quota is unknown",
-                text::count(items, "item", "items")
-            ),
-            format!("{}.", export_hint(fact).replace("<region>", &rd.region)),
-        )
-        .with_evidence(
-            format!(
-                "{} targeting {}",
-                text::count(items, "item", "items"),
-                rd.region
-            ),
-            rd.targets
-                .first()
-                .map(|t| ctx.source(t.scoped.item.source))
-                .unwrap_or_default(),
+    let failed = crate::rules::facts::failure_evidence(ctx, fact, |f| {
+        f.location
+            .as_deref()
+            .is_none_or(|l| region_key(l) == region_key(&rd.region))
+    });
+    let finding = missing(
+        op,
+        rd.subject(name, kind),
+        format!(
+            "{why}: whether the {ops} of {} fits the `{name}` quota is unknown",
+            text::count(items, "item", "items")
         ),
+        format!("{}.", export_hint(fact).replace("<region>", &rd.region)),
     )
+    .with_evidence(
+        format!(
+            "{} targeting {}",
+            text::count(items, "item", "items"),
+            rd.region
+        ),
+        rd.targets
+            .first()
+            .map(|t| ctx.source(t.scoped.item.source))
+            .unwrap_or_default(),
+    );
+    Counter::Missing(match failed {
+        Some((line, source)) => finding.with_evidence(line, source),
+        None => finding,
+    })
 }
 
 /// `` `sql-01` (Standard_E16s_v5, 16), `sql-02` (Standard_E16s_v5, 16), and 3 more ``.
