@@ -124,7 +124,8 @@ pub fn report_existence_gaps(
     use crate::finding::{OperationArg, Subject};
     for (key, op, items, n) in gaps.drain() {
         let (sub, how) = key.split_once('|').unwrap_or((&key, ""));
-        out.push(crate::rules::facts::missing(
+        let scope = crate::model::ResourceId::new(&format!("/subscriptions/{sub}"));
+        let finding = crate::rules::facts::missing(
             if op == OperationArg::Next { ctx.operation } else { op },
             Subject::other(&format!("/subscriptions/{sub}"), sub, "subscription"),
             format!(
@@ -136,7 +137,14 @@ pub fn report_existence_gaps(
                 "{}.",
                 crate::rules::facts::facts_missing::export_hint(kind).replace("<subscription>", sub)
             ),
-        ));
+        );
+        let failed = crate::rules::facts::failure_evidence(ctx, kind, |f| {
+            f.scope.as_deref().is_none_or(|s| scope.is_within_str(s))
+        });
+        out.push(match failed {
+            Some((line, source)) => finding.with_evidence(line, source),
+            None => finding,
+        });
     }
 }
 
