@@ -200,6 +200,14 @@ impl Finding {
         self
     }
 
+    /// `with_evidence` when there is some (`(fact, source)`).
+    pub fn with_evidence_if(self, evidence: Option<(String, String)>) -> Finding {
+        match evidence {
+            Some((fact, source)) => self.with_evidence(fact, source),
+            None => self,
+        }
+    }
+
     /// True for `ASR901` (not accepted): the run is incomplete, not blocked.
     pub fn is_missing_fact(&self) -> bool {
         self.code == crate::rules::facts::FACTS_MISSING.code && !self.accepted

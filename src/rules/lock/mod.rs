@@ -376,10 +376,7 @@ pub fn lock_list_gaps(ctx: &RuleCtx, checked: &[(&Scoped, ResourceId)]) -> Vec<F
                 ),
                 format!("{}.", export_hint(FactKind::Locks).replace("<subscription>", &sub)),
             );
-            match failed {
-                Some((line, source)) => finding.with_evidence(line, source),
-                None => finding,
-            }
+            finding.with_evidence_if(failed)
         })
         .collect()
 }

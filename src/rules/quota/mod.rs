@@ -455,10 +455,7 @@ pub fn counter<'a>(
             .map(|t| ctx.source(t.scoped.item.source))
             .unwrap_or_default(),
     );
-    Counter::Missing(match failed {
-        Some((line, source)) => finding.with_evidence(line, source),
-        None => finding,
-    })
+    Counter::Missing(finding.with_evidence_if(failed))
 }
 
 /// `` `sql-01` (Standard_E16s_v5, 16), `sql-02` (Standard_E16s_v5, 16), and 3 more ``.

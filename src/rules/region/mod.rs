@@ -141,10 +141,7 @@ pub fn report_existence_gaps(
         let failed = crate::rules::facts::failure_evidence(ctx, kind, |f| {
             f.scope.as_deref().is_none_or(|s| scope.is_within_str(s))
         });
-        out.push(match failed {
-            Some((line, source)) => finding.with_evidence(line, source),
-            None => finding,
-        });
+        out.push(finding.with_evidence_if(failed));
     }
 }
 
