@@ -1011,3 +1011,27 @@ fn quota_counters_match_their_subscription_whatever_its_case() {
         "{report}"
     );
 }
+
+#[test]
+fn a_next_link_that_loops_stops_paging_and_leaves_the_list_incomplete() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    let locks = format!(
+        "/subscriptions/{SUB}/providers/Microsoft.Authorization/locks?api-version=2020-05-01"
+    );
+    arm.fault(
+        "Microsoft.Authorization/locks",
+        100,
+        FaultKind::NextLink(format!("{}{locks}", arm.base)),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let (c, bundle) = collect(&arm, tmp.path(), &[]);
+    assert_eq!(c.code, 3, "{}", c.stderr);
+    assert_eq!(count(&arm, "Microsoft.Authorization/locks"), 1);
+    let m = manifest(&bundle);
+    assert!(requests_matching(&m, "locks")
+        .iter()
+        .any(|r| r["errorCode"] == "NextLinkLoop"));
+    let r = offline(&bundle, &["--rule", "ASR501", "--operation", "failover"]);
+    assert_eq!(r.code, 3, "{}", r.stdout);
+}

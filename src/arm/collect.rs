@@ -143,6 +143,7 @@ impl Collector<'_> {
             return;
         };
         let first = url.clone();
+        let mut visited = std::collections::HashSet::new();
         let mut n = 1;
         loop {
             let Fetched { record, body, .. } = self.client.get(&url).await;
@@ -190,27 +191,36 @@ impl Collector<'_> {
             self.save(&file, saved);
             self.note(Some(file), record, None);
             let Some(next) = next else { return };
-            let next_url = match first.join(&next) {
-                Ok(u) if self.client.same_origin(&u) => u,
-                _ => {
-                    // Never follow (nor send the token) elsewhere: the list
-                    // stays incomplete and is recorded as failed.
-                    let refused = Record {
-                        method: "GET",
-                        path: path.to_string(),
-                        status: None,
-                        error_code: Some("ForeignNextLink".to_string()),
-                        message: Some(
-                            "the nextLink points away from the ARM endpoint; it was not followed"
-                                .to_string(),
-                        ),
-                        attempts: 0,
-                    };
-                    self.note(None, refused, Some(next));
-                    return;
-                }
+            visited.insert(url.to_string());
+            let refuse = |code: &str, why: &str| Record {
+                method: "GET",
+                path: path.to_string(),
+                status: None,
+                error_code: Some(code.to_string()),
+                message: Some(why.to_string()),
+                attempts: 0,
             };
-            url = next_url;
+            // Never follow (nor send the token) elsewhere, nor round in a
+            // circle: the list stays incomplete and is recorded as failed.
+            let refused = match first.join(&next) {
+                Ok(u) if !self.client.same_origin(&u) => Some(refuse(
+                    "ForeignNextLink",
+                    "the nextLink points away from the ARM endpoint; it was not followed",
+                )),
+                Ok(u) if visited.contains(u.as_str()) => Some(refuse(
+                    "NextLinkLoop",
+                    "the nextLink leads back to a page already read; paging stopped",
+                )),
+                Ok(u) => {
+                    url = u;
+                    None
+                }
+                Err(_) => Some(refuse("InvalidNextLink", "the nextLink is not a URL")),
+            };
+            if let Some(record) = refused {
+                self.note(None, record, Some(next));
+                return;
+            }
             n += 1;
         }
     }
