@@ -26,7 +26,8 @@ pub enum Command {
     /// facts were missing: ASR901).
     Check(CheckArgs),
     /// Read the vault and the facts its items need from Azure Resource
-    /// Manager (GET requests only) and write a bundle for `check --from`.
+    /// Manager (GET requests only, unless --guest-certs) and write a bundle
+    /// for `check --from`.
     ///
     /// Exit codes: 0 every request succeeded; 3 some facts could not be read
     /// (recorded in manifest.json; `check` reports them as ASR901); 2 the
@@ -114,7 +115,8 @@ pub struct LiveArgs {
     #[arg(long, value_name = "ID")]
     pub vault_id: Option<String>,
 
-    /// Keep jobs that started within this long (child jobs of failed ones are always followed).
+    /// Keep jobs that started within this long (enable-replication jobs are
+    /// always kept, and child jobs of failed ones always followed).
     #[arg(long, default_value = "14d", value_parser = parse_duration, value_name = "AGE")]
     pub jobs_since: Option<time::Duration>,
 
@@ -138,7 +140,7 @@ pub struct LiveArgs {
     #[arg(long, value_name = "URL")]
     pub authority_host: Option<String>,
 
-    /// Also trust this CA certificate (PEM) for the ARM endpoint; repeatable.
+    /// Also trust this CA certificate (PEM) for the ARM endpoint and sign-in; repeatable.
     #[arg(long, value_name = "FILE")]
     pub ca_cert: Vec<PathBuf>,
 
