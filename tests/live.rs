@@ -362,7 +362,7 @@ fn server_errors_timeouts_resets_and_cut_bodies_are_retried() {
     arm.fault(
         "/disks",
         1,
-        FaultKind::Delay(std::time::Duration::from_secs(3)),
+        FaultKind::Delay(std::time::Duration::from_secs(6)),
     );
     arm.fault("resourcegroups", 1, FaultKind::Reset);
     arm.fault("replicationPolicies", 1, FaultKind::Truncate);
@@ -381,17 +381,18 @@ fn server_errors_timeouts_resets_and_cut_bodies_are_retried() {
         &arm,
         tmp.path(),
         &["check", "--live", "--format", "json"],
-        &["--timeout", "1"],
+        &["--timeout", "2"],
     );
     assert_eq!(r.code, reference.code, "{}", r.stderr);
     assert_eq!(
         r.stdout, reference.stdout,
         "the faults were not recovered from"
     );
-    assert_eq!(count(&arm, "virtualMachines?"), 3);
-    assert_eq!(count(&arm, "/disks?"), 2);
-    assert_eq!(count(&arm, "/resourcegroups?"), 2);
-    assert_eq!(count(&arm, "replicationPolicies?"), 2);
+    // Each fault cost a retry (at least: a slow machine may time out more).
+    assert!(count(&arm, "virtualMachines?") >= 3);
+    assert!(count(&arm, "/disks?") >= 2);
+    assert!(count(&arm, "/resourcegroups?") >= 2);
+    assert!(count(&arm, "replicationPolicies?") >= 2);
 }
 
 #[test]
