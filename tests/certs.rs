@@ -145,6 +145,14 @@ fn guest_linux_script_keeps_the_needed_roots() {
     let none = "# asr-preflight roots part 1/2: kept 0 of 140 certificates from /etc/ssl/certs/ca-certificates.crt\n# asr-preflight roots part 2/2: kept 0 of 140 certificates from /etc/ssl/certs/ca-certificates.crt\n";
     let (certs, _, unusable) = asr_preflight::load::read_cert_store(none.as_bytes(), "pem");
     assert!(certs.is_empty() && unusable.is_none());
+    // A part that says it kept more than arrived (the start of Run
+    // Command's output is dropped past 4,096 bytes): unusable.
+    let g2 = std::fs::read_to_string("tests/certs/DigiCert_Global_Root_G2.pem").unwrap();
+    let short = format!("{g2}# asr-preflight roots part 1/1: kept 2 of 140 certificates from /etc/ssl/certs/ca-certificates.crt\n");
+    let (_, _, unusable) = asr_preflight::load::read_cert_store(short.as_bytes(), "pem");
+    assert!(unusable
+        .unwrap()
+        .contains("kept 2 certificates but 1 arrived"));
     // A part missing, or no bundle found: unusable (ASR901).
     let (_, _, unusable) =
         asr_preflight::load::read_cert_store(none.lines().next().unwrap().as_bytes(), "pem");

@@ -162,7 +162,8 @@ impl Bundle {
             .filter(|r| !matches!(r.status, Some(401 | 403)))
         {
             out.push(format!(
-                "GET {} failed: {}{}{}",
+                "{} {} failed: {}{}{}",
+                r.method,
                 r.path,
                 r.status.map(|s| format!("HTTP {s} ")).unwrap_or_default(),
                 r.error_code.as_deref().unwrap_or(""),

@@ -133,10 +133,18 @@ pub const PART_MARK: &str = "# asr-preflight roots part ";
 fn filtered_export(text: &str) -> Option<Result<(), String>> {
     let mut parts = std::collections::BTreeSet::new();
     let mut total = None;
-    for line in text
-        .lines()
-        .filter_map(|l| l.trim().strip_prefix(PART_MARK))
-    {
+    // Certificates since the previous part line: each part must hold as
+    // many as it says it kept (Run Command keeps only the end of the output).
+    let mut arrived = 0usize;
+    for raw in text.lines() {
+        let trimmed = raw.trim();
+        if trimmed.starts_with(BEGIN) {
+            arrived += 1;
+        }
+        let Some(line) = trimmed.strip_prefix(PART_MARK) else {
+            continue;
+        };
+        let in_part = std::mem::take(&mut arrived);
         let (ids, rest) = line.split_once(':')?;
         let (i, n) = ids.split_once('/')?;
         let (i, n): (usize, usize) = (i.trim().parse().ok()?, n.trim().parse().ok()?);
@@ -153,6 +161,17 @@ fn filtered_export(text: &str) -> Option<Result<(), String>> {
             return Some(Err(format!(
                 "the VM's trusted root store could not be read (part {i}/{n}: {})",
                 rest.trim()
+            )));
+        }
+        let kept: Option<usize> = rest
+            .trim()
+            .strip_prefix("kept ")
+            .and_then(|r| r.split_whitespace().next())
+            .and_then(|v| v.parse().ok());
+        if kept != Some(in_part) {
+            return Some(Err(format!(
+                "part {i}/{n} says it kept {} certificates but {in_part} arrived: the output was cut",
+                kept.map_or("an unknown number of".to_string(), |k| k.to_string())
             )));
         }
         parts.insert(i);

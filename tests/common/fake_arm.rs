@@ -342,7 +342,7 @@ where
             method: method.clone(),
             target: target.clone(),
             authorization: headers.get("authorization").cloned(),
-            body,
+            body: body.clone(),
         });
         let latency = *st.latency.lock().unwrap();
         if !latency.is_zero() {
@@ -395,13 +395,6 @@ where
             }
             Some(FaultKind::Truncate) | None => {}
         }
-        let body = st
-            .seen
-            .lock()
-            .unwrap()
-            .last()
-            .map(|s| s.body.clone())
-            .unwrap_or_default();
         let (status, text, more) = answer(&st, &method, &target, &headers, &body, next_override);
         extra_headers.push_str(&more);
         let truncate = matches!(fault, Some(FaultKind::Truncate));
