@@ -1036,3 +1036,46 @@ fn a_next_link_that_loops_stops_paging_and_leaves_the_list_incomplete() {
     let r = offline(&bundle, &["--rule", "ASR501", "--operation", "failover"]);
     assert_eq!(r.code, 3, "{}", r.stdout);
 }
+
+#[test]
+fn status_watch_redraws_from_live_reads() {
+    use std::io::Read;
+    let arm = FakeArm::http();
+    contoso(&arm);
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_asr-preflight"))
+        .args(cmd(
+            &["status", "--live", "--watch", "1"],
+            live_args(&arm, tmp.path(), &[]),
+        ))
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("ASR_PREFLIGHT_TOKEN", &arm.token)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdout = child.stdout.take().unwrap();
+    let reader = std::thread::spawn(move || {
+        let mut seen = String::new();
+        let mut buf = [0u8; 4096];
+        while seen.matches("refreshing every 1s").count() < 2 {
+            match stdout.read(&mut buf) {
+                Ok(0) | Err(_) => break,
+                Ok(n) => seen.push_str(&String::from_utf8_lossy(&buf[..n])),
+            }
+        }
+        seen
+    });
+    // Two frames, or give up after a generous wait.
+    let started = std::time::Instant::now();
+    while !reader.is_finished() && started.elapsed() < std::time::Duration::from_secs(30) {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let seen = reader.join().unwrap();
+    assert!(seen.matches("12 items:").count() >= 2, "{seen}");
+    // Each frame is a fresh read of the vault.
+    assert!(count(&arm, "replicationProtectedItems") >= 2);
+}
