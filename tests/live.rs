@@ -1079,3 +1079,37 @@ fn status_watch_redraws_from_live_reads() {
     // Each frame is a fresh read of the vault.
     assert!(count(&arm, "replicationProtectedItems") >= 2);
 }
+
+#[test]
+fn a_guest_export_without_its_part_line_gives_no_store_and_says_why() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    arm.enable_run_command(store_of(&["DigiCert Global Root G2"]));
+    arm.cut_run_command_output();
+    let tmp = tempfile::tempdir().unwrap();
+    let (c, bundle) = collect(&arm, tmp.path(), &["--guest-certs"]);
+    assert_eq!(c.code, 3, "{}", c.stderr);
+    assert!(c.stderr.contains("no closing part line"), "{}", c.stderr);
+    assert!(!bundle.join("certs").exists());
+    let m = manifest(&bundle);
+    assert!(requests_matching(&m, "runCommand")
+        .iter()
+        .any(|r| r["errorCode"] == "GuestCertsUnreadable"));
+    let report = json(&offline(
+        &bundle,
+        &[
+            "--format",
+            "json",
+            "--operation",
+            "reprotect",
+            "--vm",
+            "batch-02",
+        ],
+    ));
+    assert!(
+        messages(&report, "ASR901")
+            .iter()
+            .any(|m| m.contains("trusted root store")),
+        "{report}"
+    );
+}

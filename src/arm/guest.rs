@@ -183,20 +183,48 @@ pub async fn read_store(
                         .and_then(|v| v.get("status").and_then(|s| s.as_str()).map(str::to_string));
                     match state.as_deref() {
                         Some("InProgress") => poll = Some(link),
-                        Some(s) if !s.eq_ignore_ascii_case("Succeeded") => return None,
+                        Some(s) if !s.eq_ignore_ascii_case("Succeeded") => {
+                            records.push(unreadable(
+                                &link,
+                                format!("Run Command on `{}` ended `{s}`", vm.id.name()),
+                            ));
+                            return None;
+                        }
                         _ => result = Some(b),
                     }
                 }
             }
         }
-        let out = stdout_of(&result?)?;
+        let out = result.as_deref().and_then(stdout_of).unwrap_or_default();
         if !out.contains(&format!("{PART_MARK}{}/{n}:", i + 1)) {
+            // The script did not finish its part, or the output was cut.
+            records.push(unreadable(
+                &format!("{}/runCommand", vm.id.as_str()),
+                format!(
+                    "the output of Run Command part {}/{n} on `{}` has no closing part line (the script failed or its output was cut)",
+                    i + 1,
+                    vm.id.name()
+                ),
+            ));
             return None;
         }
         store.push_str(&out);
         store.push('\n');
     }
     Some(store)
+}
+
+/// A record saying why what Run Command returned gave no store: it
+/// explains the missing store in the manifest and on stderr.
+fn unreadable(path: &str, message: String) -> Record {
+    Record {
+        method: "POST",
+        path: path.to_string(),
+        status: None,
+        error_code: Some("GuestCertsUnreadable".to_string()),
+        message: Some(message),
+        attempts: 0,
+    }
 }
 
 #[cfg(test)]

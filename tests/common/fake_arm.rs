@@ -73,6 +73,8 @@ struct State {
     token: String,
     /// Run Command enabled: the guest's root store, as (name, PEM) pairs.
     guest_store: Mutex<Option<Vec<(String, String)>>>,
+    /// Run Command output loses its closing part line (a failed script).
+    guest_cut: Mutex<bool>,
     operations: Mutex<HashMap<String, Value>>,
 }
 
@@ -201,6 +203,11 @@ impl FakeArm {
     /// `-match` names, and the part line.
     pub fn enable_run_command(&self, store: Vec<(String, String)>) {
         *self.state.guest_store.lock().unwrap() = Some(store);
+    }
+
+    /// Run Command answers without the closing part line.
+    pub fn cut_run_command_output(&self) {
+        *self.state.guest_cut.lock().unwrap() = true;
     }
 
     pub fn set_page_size(&self, n: usize) {
@@ -464,7 +471,7 @@ fn answer(
 }
 
 /// Runs the part of a Windows root-store export the script asks for.
-fn run_command(store: &[(String, String)], body: &[u8]) -> Option<Value> {
+fn run_command(store: &[(String, String)], body: &[u8], cut: bool) -> Option<Value> {
     let req: Value = serde_json::from_slice(body).ok()?;
     let script = req["script"]
         .as_array()?
@@ -484,10 +491,12 @@ fn run_command(store: &[(String, String)], body: &[u8]) -> Option<Value> {
             kept += 1;
         }
     }
-    out.push_str(&format!(
-        "# asr-preflight roots part {part}: kept {kept} of {} certificates from Cert:\\LocalMachine\\Root",
-        store.len()
-    ));
+    if !cut {
+        out.push_str(&format!(
+            "# asr-preflight roots part {part}: kept {kept} of {} certificates from Cert:\\LocalMachine\\Root",
+            store.len()
+        ));
+    }
     Some(json!({"value": [
         {"code": "ComponentStatus/StdOut/succeeded", "level": "Info", "displayStatus": "Provisioning succeeded", "message": out},
         {"code": "ComponentStatus/StdErr/succeeded", "level": "Info", "displayStatus": "Provisioning succeeded", "message": ""}
@@ -553,7 +562,8 @@ fn answer_body(
                 "The access token is invalid.",
             );
         }
-        let Some(result) = run_command(&store, body) else {
+        let cut = *st.guest_cut.lock().unwrap();
+        let Some(result) = run_command(&store, body, cut) else {
             return error(400, "BadRequest", "not a root-store export script");
         };
         let mut ops = st.operations.lock().unwrap();
