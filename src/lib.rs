@@ -159,13 +159,15 @@ fn collect(args: cli::CollectArgs) -> Result<u8, Error> {
     bundle.write_fresh(&args.out)?;
     let problems = bundle.problems();
     arm::progress::warn(&problems);
-    arm::progress::say(&format!(
-        "wrote {} files to {} ({} requests, {} failed)",
-        bundle.files.len(),
-        args.out.display(),
-        bundle.sent,
-        bundle.records.iter().filter(|r| !r.ok()).count()
-    ));
+    if !args.live.quiet {
+        arm::progress::say(&format!(
+            "wrote {} files to {} ({} requests, {} failed)",
+            bundle.files.len(),
+            args.out.display(),
+            bundle.sent,
+            bundle.records.iter().filter(|r| !r.ok()).count()
+        ));
+    }
     Ok(if bundle.records.iter().all(|r| r.ok()) {
         0
     } else {
