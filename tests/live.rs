@@ -191,7 +191,10 @@ fn live_check_equals_check_of_the_collected_bundle() {
     let tmp = tempfile::tempdir().unwrap();
     let (c, bundle) = collect(&arm, tmp.path(), &[]);
     assert_eq!(c.code, 0, "collect: {}", c.stderr);
-    assert_eq!(c.stderr, "", "--quiet and nothing failed: nothing on stderr");
+    assert_eq!(
+        c.stderr, "",
+        "--quiet and nothing failed: nothing on stderr"
+    );
     for format in ["json", "human", "sarif"] {
         let args = ["--format", format, "--color", "never"];
         let offline = offline(&bundle, &args);
