@@ -23,7 +23,7 @@ use std::collections::BTreeSet;
 use std::sync::Mutex;
 
 /// api-versions (domain facts §1.1).
-pub const ASR_API: &str = "2025-08-01";
+const ASR_API: &str = "2025-08-01";
 const VAULT_API: &str = "2025-02-01";
 const COMPUTE_API: &str = "2024-11-01";
 const DISK_API: &str = "2025-01-02";

@@ -30,13 +30,6 @@ impl Progress {
         Progress { bar }
     }
 
-    /// A hidden bar (tests, in-memory use).
-    pub fn hidden() -> Progress {
-        Progress {
-            bar: ProgressBar::hidden(),
-        }
-    }
-
     pub fn planned(&self, n: u64) {
         self.bar.inc_length(n);
     }
