@@ -160,7 +160,7 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
             })
         })
         .collect();
-    let mut findings: Vec<Finding> = Vec::new();
+    let mut findings: Vec<Finding> = crate::rules::facts::facts_missing::input_gaps(&ctx);
     for r in results {
         findings.extend(r?);
     }

@@ -74,6 +74,52 @@ pub fn count(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// How many characters of a value from the data a message quotes.
+pub const EXCERPT_CHARS: usize = 120;
+
+/// A value from the data as a message may quote it: at most `max`
+/// characters (then `… (N characters)`), control characters escaped, so a
+/// hostile or huge value can neither flood nor steer a terminal.
+pub fn excerpt(s: &str, max: usize) -> String {
+    let total = s.chars().count();
+    let mut out = String::with_capacity(s.len().min(max * 2));
+    for c in s.chars().take(max) {
+        push_escaped(&mut out, c);
+    }
+    if total > max {
+        out.push_str(&format!("… ({total} characters)"));
+    }
+    out
+}
+
+/// Text with its control characters (C0, DEL, C1) escaped as `\n`, `\u{1b}`…:
+/// what every human-facing renderer writes for data.
+pub fn escape_controls(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        push_escaped(&mut out, c);
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+fn is_control(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{2028}' | '\u{2029}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+fn push_escaped(out: &mut String, c: char) {
+    match c {
+        '\n' => out.push_str("\\n"),
+        '\r' => out.push_str("\\r"),
+        '\t' => out.push_str("\\t"),
+        c if is_control(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+        c => out.push(c),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -85,6 +131,17 @@ mod tests {
         assert_eq!(duration(Duration::minutes(192)), "3 h 12 min");
         assert_eq!(duration(Duration::hours(2)), "2 h");
         assert_eq!(duration(Duration::days(212)), "212 days");
+    }
+
+    #[test]
+    fn excerpts_are_bounded_and_escaped() {
+        assert_eq!(excerpt("Protected", 120), "Protected");
+        assert_eq!(excerpt("a\u{1b}[31mb\n", 120), "a\\u{1b}[31mb\\n");
+        let long = "x".repeat(10_000);
+        let e = excerpt(&long, 5);
+        assert_eq!(e, "xxxxx… (10000 characters)");
+        assert_eq!(escape_controls("plain"), "plain");
+        assert_eq!(escape_controls("bell\u{7}"), "bell\\u{7}");
     }
 
     #[test]

@@ -273,17 +273,14 @@ fn truncated_json_is_exit_2_with_file_line_and_column() {
 
 #[test]
 fn an_error_deep_in_minified_json_shows_a_clipped_snippet() {
-    // `curl` and Resource Graph exports are one line: an error past column
+    // `curl` and Resource Graph exports are one line: a syntax error past column
     // 65,535 once made the snippet renderer panic.
     let items: serde_json::Value = serde_json::from_str(&example_items()).unwrap();
     let mut text = serde_json::to_string(&items).unwrap();
     let at = text
         .rfind("\"rpoInSeconds\":52")
         .expect("a later item's RPO");
-    text.replace_range(
-        at..at + "\"rpoInSeconds\":52".len(),
-        "\"rpoInSeconds\":\"x\"",
-    );
+    text.replace_range(at..at + "\"rpoInSeconds\":52".len(), "\"rpoInSeconds\":@");
     assert!(
         at > 65_535,
         "the error must lie beyond column 65,535 ({at})"
@@ -292,7 +289,7 @@ fn an_error_deep_in_minified_json_shows_a_clipped_snippet() {
     let (code, _, err) = run(&["check", "--from", dir.path().to_str().unwrap()]);
     assert_eq!(code, 2, "{err}");
     // serde places the error at the end of the bad value.
-    let value_end = text[..at].chars().count() + "\"rpoInSeconds\":\"x\"".len();
+    let value_end = text[..at].chars().count() + "\"rpoInSeconds\":@".len();
     let column = (value_end - 1..=value_end + 1)
         .find(|c| err.contains(&format!("replicated-items.json:1:{c}: ")))
         .unwrap_or_else(|| panic!("the message gives file:1:column near {value_end}: {err}"));
@@ -309,17 +306,48 @@ fn an_error_deep_in_minified_json_shows_a_clipped_snippet() {
 }
 
 #[test]
-fn wrong_field_type_names_the_field() {
+fn wrong_field_type_is_asr901_on_that_item_naming_field_and_file() {
     let text = example_items().replacen(
         "\"rpoInSeconds\": 52",
         "\"rpoInSeconds\": {\"value\": 52}",
         1,
     );
     let dir = bundle(&[("replicated-items.json", &text)]);
-    let (code, _, err) = run(&["check", "--from", dir.path().to_str().unwrap()]);
-    assert_eq!(code, 2);
-    assert!(err.contains("rpoInSeconds"), "{err}");
-    assert!(err.contains("an integer"), "{err}");
+    let (code, out, err) = run(&[
+        "check",
+        "--from",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_ne!(code, 0, "{err}");
+    assert_ne!(
+        code, 2,
+        "a mistyped field is an unknown fact, not a tool failure: {err}"
+    );
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let gap = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| {
+            let m = f["message"].as_str().unwrap();
+            f["code"] == "ASR901"
+                && m.contains("`providerSpecificDetails.rpoInSeconds` is `{\"value\":52}`")
+        })
+        .unwrap_or_else(|| panic!("an ASR901 naming the field: {out}"));
+    assert_eq!(gap["subject"]["name"], "web-01", "on the item: {gap}");
+    assert!(
+        gap["subject"]["id"]
+            .as_str()
+            .unwrap()
+            .contains("/replicationProtectedItems/"),
+        "{gap}"
+    );
+    assert_eq!(
+        gap["evidence"][0]["source"], "replicated-items.json",
+        "{gap}"
+    );
 }
 
 #[test]

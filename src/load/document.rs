@@ -186,7 +186,7 @@ fn read_value(ctx: &DocCtx, raw: &RawValue, out: &mut Estate, top: bool) -> Resu
         record_error(ctx, err, out);
         return Ok(());
     }
-    read_resource(ctx, raw, out)
+    read_resource(ctx, raw, out).map(|_| ())
 }
 
 fn read_example(
@@ -261,6 +261,7 @@ fn record_error(ctx: &DocCtx, err: &dto::ErrorBody, out: &mut Estate) {
         });
     } else {
         out.facts.push(FactRecord {
+            why: None,
             kind: ctx.hint.kind.unwrap_or(FactKind::Other),
             scope: ctx.hint.scope.clone(),
             location: ctx.hint.location.clone(),
@@ -306,29 +307,66 @@ fn read_list(
     out: &mut Estate,
 ) -> Result<(), Error> {
     // Large pages are mapped in parallel; order is kept.
-    let parts: Vec<Result<Estate, Error>> = if elems.len() > 256 {
-        elems
-            .par_chunks(128)
-            .map(|chunk| {
-                let mut part = Estate::default();
-                for e in chunk {
-                    read_resource(ctx, e, &mut part)?;
-                }
-                Ok(part)
-            })
-            .collect()
-    } else {
+    let read_chunk = |chunk: &[&RawValue]| -> Result<(Estate, Vec<String>), Error> {
         let mut part = Estate::default();
-        let r = elems
-            .iter()
-            .try_for_each(|e| read_resource(ctx, e, &mut part));
-        vec![r.map(|()| part)]
+        let mut others = Vec::new();
+        for e in chunk {
+            if let Entry::Other(t) = read_resource(ctx, e, &mut part)? {
+                others.push(t);
+            }
+        }
+        Ok((part, others))
     };
+    let parts: Vec<Result<(Estate, Vec<String>), Error>> = if elems.len() > 256 {
+        elems.par_chunks(128).map(read_chunk).collect()
+    } else {
+        vec![read_chunk(elems)]
+    };
+    let mut others: Vec<String> = Vec::new();
+    let mut item_count = 0;
     let mut kinds: BTreeSet<FactKind> = ctx.hint.kind.into_iter().collect();
     for part in parts {
-        let part = part?;
+        let (part, other) = part?;
+        item_count += part.items.len();
+        others.extend(other);
         kinds.extend(kinds_in(&part));
         super::merge(out, part);
+    }
+    // Entries of another type in a list of replicated items are not items:
+    // the list was damaged or mixed up, and the items it should hold are
+    // missing as far as the gate can tell.
+    let item_list =
+        ctx.hint.kind == Some(FactKind::ReplicatedItems) || item_count * 2 > elems.len();
+    if item_list && !others.is_empty() {
+        let mut types: std::collections::BTreeMap<String, usize> = Default::default();
+        for t in &others {
+            *types.entry(crate::text::excerpt(t, 80)).or_default() += 1;
+        }
+        let listed: Vec<String> = types
+            .iter()
+            .take(5)
+            .map(|(t, n)| format!("`{t}` ×{n}"))
+            .collect();
+        out.problems.push(crate::model::InputProblem {
+            source: ctx.source,
+            what: format!(
+                "the list of replicated items in `{}` holds {} that {} not a replicated item ({}{}): they were not checked, and the items the list should hold may be missing",
+                ctx.file,
+                crate::text::count(others.len(), "entry", "entries"),
+                if others.len() == 1 { "is" } else { "are" },
+                listed.join(", "),
+                if types.len() > 5 { format!(" and {} more types", types.len() - 5) } else { String::new() }
+            ),
+            fact: format!(
+                "{} of {} entries are replicated items",
+                item_count,
+                elems.len()
+            ),
+            help: format!(
+                "Re-export the replicated items alone; {}.",
+                crate::rules::facts::facts_missing::export_hint(FactKind::ReplicatedItems)
+            ),
+        });
     }
     // Without a scope from the manifest or the file name, a list covers the
     // subscriptions its entries belong to (`az lock list` lists the current
@@ -352,6 +390,7 @@ fn read_list(
         };
         for scope in scopes {
             out.facts.push(FactRecord {
+                why: None,
                 kind,
                 scope,
                 location: ctx.hint.location.clone(),
@@ -436,7 +475,14 @@ fn kind_without_type(head: &Head, ctx: &DocCtx) -> Option<Kind> {
     }
 }
 
-fn read_resource(ctx: &DocCtx, raw: &RawValue, out: &mut Estate) -> Result<(), Error> {
+/// What one entry of a list turned out to be: a replicated item, or the
+/// type it has (read as that type, or ignored when unknown).
+enum Entry {
+    Item,
+    Other(String),
+}
+
+fn read_resource(ctx: &DocCtx, raw: &RawValue, out: &mut Estate) -> Result<Entry, Error> {
     let text = raw.get();
     if !text.trim_start().starts_with('{') {
         return Err(ctx.error_in(
@@ -456,8 +502,13 @@ fn read_resource(ctx: &DocCtx, raw: &RawValue, out: &mut Estate) -> Result<(), E
         Some(t) => kind_of_type(t).or_else(|| kind_without_type(&head, ctx)),
         None => by_id().or_else(|| kind_without_type(&head, ctx)),
     };
+    let type_seen = || {
+        head.type_
+            .clone()
+            .unwrap_or_else(|| "an entry without `type`".to_string())
+    };
     let Some(kind) = kind else {
-        return Ok(()); // an unknown resource type: ignored by design
+        return Ok(Entry::Other(type_seen())); // an unknown resource type: ignored by design
     };
     // ARM nests fields under `properties`; the az CLI flattens many of them.
     let props = if is_null(head.properties) {
@@ -508,5 +559,9 @@ fn read_resource(ctx: &DocCtx, raw: &RawValue, out: &mut Estate) -> Result<(), E
         Kind::Storage => out.storage_accounts.extend(m.generic()),
         Kind::Vault => out.vaults.extend(m.generic()),
     }
-    Ok(())
+    Ok(if kind == Kind::Item {
+        Entry::Item
+    } else {
+        Entry::Other(type_seen())
+    })
 }

@@ -4,7 +4,7 @@
 
 #![allow(missing_docs)]
 
-use super::lenient::{opt_bool, opt_i64, opt_string, opt_time};
+use super::lenient::{opt_bool, opt_i64, opt_string, opt_time, Loose, Time as LooseTime};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use time::OffsetDateTime;
@@ -70,34 +70,29 @@ pub struct HealthError {
 pub struct ItemProps {
     #[serde(deserialize_with = "opt_string")]
     pub friendly_name: Option<String>,
-    #[serde(deserialize_with = "opt_string")]
-    pub protection_state: Option<String>,
+    pub protection_state: Loose<String>,
     #[serde(deserialize_with = "opt_string")]
     pub protection_state_description: Option<String>,
-    #[serde(deserialize_with = "opt_string")]
-    pub active_location: Option<String>,
-    #[serde(deserialize_with = "opt_string")]
-    pub test_failover_state: Option<String>,
+    pub active_location: Loose<String>,
+    pub test_failover_state: Loose<String>,
     #[serde(deserialize_with = "opt_string")]
     pub test_failover_state_description: Option<String>,
-    pub allowed_operations: Option<Vec<String>>,
-    #[serde(deserialize_with = "opt_string")]
-    pub replication_health: Option<String>,
+    pub allowed_operations: Loose<Vec<Box<RawValue>>>,
+    pub replication_health: Loose<String>,
     #[serde(deserialize_with = "opt_string")]
     pub failover_health: Option<String>,
-    pub health_errors: Option<Vec<HealthError>>,
-    pub current_scenario: Option<Scenario>,
+    pub health_errors: Loose<Vec<HealthError>>,
+    pub current_scenario: Loose<Scenario>,
     #[serde(deserialize_with = "opt_time")]
     pub last_successful_failover_time: Time,
-    #[serde(deserialize_with = "opt_time")]
-    pub last_successful_test_failover_time: Time,
+    pub last_successful_test_failover_time: Loose<LooseTime>,
     #[serde(deserialize_with = "opt_string")]
     pub policy_id: Option<String>,
     #[serde(deserialize_with = "opt_string")]
     pub primary_fabric_friendly_name: Option<String>,
     #[serde(deserialize_with = "opt_string")]
     pub recovery_fabric_friendly_name: Option<String>,
-    pub provider_specific_details: Option<ProviderDetails>,
+    pub provider_specific_details: Loose<ProviderDetails>,
 }
 
 #[derive(Deserialize, Default)]
@@ -386,10 +381,9 @@ pub struct Usage {
     pub name: Option<UsageName>,
     #[serde(deserialize_with = "opt_string")]
     pub local_name: Option<String>,
-    #[serde(deserialize_with = "opt_i64")]
-    pub current_value: Option<i64>,
-    #[serde(deserialize_with = "opt_i64")]
-    pub limit: Option<i64>,
+    /// Read as written: `quota_number` decides what is a usable count.
+    pub current_value: Option<Box<RawValue>>,
+    pub limit: Option<Box<RawValue>>,
 }
 
 #[derive(Deserialize, Default)]

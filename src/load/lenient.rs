@@ -202,6 +202,80 @@ pub fn opt_time<'de, D: Deserializer<'de>>(d: D) -> Result<Option<OffsetDateTime
     d.deserialize_any(TimeVisitor)
 }
 
+/// A field read without failing on its type, so that a damaged value makes
+/// a fact *unknown* (ASR901 on the item that needs it) instead of stopping
+/// the run or passing silently: absent, `null`, the value, or what was
+/// there instead (the path inside the field and a bounded excerpt).
+#[derive(Debug, Default)]
+pub enum Loose<T> {
+    #[default]
+    Absent,
+    Null,
+    Ok(T),
+    Wrong {
+        /// Where inside the field the type was wrong (`.` for the field itself).
+        path: String,
+        /// The value seen, bounded and escaped.
+        seen: String,
+    },
+}
+
+impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for Loose<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let raw: Box<serde_json::value::RawValue> = serde::Deserialize::deserialize(d)?;
+        let text = raw.get().trim();
+        if text == "null" {
+            return Ok(Loose::Null);
+        }
+        match serde_json::from_str::<T>(text) {
+            Ok(v) => Ok(Loose::Ok(v)),
+            Err(_) => {
+                let mut de = serde_json::Deserializer::from_str(text);
+                let path = match serde_path_to_error::deserialize::<_, T>(&mut de) {
+                    Err(e) => e.path().to_string(),
+                    Ok(_) => ".".to_string(),
+                };
+                let inner = value_at(text, &path);
+                Ok(Loose::Wrong {
+                    seen: crate::text::excerpt(
+                        inner.as_deref().unwrap_or(text),
+                        crate::text::EXCERPT_CHARS,
+                    ),
+                    path,
+                })
+            }
+        }
+    }
+}
+
+/// The JSON text at a `serde_path_to_error` path (`.a.b[2]`) inside `text`.
+fn value_at(text: &str, path: &str) -> Option<String> {
+    let mut v: serde_json::Value = serde_json::from_str(text).ok()?;
+    let mut rest = path.trim_start_matches('.');
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix('[') {
+            let (n, after) = r.split_once(']')?;
+            v = v.get_mut(n.parse::<usize>().ok()?)?.take();
+            rest = after.trim_start_matches('.');
+        } else {
+            let end = rest.find(['.', '[']).unwrap_or(rest.len());
+            v = v.get_mut(&rest[..end])?.take();
+            rest = rest[end..].trim_start_matches('.');
+        }
+    }
+    Some(v.to_string())
+}
+
+/// An ISO 8601 date-time as a plain type (for `Loose<Time>`); `""` is none.
+#[derive(Debug, Default)]
+pub struct Time(pub Option<OffsetDateTime>);
+
+impl<'de> serde::Deserialize<'de> for Time {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        opt_time(d).map(Time)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,6 +332,31 @@ mod tests {
         assert!(t(r#"{"t":"2025-01-01T00:00:00é12345"}"#).is_err());
         assert!(t(r#"{"t":"2025-01-01T00:00:00.1234567890é"}"#).is_err());
         assert!(t(r#"{"t":"ééééééé"}"#).is_err());
+    }
+
+    #[derive(Deserialize)]
+    struct L {
+        #[serde(default)]
+        s: Loose<String>,
+        #[serde(default)]
+        v: Loose<Vec<String>>,
+    }
+
+    #[test]
+    fn loose_fields_keep_what_was_wrong() {
+        let l: L = serde_json::from_str(r#"{"s": 5, "v": ["a", {"x": 1}]}"#).unwrap();
+        assert!(matches!(l.s, Loose::Wrong { ref seen, .. } if seen == "5"));
+        assert!(
+            matches!(l.v, Loose::Wrong { ref path, ref seen } if path == "[1]" && seen == r#"{"x":1}"#),
+            "{:?}",
+            l.v
+        );
+        let l: L = serde_json::from_str(r#"{"s": null}"#).unwrap();
+        assert!(matches!(l.s, Loose::Null));
+        assert!(matches!(l.v, Loose::Absent));
+        let l: L = serde_json::from_str(r#"{"s": "Protected", "v": []}"#).unwrap();
+        assert!(matches!(l.s, Loose::Ok(ref s) if s == "Protected"));
+        assert!(matches!(l.v, Loose::Ok(ref v) if v.is_empty()));
     }
 
     #[test]

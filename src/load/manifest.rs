@@ -266,6 +266,7 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
             hint.recorded = true;
         } else if !ok {
             m.facts.push(FactRecord {
+                why: None,
                 kind: hint.kind.unwrap_or(FactKind::Other),
                 scope: hint.scope.clone(),
                 location: hint.location.clone(),
@@ -296,7 +297,24 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
 
 /// What a file's own name says: `usages.<region>.json`,
 /// `network-usages.<region>.json`, `skus.<region>.json`, `locks.json`, ...
+/// The page a file holds when a list was saved one page per file:
+/// `items.2.json` or `items.page2.json` → (`items.json`, 2). The collection
+/// is named by the path without the page number.
+pub fn page_of(rel: &str) -> Option<(String, u32)> {
+    let stem = rel.strip_suffix(".json")?;
+    let (base, last) = stem.rsplit_once('.')?;
+    let digits = last.strip_prefix("page").unwrap_or(last);
+    if digits.is_empty() || digits.len() > 6 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if base.is_empty() || base.ends_with('/') {
+        return None;
+    }
+    Some((format!("{base}.json"), digits.parse().ok()?))
+}
+
 pub fn hint_from_file_name(rel: &str) -> Hint {
+    let rel = &page_of(rel).map_or_else(|| rel.to_string(), |(base, _)| base);
     let name = rel.rsplit('/').next().unwrap_or(rel).to_ascii_lowercase();
     let stem = name.strip_suffix(".json").unwrap_or(&name);
     let (base, region) = match stem.split_once('.') {
@@ -321,7 +339,15 @@ pub fn hint_from_file_name(rel: &str) -> Hint {
         "nics" | "network-interfaces" => FactKind::NetworkInterfaces,
         "vnets" | "virtual-networks" => FactKind::VirtualNetworks,
         "storage-accounts" => FactKind::StorageAccounts,
-        "replicated-items" | "protected-items" | "replication-protected-items" => {
+        b if [
+            "replicated-items",
+            "replicationprotecteditems",
+            "protected-items",
+            "replication-protected-items",
+        ]
+        .iter()
+        .any(|p| b.starts_with(p)) =>
+        {
             FactKind::ReplicatedItems
         }
         "jobs" | "replication-jobs" => FactKind::Jobs,

@@ -4,9 +4,10 @@
 
 use super::document::DocCtx;
 use super::dto;
+use super::lenient::Loose;
 use crate::model::item::{
-    ActiveLocation, Health, HealthError, ItemNic, ProtectedDisk, ProviderKind, Replication,
-    Scenario, UnprotectedDisk,
+    known, ActiveLocation, Health, HealthError, ItemNic, Need, ProtectedDisk, ProviderKind,
+    Replication, Scenario, Unknown, UnprotectedDisk,
 };
 use crate::model::job::{ChildJob, JobError, ProviderError, ServiceError, Task};
 use crate::model::plan::PlanGroup;
@@ -30,6 +31,108 @@ fn nonempty(s: Option<String>) -> Option<String> {
 
 fn rid(s: Option<String>) -> Option<ResourceId> {
     nonempty(s).map(|v| ResourceId::new(&v))
+}
+
+/// A quota count: a non-negative whole number, or one written as a string
+/// of ASCII digits (as `az vm list-usage` prints it). Anything else — a
+/// sign, a fraction, an exponent, spaces, `null` — is not a count.
+pub fn quota_number(raw: Option<&serde_json::value::RawValue>) -> Result<i64, String> {
+    let Some(raw) = raw else {
+        return Err("absent".to_string());
+    };
+    let text = raw.get().trim();
+    let digits = match serde_json::from_str::<String>(text) {
+        Ok(s) => s,
+        Err(_) => text.to_string(),
+    };
+    let shown = crate::text::excerpt(text, 40);
+    if text == "null" {
+        return Err("null".to_string());
+    }
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("`{shown}`, not a non-negative whole number"));
+    }
+    digits
+        .parse::<i64>()
+        .map_err(|_| format!("`{shown}`, out of range"))
+}
+
+/// What a field that could not be read held, in words for ASR901.
+fn seen<T>(v: &Loose<T>) -> String {
+    match v {
+        Loose::Absent => "absent".to_string(),
+        Loose::Null => "null".to_string(),
+        Loose::Ok(_) => "present".to_string(),
+        Loose::Wrong { seen, .. } => format!("`{seen}`, not of the expected type"),
+    }
+}
+
+/// Records a field that could not be read (naming the part inside it that
+/// was wrong: `providerSpecificDetails.rpoInSeconds`).
+fn unknown_of<T>(field: &str, v: &Loose<T>, need: Need, out: &mut Vec<Unknown>) {
+    let field = match v {
+        Loose::Wrong { path, .. } if path != "." && !path.is_empty() => {
+            format!(
+                "{field}{}{}",
+                if path.starts_with('[') { "" } else { "." },
+                path.trim_start_matches('.')
+            )
+        }
+        _ => field.to_string(),
+    };
+    out.push(Unknown {
+        field,
+        seen: seen(v),
+        need,
+    });
+}
+
+/// A field with a closed set of values: the value when it is a non-empty
+/// string (kept even when unknown, as text for the evidence); anything else,
+/// and any value outside `set`, is recorded as unknown.
+fn closed(
+    field: &str,
+    v: Loose<String>,
+    set: Option<&[&str]>,
+    need: Need,
+    out: &mut Vec<Unknown>,
+) -> Option<String> {
+    let value = match v {
+        Loose::Ok(s) => s,
+        other => {
+            unknown_of(field, &other, need, out);
+            return None;
+        }
+    };
+    if value.is_empty() {
+        out.push(Unknown {
+            field: field.to_string(),
+            seen: "an empty string".to_string(),
+            need,
+        });
+        return None;
+    }
+    if set.is_some_and(|set| !known::is_known(set, &value)) {
+        out.push(Unknown {
+            field: field.to_string(),
+            seen: format!(
+                "`{}`, a value this version does not know",
+                crate::text::excerpt(&value, crate::text::EXCERPT_CHARS)
+            ),
+            need,
+        });
+    }
+    Some(value)
+}
+
+/// An entry of `allowedOperations`: an open set, so an unknown value stays
+/// as text and a non-string one as its excerpt — neither is a failure, only
+/// whether the needed operation is listed counts.
+fn operation(raw: &serde_json::value::RawValue) -> AsrOperation {
+    match serde_json::from_str::<String>(raw.get()) {
+        Ok(s) => AsrOperation::parse(&s),
+        Err(_) => AsrOperation::Other(crate::text::excerpt(raw.get(), crate::text::EXCERPT_CHARS)),
+    }
 }
 
 impl Mapper<'_> {
@@ -62,42 +165,121 @@ impl Mapper<'_> {
     pub fn item(&self, p: dto::ItemProps) -> ReplicatedItem {
         let id = self.id();
         let name = nonempty(p.friendly_name).unwrap_or_else(|| self.name_or_id(&id));
-        let current_scenario = p.current_scenario.and_then(|s| {
-            let name = nonempty(s.scenario_name)?;
-            if name.eq_ignore_ascii_case("None") {
-                return None;
+        let mut unknowns = Vec::new();
+        let u = &mut unknowns;
+        let protection_state = closed(
+            "protectionState",
+            p.protection_state,
+            Some(known::PROTECTION_STATES),
+            Need::State,
+            u,
+        );
+        let active_location = closed(
+            "activeLocation",
+            p.active_location,
+            Some(&["Primary", "Recovery"]),
+            Need::State,
+            u,
+        )
+        .map(|s| ActiveLocation::parse(&s));
+        let test_failover_state = closed(
+            "testFailoverState",
+            p.test_failover_state,
+            Some(known::TEST_FAILOVER_STATES),
+            Need::State,
+            u,
+        );
+        let replication_health = closed(
+            "replicationHealth",
+            p.replication_health,
+            Some(&["Normal", "Warning", "Critical", "None"]),
+            Need::Health,
+            u,
+        )
+        .map(|s| Health::parse(&s));
+        let allowed_operations = match p.allowed_operations {
+            Loose::Ok(ops) => Some(ops.iter().map(|o| operation(o)).collect()),
+            other => {
+                unknown_of("allowedOperations", &other, Need::State, u);
+                None
             }
-            Some(Scenario {
-                name,
-                job_id: rid(s.job_id),
-                started: s.start_time,
-            })
-        });
+        };
+        let current_scenario = match p.current_scenario {
+            Loose::Ok(s) => {
+                let name = closed(
+                    "currentScenario.scenarioName",
+                    s.scenario_name.map_or(Loose::Absent, Loose::Ok),
+                    Some(known::SCENARIOS),
+                    Need::State,
+                    u,
+                );
+                name.filter(|n| !n.eq_ignore_ascii_case("None"))
+                    .map(|name| Scenario {
+                        name,
+                        job_id: rid(s.job_id),
+                        started: s.start_time,
+                    })
+            }
+            other => {
+                unknown_of("currentScenario", &other, Need::State, u);
+                None
+            }
+        };
         let mut health_errors = Vec::new();
-        for e in p.health_errors.unwrap_or_default() {
-            flatten_health_error(e, &mut health_errors);
+        match p.health_errors {
+            Loose::Ok(errors) => {
+                for e in errors {
+                    flatten_health_error(e, &mut health_errors);
+                }
+            }
+            // ASR leaves an empty list out or writes null.
+            Loose::Absent | Loose::Null => {}
+            wrong => unknown_of("healthErrors", &wrong, Need::Health, u),
         }
+        let last_successful_test_failover = match p.last_successful_test_failover_time {
+            Loose::Ok(t) => t.0,
+            Loose::Absent | Loose::Null => None,
+            wrong => {
+                unknown_of("lastSuccessfulTestFailoverTime", &wrong, Need::DrillAge, u);
+                None
+            }
+        };
+        let replication = match p.provider_specific_details {
+            Loose::Ok(d) => {
+                closed(
+                    "providerSpecificDetails.instanceType",
+                    d.instance_type.clone().map_or(Loose::Absent, Loose::Ok),
+                    Some(known::PROVIDERS),
+                    Need::State,
+                    u,
+                );
+                Some(replication(d))
+            }
+            other => {
+                unknown_of("providerSpecificDetails", &other, Need::State, u);
+                None
+            }
+        };
         ReplicatedItem {
             name,
             source: self.ctx.source,
-            protection_state: nonempty(p.protection_state),
+            protection_state,
             protection_state_description: nonempty(p.protection_state_description),
-            active_location: nonempty(p.active_location).map(|s| ActiveLocation::parse(&s)),
-            test_failover_state: nonempty(p.test_failover_state),
+            active_location,
+            test_failover_state,
             test_failover_state_description: nonempty(p.test_failover_state_description),
-            allowed_operations: p
-                .allowed_operations
-                .map(|ops| ops.iter().map(|o| AsrOperation::parse(o)).collect()),
-            replication_health: nonempty(p.replication_health).map(|s| Health::parse(&s)),
+            allowed_operations,
+            replication_health,
             failover_health: nonempty(p.failover_health).map(|s| Health::parse(&s)),
             health_errors,
             current_scenario,
             last_successful_failover: p.last_successful_failover_time,
-            last_successful_test_failover: p.last_successful_test_failover_time,
+            last_successful_test_failover,
             policy_id: rid(p.policy_id),
             primary_fabric_name: nonempty(p.primary_fabric_friendly_name),
             recovery_fabric_name: nonempty(p.recovery_fabric_friendly_name),
-            replication: p.provider_specific_details.map(replication),
+            replication,
+            unknowns,
             phase_cache: Default::default(),
             id,
         }
@@ -234,11 +416,23 @@ impl Mapper<'_> {
                 self.ctx.file
             )
         })?;
-        let (Some(current), Some(limit)) = (u.current_value, u.limit) else {
-            return Err(format!(
-                "{}: usage `{counter}` lacks `currentValue` or `limit` and was ignored",
-                self.ctx.file
-            ));
+        // A counter whose numbers cannot be trusted is kept, marked: the
+        // quota it feeds is unknown (ASR901), never silently large or small.
+        let (current, limit, invalid) = match (
+            quota_number(u.current_value.as_deref()),
+            quota_number(u.limit.as_deref()),
+        ) {
+            (Ok(c), Ok(l)) => (c, l, None),
+            (c, l) => {
+                let mut why = Vec::new();
+                if let Err(e) = c {
+                    why.push(format!("`currentValue` is {e}"));
+                }
+                if let Err(e) = l {
+                    why.push(format!("`limit` is {e}"));
+                }
+                (0, 0, Some(why.join(" and ")))
+            }
         };
         Ok(Usage {
             kind,
@@ -254,6 +448,7 @@ impl Mapper<'_> {
             localized_name: nonempty(name.localized_value).or(nonempty(u.local_name)),
             current,
             limit,
+            invalid,
             source: self.ctx.source,
         })
     }

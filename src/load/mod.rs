@@ -136,6 +136,7 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
     for part in parts {
         merge(&mut estate, part?);
     }
+    close_page_chains(&found, &manifests, first_source, &mut estate);
 
     let first_cert = estate.sources.len() as u32;
     for c in &found.certs {
@@ -181,6 +182,98 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
         .max();
     estate.reindex();
     Ok(estate)
+}
+
+/// Pages of one list saved as several files (`items.1.json`, `items.2.json`,
+/// … or `items.json`, `items.page2.json`, …) without a manifest that records
+/// them form one list when their chain closes: numbered contiguously from 1,
+/// every page but the last with a `nextLink`, the last without. Then each
+/// page is complete; a gap in the numbering or a second last page leaves
+/// every page of the collection incomplete (ASR901 where needed).
+fn close_page_chains(
+    found: &Discovered,
+    manifests: &[(Option<usize>, manifest::Manifest)],
+    first_source: u32,
+    estate: &mut Estate,
+) {
+    use crate::model::Coverage;
+    use std::collections::BTreeMap;
+    let listed = |f: &InputFile| {
+        manifests
+            .iter()
+            .any(|(root, m)| *root == f.root && f.root.is_some() && m.hints.contains_key(&f.rel))
+    };
+    // (root, collection) → (page, source, file)
+    let mut groups: BTreeMap<(Option<usize>, String), Vec<(u32, SourceId, &str)>> = BTreeMap::new();
+    for (i, f) in found.documents.iter().enumerate() {
+        if listed(f) {
+            continue;
+        }
+        let source = SourceId(first_source + i as u32);
+        let (collection, page) = manifest::page_of(&f.rel).unwrap_or((f.rel.clone(), 1));
+        groups
+            .entry((f.root, collection))
+            .or_default()
+            .push((page, source, f.display.as_str()));
+    }
+    for ((_, collection), mut pages) in groups {
+        if pages.len() < 2 {
+            continue;
+        }
+        pages.sort();
+        let has_next = |source: SourceId| {
+            estate
+                .facts
+                .iter()
+                .any(|f| f.source == source && f.coverage == Coverage::Loaded { complete: false })
+        };
+        // Files that each end their own list (az CLI arrays, single pages)
+        // are complete as they are; only a chain of `nextLink`s joins them.
+        if !pages.iter().any(|p| has_next(p.1)) {
+            continue;
+        }
+        let numbers: Vec<u32> = pages.iter().map(|p| p.0).collect();
+        let contiguous = numbers
+            .iter()
+            .enumerate()
+            .all(|(i, n)| *n as usize == i + 1);
+        let last = pages.len() - 1;
+        let finals: Vec<&str> = pages
+            .iter()
+            .filter(|p| !has_next(p.1))
+            .map(|p| p.2)
+            .collect();
+        let closed = contiguous && finals.len() == 1 && !has_next(pages[last].1);
+        let why = if closed {
+            None
+        } else if !contiguous {
+            Some(format!(
+                "the pages of `{collection}` are numbered {} — a page is missing or numbered twice",
+                numbers
+                    .iter()
+                    .map(u32::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        } else {
+            Some(format!(
+                "the pages of `{collection}` do not form one chain: {} without a `nextLink` ({}) where exactly the last page must end it",
+                crate::text::count(finals.len(), "page ends", "pages end"),
+                crate::text::ticks(&finals)
+            ))
+        };
+        let sources: HashSet<SourceId> = pages.iter().map(|p| p.1).collect();
+        for f in estate
+            .facts
+            .iter_mut()
+            .filter(|f| sources.contains(&f.source))
+        {
+            if let Coverage::Loaded { complete } = &mut f.coverage {
+                *complete = closed;
+                f.why = why.clone();
+            }
+        }
+    }
 }
 
 /// An empty list with no scope (from the manifest or its file name) cannot
@@ -291,6 +384,7 @@ fn merge(out: &mut Estate, part: Estate) {
     out.facts.extend(part.facts);
     out.not_found.extend(part.not_found);
     out.notices.extend(part.notices);
+    out.problems.extend(part.problems);
 }
 
 fn merge_bundle_info(estate: &mut Estate, info: &crate::model::BundleInfo) {
@@ -339,6 +433,7 @@ fn check_manifest_files(
                 continue;
             }
             estate.facts.push(crate::model::FactRecord {
+                why: None,
                 kind: hint.kind.unwrap_or(crate::model::FactKind::Other),
                 scope: hint.scope.clone(),
                 location: hint.location.clone(),
@@ -361,13 +456,52 @@ fn dedupe_by<T>(v: &mut Vec<T>, key: impl Fn(&T) -> String) {
     v.retain(|x| seen.insert(key(x)));
 }
 
+/// Copies of one replicated item: identical ones are kept once (a list and
+/// a GET of the same item); different ones contradict each other, so the
+/// item kept (the first in path order) is marked unknown, naming both files.
+fn dedupe_items(e: &mut Estate) {
+    use crate::model::item::{Need, Unknown};
+    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut keep = Vec::with_capacity(e.items.len());
+    let mut conflicts: Vec<(usize, crate::model::SourceId)> = Vec::new();
+    for (i, item) in e.items.iter().enumerate() {
+        match first.entry(item.id.key().to_string()) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
+                keep.push(true);
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let kept = &e.items[*o.get()];
+                let mut same = item.clone();
+                same.source = kept.source;
+                if same != *kept {
+                    conflicts.push((*o.get(), item.source));
+                }
+                keep.push(false);
+            }
+        }
+    }
+    for (at, other) in conflicts {
+        let file = e.source_name(other).to_string();
+        let item = &mut e.items[at];
+        let this = e.sources[item.source.0 as usize].clone();
+        item.unknowns.push(Unknown {
+            field: "the whole item".to_string(),
+            seen: format!("contradicted: `{this}` and `{file}` hold different copies of it"),
+            need: Need::State,
+        });
+    }
+    let mut k = keep.into_iter();
+    e.items.retain(|_| k.next().unwrap_or(false));
+}
+
 /// The same resource exported twice (a list and a GET) is kept once: the
 /// first in path order.
 fn dedupe(e: &mut Estate) {
     fn k(id: &ResourceId) -> String {
         id.key().to_string()
     }
-    dedupe_by(&mut e.items, |x| k(&x.id));
+    dedupe_items(e);
     dedupe_by(&mut e.plans, |x| k(&x.id));
     dedupe_by(&mut e.jobs, |x| k(&x.id));
     dedupe_by(&mut e.policies, |x| k(&x.id));

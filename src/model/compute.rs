@@ -97,5 +97,8 @@ pub struct Usage {
     pub localized_name: Option<String>,
     pub current: i64,
     pub limit: i64,
+    /// Why `current`/`limit` cannot be used (a negative, fractional or
+    /// non-numeric value in the data): the quota is then unknown.
+    pub invalid: Option<String>,
     pub source: SourceId,
 }

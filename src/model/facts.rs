@@ -96,6 +96,9 @@ pub struct FactRecord {
     pub request: Option<String>,
     pub coverage: Coverage,
     pub source: SourceId,
+    /// Why a loaded list is incomplete, when it is not an unfollowed
+    /// `nextLink` of its own (a broken chain of page files).
+    pub why: Option<String>,
 }
 
 /// A resource Azure said does not exist (a recorded 404 or a saved error body).

@@ -36,8 +36,92 @@ open_enum! {
     }
 }
 
+/// Values of the state fields this version knows, each observed in
+/// Microsoft's REST API examples or recordings (see
+/// `../shared/domain/asr-facts.md` §1.3 and §4). A value outside them is an
+/// unknown fact: ASR901 on the item, never a guess.
+pub mod known {
+    /// `protectionState`.
+    pub const PROTECTION_STATES: &[&str] = &[
+        "Protected",
+        "UnplannedFailoverCommitPendingStatesBegin",
+        "PlannedFailoverCommitRequired",
+        "PlannedFailoverStatesBegin",
+        "UnplannedFailoverCommitted",
+    ];
+    /// `testFailoverState`.
+    pub const TEST_FAILOVER_STATES: &[&str] =
+        &["None", "WaitingForCompletion", "MarkedForDeletion"];
+    /// `currentScenario.scenarioName`: the idle sentinel `None`, the job
+    /// scenarios observed on items and jobs, and the item operations of the
+    /// API's `ReplicationProtectedItemOperation` (jobs are named after them).
+    pub const SCENARIOS: &[&str] = &[
+        "None",
+        "TestFailover",
+        "TestFailoverCleanup",
+        "SwitchReplicationGroupProtection",
+        "EnableDr",
+        "DisableDr",
+        "UnplannedFailover",
+        "PlannedFailover",
+        "Commit",
+        "ReverseReplicate",
+        "SwitchProtection",
+        "Failback",
+        "FinalizeFailback",
+        "CancelFailover",
+        "ChangePit",
+        "RepairReplication",
+        "CompleteMigration",
+        "DisableProtection",
+    ];
+    /// `providerSpecificDetails.instanceType` (the API's discriminator values).
+    pub const PROVIDERS: &[&str] = &[
+        "A2A",
+        "HyperVReplicaAzure",
+        "InMageRcm",
+        "InMageAzureV2",
+        "InMage",
+        "HyperVReplica2012",
+        "HyperVReplica2012R2",
+        "HyperVReplicaBaseReplicationDetails",
+        "A2ACrossClusterMigration",
+        "InMageRcmFailback",
+    ];
+
+    /// True when `value` is one of `set`, compared without case but exactly
+    /// otherwise (`"Protected "` is not `Protected`: Azure never pads).
+    pub fn is_known(set: &[&str], value: &str) -> bool {
+        set.iter().any(|k| k.eq_ignore_ascii_case(value))
+    }
+}
+
+/// What a damaged or unknown fact of an item is needed for: the state is
+/// needed by every operation (it selects the operation and what it may do);
+/// the others by the rules that read them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Need {
+    /// Where the item stands: states, scenario, `allowedOperations`, provider.
+    State,
+    /// `replicationHealth` and `healthErrors` (ASR404).
+    Health,
+    /// `lastSuccessfulTestFailoverTime` (ASR407).
+    DrillAge,
+}
+
+/// A fact of an item that is missing, of the wrong type, contradictory or
+/// of a value this version does not know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unknown {
+    /// The field as ARM spells it (`protectionState`, `providerSpecificDetails.instanceType`).
+    pub field: String,
+    /// What was there, bounded and escaped: `absent`, `null`, `` `"Bananas"` ``, or why.
+    pub seen: String,
+    pub need: Need,
+}
+
 /// One entry of `healthErrors` (inner errors flattened after their parent).
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct HealthError {
     pub code: Option<String>,
     pub level: Option<String>,
@@ -53,7 +137,7 @@ pub fn never_expires(t: Timestamp) -> bool {
 }
 
 /// `currentScenario`, when a scenario is really running (not the `None` sentinel).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
     pub name: String,
     pub job_id: Option<ResourceId>,
@@ -61,7 +145,7 @@ pub struct Scenario {
 }
 
 /// A replicated managed or unmanaged disk.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ProtectedDisk {
     /// The source disk id (`diskId`), or the VHD URI for unmanaged disks.
     pub disk_id: Option<ResourceId>,
@@ -76,7 +160,7 @@ pub struct ProtectedDisk {
 
 /// An entry of A2A `unprotectedDisks`: a data disk attached to the VM that is
 /// not replicated.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct UnprotectedDisk {
     pub lun: Option<i64>,
     /// `diskAutoProtectionStatus`: `Enabled` means ASR will pick it up itself.
@@ -84,7 +168,7 @@ pub struct UnprotectedDisk {
 }
 
 /// A NIC the item will create on failover.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct ItemNic {
     pub source_nic_id: Option<ResourceId>,
     pub recovery_network_id: Option<ResourceId>,
@@ -92,7 +176,7 @@ pub struct ItemNic {
 }
 
 /// Provider-specific details common to A2A and Hyper-V-to-Azure items.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Replication {
     pub kind: ProviderKind,
     /// The VM being replicated (`fabricObjectId`; for A2A the source VM id).
@@ -132,7 +216,7 @@ pub struct Replication {
 }
 
 /// A replicated item (`replicationProtectedItems`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct ReplicatedItem {
     pub id: ResourceId,
     /// `friendlyName` (the VM name), else the id's last segment.
@@ -154,6 +238,8 @@ pub struct ReplicatedItem {
     pub primary_fabric_name: Option<String>,
     pub recovery_fabric_name: Option<String>,
     pub replication: Option<Replication>,
+    /// Facts of this item that are not known (fail closed on what needs them).
+    pub unknowns: Vec<Unknown>,
     /// `phase()`, computed once: every rule asks.
     pub(crate) phase_cache: std::sync::OnceLock<Phase>,
 }
@@ -183,6 +269,18 @@ pub enum Phase {
 }
 
 impl ReplicatedItem {
+    /// The unknown facts of this item that `need` depends on.
+    pub fn unknown(&self, need: Need) -> impl Iterator<Item = &Unknown> {
+        self.unknowns.iter().filter(move |u| u.need == need)
+    }
+
+    /// True when where the item stands is not known: a state fact is
+    /// damaged or unknown, or the states combine in a way this version does
+    /// not recognise.
+    pub fn state_unknown(&self) -> bool {
+        self.unknown(Need::State).next().is_some() || matches!(self.phase(), Phase::Other(_))
+    }
+
     /// True when `allowedOperations` lists `op`.
     pub fn allows(&self, op: &AsrOperation) -> bool {
         self.allowed_operations

@@ -70,6 +70,18 @@ pub enum Existence {
     Unknown(RegionCoverage),
 }
 
+/// Something wrong with the input as a whole (not with one fact of an item).
+#[derive(Clone, Debug)]
+pub struct InputProblem {
+    pub source: SourceId,
+    /// What is wrong, for the message.
+    pub what: String,
+    /// The fact that shows it, for the evidence.
+    pub fact: String,
+    /// How to fix it.
+    pub help: String,
+}
+
 /// A point in time (UTC).
 pub type Timestamp = time::OffsetDateTime;
 
@@ -105,6 +117,9 @@ pub struct Estate {
     pub cert_stores: Vec<CertStore>,
     /// Things the loader noticed but could use anyway (shown in the report).
     pub notices: Vec<String>,
+    /// Things wrong with the input that make the check incomplete (ASR901):
+    /// entries of another type in an item list, an empty item list.
+    pub problems: Vec<InputProblem>,
     index: Index,
 }
 
@@ -161,6 +176,7 @@ impl Estate {
             && self.facts.is_empty()
             && self.not_found.is_empty()
             && self.notices.is_empty()
+            && self.problems.is_empty()
     }
 
     /// The id and source file of every ARM resource held (not usages, SKUs,

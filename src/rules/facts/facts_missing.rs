@@ -7,7 +7,8 @@
 //! may end as "ready".
 
 use crate::finding::{Finding, Level, OperationArg, Subject};
-use crate::model::{Coverage, FactKind, Operation, ResourceId};
+use crate::model::item::{Need, Unknown};
+use crate::model::{Coverage, FactKind, Operation, ReplicatedItem, ResourceId};
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
@@ -54,6 +55,139 @@ pub fn export_hint(kind: FactKind) -> &'static str {
     }
 }
 
+/// ASR901 for the facts of `item` that `need` depends on and that are not
+/// known, one finding naming every such field, what was seen and the file
+/// (`what` names what therefore is unknown); `None` when they are all known.
+pub fn unknown_facts(
+    ctx: &RuleCtx,
+    op: OperationArg,
+    item: &ReplicatedItem,
+    need: Need,
+    what: &str,
+) -> Option<Finding> {
+    let fields: Vec<&Unknown> = item.unknown(need).collect();
+    if fields.is_empty() {
+        return None;
+    }
+    let listed: Vec<String> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, u)| {
+            let of = if i == 0 {
+                format!(" of `{}`", item.name)
+            } else {
+                String::new()
+            };
+            format!("`{}`{of} is {}", u.field, u.seen)
+        })
+        .collect();
+    let mut f = missing(
+        op,
+        Subject::item(item),
+        format!("{}: {what} is unknown", listed.join("; ")),
+        format!(
+            "Re-export the replicated item from ARM ({}); a value Azure really reports that this version does not know is worth reporting to the asr-preflight maintainers. Until then the item cannot pass.",
+            export_hint(FactKind::ReplicatedItems)
+        ),
+    );
+    for u in fields {
+        f = f.with_evidence(format!("{} = {}", u.field, u.seen), ctx.source(item.source));
+    }
+    Some(f)
+}
+
+/// The gaps in the input itself, reported whatever rules run (the operation
+/// selection depends on them): no replicated items, an item list with
+/// entries of another type or conflicting copies of one item, and items
+/// whose state is not known.
+pub fn input_gaps(ctx: &RuleCtx) -> Vec<Finding> {
+    let estate = ctx.estate;
+    let mut out = Vec::new();
+    // Nothing to check is not "ready": an empty or missing item list is a
+    // vault export that lost its items as far as the gate can tell.
+    if estate.items.is_empty() {
+        let lists: Vec<String> = estate
+            .facts
+            .iter()
+            .filter(|f| f.kind == FactKind::ReplicatedItems)
+            .map(|f| ctx.source(f.source))
+            .collect();
+        let what = if lists.is_empty() {
+            "the input holds no replicated items: nothing could be checked".to_string()
+        } else {
+            format!(
+                "the list of replicated items ({}) is empty: nothing could be checked, and a vault export that lost its items must not pass",
+                crate::text::ticks(&lists)
+            )
+        };
+        out.push(missing(
+            ctx.operation,
+            Subject::other("replicated items", "replicated items", "input"),
+            what,
+            format!(
+                "Point --from at the exported bundle; {}.",
+                export_hint(FactKind::ReplicatedItems)
+            ),
+        ));
+    }
+    for p in &estate.problems {
+        out.push(
+            missing(
+                ctx.operation,
+                Subject::other(&ctx.source(p.source), "input", "file"),
+                p.what.clone(),
+                p.help.clone(),
+            )
+            .with_evidence(p.fact.clone(), ctx.source(p.source)),
+        );
+    }
+    for s in ctx.scope {
+        let item = s.item;
+        if !item.state_unknown() {
+            continue;
+        }
+        let op = OperationArg::Op(s.operation);
+        let what = format!(
+            "where the item stands, and so whether its {} can run,",
+            s.operation.label()
+        );
+        match unknown_facts(ctx, op, item, Need::State, &what) {
+            Some(f) => out.push(f),
+            None => out.push(
+                missing(
+                    op,
+                    Subject::item(item),
+                    format!(
+                        "the state of `{}` is one this version does not recognise ({}): whether its {} can run cannot be told",
+                        item.name,
+                        state_line(item),
+                        s.operation.label()
+                    ),
+                    format!(
+                        "Check the item in the vault (Replicated items > {}) and finish or undo what holds it in this state; if Azure reports it as healthy, report the combination to the asr-preflight maintainers.",
+                        item.name
+                    ),
+                )
+                .with_evidence(state_line(item), ctx.source(item.source)),
+            ),
+        }
+    }
+    out
+}
+
+fn state_line(item: &ReplicatedItem) -> String {
+    format!(
+        "protectionState = {}; activeLocation = {}; testFailoverState = {}; allowedOperations = [{}]",
+        item.protection_state.as_deref().unwrap_or("unknown"),
+        item.active_location.as_ref().map_or("unknown", |l| l.as_str()),
+        item.test_failover_state.as_deref().unwrap_or("unknown"),
+        item.allowed_operations
+            .as_ref()
+            .map(|ops| ops.iter().map(|o| o.as_str()).collect::<Vec<_>>().join(", "))
+            .unwrap_or_default()
+    )
+}
+
 impl Rule for FactsMissing {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -61,20 +195,6 @@ impl Rule for FactsMissing {
 
     fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
         let estate = ctx.estate;
-        // Nothing to check is not "ready": unless a complete (empty) list of
-        // replicated items proves the vault protects nothing, the input is
-        // missing its items (a wrong folder, a failed export).
-        if estate.items.is_empty() && !estate.has_complete(FactKind::ReplicatedItems) {
-            out.push(missing(
-                ctx.operation,
-                Subject::other("replicated items", "replicated items", "input"),
-                "the input holds no replicated items: nothing could be checked".to_string(),
-                format!(
-                    "Point --from at the exported bundle; {}.",
-                    export_hint(FactKind::ReplicatedItems)
-                ),
-            ));
-        }
         for f in &estate.facts {
             // The export command, for the subscription and region the record names.
             let mut hint = export_hint(f.kind).to_string();
@@ -92,9 +212,10 @@ impl Rule for FactsMissing {
                 Coverage::Loaded { complete: true } => continue,
                 Coverage::Loaded { complete: false } => (
                     format!(
-                        "{} in `{}` are incomplete: the list has a `nextLink` that was not followed",
+                        "{} in `{}` are incomplete: {}",
                         f.kind.label(),
-                        ctx.source(f.source)
+                        ctx.source(f.source),
+                        f.why.as_deref().unwrap_or("the list has a `nextLink` that was not followed")
                     ),
                     format!(
                         "Export every page: the az CLI's list commands follow `nextLink` themselves; with `az rest`, fetch each `nextLink` and merge the pages into one array (`jq -s '[.[].value[]]' page-*.json > {}`), or record every page's request in manifest.json. Or {}.",

@@ -413,7 +413,30 @@ pub fn counter<'a>(
         .iter()
         .find(|u| u.subscription.is_none() || rd.subscription.is_none());
     if let Some(u) = exact.or(loose) {
-        return Counter::Found(u);
+        let Some(why) = &u.invalid else {
+            return Counter::Found(u);
+        };
+        let (op, ops) = rd.operations();
+        return Counter::Missing(
+            missing(
+                op,
+                rd.subject(name, kind),
+                format!(
+                    "the `{name}` counter of `{}` cannot be read ({why}): whether the {ops} of {} fits the quota is unknown",
+                    rd.region,
+                    text::count(rd.targets.len(), "item", "items")
+                ),
+                format!(
+                    "Re-export the usages of the region; {}.",
+                    export_hint(match kind {
+                        UsageKind::Compute => FactKind::ComputeUsages,
+                        UsageKind::Network => FactKind::NetworkUsages,
+                    })
+                    .replace("<region>", &rd.region)
+                ),
+            )
+            .with_evidence(format!("{name} in {}: {why}", rd.region), ctx.source(u.source)),
+        );
     }
     let fact = match kind {
         UsageKind::Compute => FactKind::ComputeUsages,

@@ -31,6 +31,16 @@ impl Rule for DrillOverdue {
             if !super::is_replicating(item) {
                 continue; // drills are for items that replicate
             }
+            if let Some(f) = crate::rules::facts::facts_missing::unknown_facts(
+                ctx,
+                OperationArg::Op(s.operation),
+                item,
+                crate::model::item::Need::DrillAge,
+                "when the last drill succeeded",
+            ) {
+                out.push(f);
+                continue;
+            }
             let help = format!(
                 "Run a test failover into an isolated network (vault > Replicated items > {} > Test failover, or on its recovery plan), check the application, then clean it up.",
                 item.name

@@ -7,7 +7,6 @@
 
 use crate::finding::{Finding, Level, OperationArg, Subject};
 use crate::model::{AsrOperation, Operation, Phase, ReplicatedItem};
-use crate::rules::facts::missing;
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
@@ -82,17 +81,9 @@ impl Rule for OperationNotAllowed {
     fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
         for s in ctx.items(&META) {
             let (item, op) = (s.item, s.operation);
+            // Absent or mistyped `allowedOperations` is an unknown state:
+            // the engine reports it for every item (ASR901).
             let Some(allowed) = &item.allowed_operations else {
-                out.push(missing(
-                    OperationArg::Op(op),
-                    Subject::item(item),
-                    format!(
-                        "`allowedOperations` of `{}` is not in the bundle: whether {} is permitted is unknown",
-                        item.name,
-                        op.label()
-                    ),
-                    "Export the replicated item from ARM (`az rest` on the vault's `replicationProtectedItems`, api-version 2025-08-01), which always includes `allowedOperations`.".to_string(),
-                ).with_evidence("allowedOperations absent", ctx.source(item.source)));
                 continue;
             };
             if is_allowed(item, op) || explained_elsewhere(item, op) {

@@ -4,9 +4,10 @@
 
 use super::is_replicating;
 use crate::finding::{Finding, Level, OperationArg, Subject};
+use crate::model::item::Need;
 use crate::model::item::{Health, HealthError};
 use crate::model::Operation;
-use crate::rules::facts::missing;
+use crate::rules::facts::facts_missing::unknown_facts;
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
@@ -68,24 +69,27 @@ impl Rule for ReplicationUnhealthy {
                 continue;
             }
             let op = OperationArg::Op(s.operation);
-            let Some(health) = &item.replication_health else {
-                out.push(
-                    missing(
-                        op,
-                        Subject::item(item),
-                        format!("`replicationHealth` of `{}` is not in the bundle: replication health is unknown", item.name),
-                        "Export the replicated item from ARM (the vault's `replicationProtectedItems`, api-version 2025-08-01).".to_string(),
-                    )
-                    .with_evidence("replicationHealth absent", ctx.source(item.source)),
-                );
-                continue;
-            };
+            if let Some(f) = unknown_facts(ctx, op, item, Need::Health, "the replication health") {
+                out.push(f);
+            }
             let errors = &item.health_errors;
-            let level = match health {
-                Health::Critical => Level::Error,
-                Health::Normal | Health::None if errors.is_empty() => continue,
+            let error_level = errors.iter().any(|e| {
+                e.level
+                    .as_deref()
+                    .is_some_and(|l| l.eq_ignore_ascii_case("Error"))
+            });
+            let level = match &item.replication_health {
+                Some(Health::Critical) => Level::Error,
+                Some(Health::Normal | Health::None) if errors.is_empty() => continue,
+                // Unknown health (reported above): the errors speak for themselves.
+                None | Some(Health::Other(_)) if errors.is_empty() => continue,
+                None | Some(Health::Other(_)) if error_level => Level::Error,
                 _ => Level::Warning,
             };
+            let health = item
+                .replication_health
+                .as_ref()
+                .map_or("unknown", |h| h.as_str());
             let listed = if errors.is_empty() {
                 String::new()
             } else {
