@@ -333,7 +333,9 @@ fn wrong_field_type_is_asr901_on_that_item_naming_field_and_file() {
         .find(|f| {
             let m = f["message"].as_str().unwrap();
             f["code"] == "ASR901"
-                && m.contains("`providerSpecificDetails.rpoInSeconds` is `{\"value\":52}`")
+                && m.contains(
+                    "`providerSpecificDetails.rpoInSeconds` of `web-01` is `{\"value\":52}`",
+                )
         })
         .unwrap_or_else(|| panic!("an ASR901 naming the field: {out}"));
     assert_eq!(gap["subject"]["name"], "web-01", "on the item: {gap}");

@@ -459,7 +459,11 @@ impl Mapper<'_> {
         Lock {
             name: self.name_or_id(&id),
             source: self.ctx.source,
-            level: LockLevel::parse(p.level.as_deref().unwrap_or("NotSpecified")),
+            // Absent is not "no restriction": it is a level nobody knows.
+            level: p
+                .level
+                .as_deref()
+                .map_or(LockLevel::Other(String::new()), LockLevel::parse),
             scope,
             notes: nonempty(p.notes),
             owners: p

@@ -40,6 +40,20 @@ impl Rule for LockBlocksCleanup {
             };
             checked.push((s, vm.clone()));
             for lock in ctx.estate.locks_covering(vm) {
+                let touches = format!(
+                    "the clean-up when protection of `{}` is disabled",
+                    s.item.name
+                );
+                if let Some(f) = super::unknown_level(
+                    ctx,
+                    lock,
+                    crate::finding::OperationArg::Op(s.operation),
+                    crate::finding::Subject::item(s.item),
+                    &touches,
+                ) {
+                    out.push(f);
+                    continue;
+                }
                 let blocks = matches!(lock.level, LockLevel::ReadOnly | LockLevel::CanNotDelete);
                 if blocks && !is_asr_lock(ctx, lock) {
                     by_lock

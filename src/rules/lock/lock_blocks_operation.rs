@@ -56,6 +56,17 @@ impl Rule for LockBlocksOperation {
             for t in &touched {
                 checked.push((s, t.id.clone()));
                 for lock in ctx.estate.locks_covering(&t.id) {
+                    let touches = format!("the {} of `{}`", op.label(), item.name);
+                    if let Some(f) = super::unknown_level(
+                        ctx,
+                        lock,
+                        OperationArg::Op(op),
+                        Subject::item(item),
+                        &touches,
+                    ) {
+                        out.push(f);
+                        continue;
+                    }
                     if is_asr_lock(ctx, lock) || !t.impact.action.blocked_by(&lock.level) {
                         continue;
                     }

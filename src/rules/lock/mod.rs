@@ -259,6 +259,44 @@ pub fn touched(
 }
 
 /// True for a lock Site Recovery set itself.
+/// ASR901 for a lock on something the operation touches whose `level` is
+/// absent or a value this version does not know: whether it blocks is unknown.
+pub fn unknown_level(
+    ctx: &RuleCtx,
+    lock: &Lock,
+    op: OperationArg,
+    subject: Subject,
+    touches: &str,
+) -> Option<Finding> {
+    let LockLevel::Other(level) = &lock.level else {
+        return None;
+    };
+    let seen = if level.is_empty() {
+        "absent".to_string()
+    } else {
+        format!("`{}`", text::excerpt(level, text::EXCERPT_CHARS))
+    };
+    Some(
+        missing(
+            op,
+            subject,
+            format!(
+                "the level of lock `{}` on `{}` is {seen}, not `ReadOnly`, `CanNotDelete` or `NotSpecified`: whether it blocks {touches} is unknown",
+                lock.name,
+                lock.scope.name()
+            ),
+            format!(
+                "Re-export the locks; {}.",
+                export_hint(FactKind::Locks).replace(
+                    "<subscription>",
+                    lock.scope.subscription().unwrap_or("<subscription>")
+                )
+            ),
+        )
+        .with_evidence(lock_evidence(lock), ctx.source(lock.source)),
+    )
+}
+
 pub fn is_asr_lock(ctx: &RuleCtx, lock: &Lock) -> bool {
     let prefix = &ctx.settings.asr_lock_prefix;
     lock.name
