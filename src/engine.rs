@@ -194,7 +194,12 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
         fail_on: req.fail_on,
         collected_at: estate.bundle.collected_at,
         has_manifest: estate.bundle.has_manifest,
-        notices: estate.notices.clone(),
+        notices: estate
+            .notices
+            .iter()
+            .cloned()
+            .chain(crate::rules::facts::facts_missing::gap_notes(estate))
+            .collect(),
         // The capacity table goes with the quota rules.
         capacity: if RULES.iter().any(|r| {
             r.meta().category == crate::rules::Category::Quota && selected(*r, req.only.as_ref())

@@ -578,7 +578,7 @@ fn ci_formats() {
 #[test]
 fn incomplete_runs_are_errors_in_junit() {
     let manifest = r#"{"format": "asr-preflight/bundle@1", "collectedAt": "2026-11-22T11:00:00Z", "requests": [
-        {"method": "GET", "path": "/subscriptions/6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14/providers/Microsoft.Authorization/locks?api-version=2020-05-01", "status": 403, "errorCode": "AuthorizationFailed"}]}"#;
+        {"method": "GET", "path": "/subscriptions/6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14/providers/Microsoft.Compute/virtualMachines?api-version=2024-11-01", "status": 403, "errorCode": "AuthorizationFailed"}]}"#;
     let dir = bundle(&[
         ("manifest.json", manifest),
         ("replicated-items.json", &example_items()),
@@ -667,7 +667,7 @@ fn accepted_risks_do_not_block_but_stay_visible() {
     assert_eq!(code, 1);
     // A missing fact can be accepted explicitly: no longer incomplete.
     let manifest = r#"{"format": "asr-preflight/bundle@1", "collectedAt": "2026-11-22T11:00:00Z", "requests": [
-        {"method": "GET", "path": "/subscriptions/6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14/providers/Microsoft.Authorization/locks?api-version=2020-05-01", "status": 403, "errorCode": "AuthorizationFailed"}]}"#;
+        {"method": "GET", "path": "/subscriptions/6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14/providers/Microsoft.Compute/virtualMachines?api-version=2024-11-01", "status": 403, "errorCode": "AuthorizationFailed"}]}"#;
     let dir = bundle(&[
         ("manifest.json", manifest),
         ("replicated-items.json", &example_items()),

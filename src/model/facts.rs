@@ -44,6 +44,28 @@ impl FactKind {
         )
     }
 
+    /// Kinds whose every reader reports its own ASR901, for the exact region
+    /// or subscription it needs, when the list is missing, partial or failed
+    /// (quota counters, SKUs, locks, networks), or that no check reads (jobs,
+    /// policies, disks, NICs…). A failed request for them is a note, not a
+    /// failure: only what the requested operations need fails closed.
+    pub fn gaps_reported_where_needed(self) -> bool {
+        matches!(
+            self,
+            FactKind::ComputeUsages
+                | FactKind::NetworkUsages
+                | FactKind::Skus
+                | FactKind::Locks
+                | FactKind::VirtualNetworks
+                | FactKind::Jobs
+                | FactKind::Policies
+                | FactKind::RecoveryPoints
+                | FactKind::Disks
+                | FactKind::NetworkInterfaces
+                | FactKind::StorageAccounts
+        )
+    }
+
     /// Human words for messages.
     pub fn label(self) -> &'static str {
         match self {

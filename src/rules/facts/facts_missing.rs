@@ -188,6 +188,37 @@ fn state_line(item: &ReplicatedItem) -> String {
     )
 }
 
+/// Notes for failed or partial lists that only the checks needing them
+/// report (`FactKind::gaps_reported_where_needed`): they stay visible in
+/// every report without failing a run that does not need them.
+pub fn gap_notes(estate: &crate::model::Estate) -> Vec<String> {
+    estate
+        .facts
+        .iter()
+        .filter(|f| f.kind.gaps_reported_where_needed())
+        .filter_map(|f| {
+            let what = match &f.coverage {
+                Coverage::Loaded { complete: true } => return None,
+                Coverage::Loaded { complete: false } => f
+                    .why
+                    .clone()
+                    .unwrap_or_else(|| "incomplete: a `nextLink` was not followed".to_string()),
+                Coverage::Failed { .. } => format!(
+                    "could not be read ({})",
+                    super::failure_line(f).unwrap_or_default()
+                ),
+            };
+            let scope = f.scope.as_deref().map(|s| format!(" of `{s}`")).unwrap_or_default();
+            let region = f.location.as_deref().map(|l| format!(" in `{l}`")).unwrap_or_default();
+            Some(format!(
+                "{}{scope}{region} ({}): {what}; a check that needs them reports ASR901, none other is affected",
+                f.kind.label(),
+                estate.source_name(f.source)
+            ))
+        })
+        .collect()
+}
+
 impl Rule for FactsMissing {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -195,7 +226,11 @@ impl Rule for FactsMissing {
 
     fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
         let estate = ctx.estate;
-        for f in &estate.facts {
+        for f in estate
+            .facts
+            .iter()
+            .filter(|f| !f.kind.gaps_reported_where_needed())
+        {
             // The export command, for the subscription and region the record names.
             let mut hint = export_hint(f.kind).to_string();
             if let Some(sub) = f
