@@ -13,6 +13,38 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+
+    /// The largest input file read (bytes, or with a unit: 500MB, 2GiB);
+    /// a larger one is refused (exit 2) rather than read into memory.
+    #[arg(long, global = true, value_parser = parse_size, default_value = "2GiB", value_name = "SIZE")]
+    pub max_file_size: u64,
+}
+
+/// `2GiB`, `500MB`, `1048576`: a size in bytes.
+fn parse_size(s: &str) -> Result<u64, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let n: u64 = num
+        .parse()
+        .map_err(|_| format!("`{s}` is not a size (e.g. 2GiB, 500MB, 1048576)"))?;
+    let mult: u64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1,
+        "kb" => 1_000,
+        "kib" | "k" => 1 << 10,
+        "mb" => 1_000_000,
+        "mib" | "m" => 1 << 20,
+        "gb" => 1_000_000_000,
+        "gib" | "g" => 1 << 30,
+        _ => {
+            return Err(format!(
+                "`{s}`: unknown unit (B, KB, KiB, MB, MiB, GB, GiB)"
+            ))
+        }
+    };
+    n.checked_mul(mult)
+        .filter(|v| *v > 0)
+        .ok_or_else(|| format!("`{s}` is not a usable size"))
 }
 
 #[derive(Debug, Subcommand)]

@@ -16,6 +16,13 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// An input that must not be read: not a regular file, or too large.
+    #[error("`{}` {message}", path.display())]
+    #[diagnostic(help(
+        "give --from bundle directories or the JSON and certificate files in them"
+    ))]
+    Input { path: PathBuf, message: String },
+
     /// JSON that does not parse, or a field of the wrong type.
     #[error(transparent)]
     #[diagnostic(transparent)]
@@ -43,6 +50,16 @@ pub enum Error {
     #[error("{0}")]
     #[diagnostic(code(asr_preflight::live))]
     Live(String),
+
+    /// The input holds nothing to report on (no replicated items, no jobs):
+    /// `status` and `diagnose` exit 3, as an incomplete `check` does — an
+    /// export that lost its items must not look like a quiet vault.
+    #[error("{0}")]
+    #[diagnostic(
+        code(asr_preflight::empty),
+        help("point --from at the exported bundle (the vault's replicatedProtectedItems and replicationJobs), or collect it with `asr-preflight collect`")
+    )]
+    Empty(String),
 
     /// A defect in the tool (a rule that panicked).
     #[error("internal error: {0}")]
@@ -78,9 +95,20 @@ pub struct Malformed {
 }
 
 impl Error {
+    /// The exit code of a run that ends in this error: 3 for an input with
+    /// nothing to report on, else 2 (the tool could not run).
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Empty(_) => 3,
+            _ => 2,
+        }
+    }
+
     /// Builds a `Malformed` error for `text` (the whole file) from a byte
     /// offset into it.
     pub fn malformed(file: &str, text: &str, offset: usize, message: String) -> Error {
+        // serde quotes the offending value: a 500 MB string must not come back whole.
+        let message = crate::text::excerpt(&message, 400);
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;

@@ -39,14 +39,15 @@ fn clock(now: Option<time::OffsetDateTime>) -> time::OffsetDateTime {
 
 /// Runs a parsed command, writing to `out`; returns the process exit code.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
+    let max = cli.max_file_size;
     match cli.command {
-        Command::Check(args) => check(args, out),
+        Command::Check(args) => check(args, max, out),
         Command::Collect(args) => collect(args),
-        Command::Diagnose(args) => diagnose(args, out),
-        Command::Status(args) => status(args, out),
+        Command::Diagnose(args) => diagnose(args, max, out),
+        Command::Status(args) => status(args, max, out),
         Command::Estimate(cli::EstimateArgs {
             what: cli::EstimateWhat::Reprotect(args),
-        }) => estimate_reprotect(args, out),
+        }) => estimate_reprotect(args, max, out),
         Command::Rules(args) => {
             list_rules(args.format, out)?;
             Ok(0)
@@ -66,7 +67,7 @@ fn operation(choice: OperationChoice) -> OperationArg {
     }
 }
 
-fn check(args: CheckArgs, out: &mut dyn Write) -> Result<u8, Error> {
+fn check(args: CheckArgs, max: u64, out: &mut dyn Write) -> Result<u8, Error> {
     for a in &args.accept {
         let rule = a.split_once(':').map_or(a.as_str(), |(r, _)| r);
         if rules::lookup(rule).is_none() {
@@ -82,7 +83,12 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> Result<u8, Error> {
             )));
         }
     }
-    let estate = estate_of(&args.from, args.live.then_some(&args.live_args), args.now)?;
+    let estate = estate_of(
+        &args.from,
+        args.live.then_some(&args.live_args),
+        args.now,
+        max,
+    )?;
     let request = engine::Request {
         operation: operation(args.operation),
         vms: args.vms,
@@ -142,6 +148,7 @@ fn estate_of(
     from: &[std::path::PathBuf],
     live: Option<&cli::LiveArgs>,
     now: Option<time::OffsetDateTime>,
+    max_file_bytes: u64,
 ) -> Result<model::Estate, Error> {
     match live {
         Some(args) => {
@@ -149,7 +156,7 @@ fn estate_of(
             arm::progress::warn(&bundle.problems());
             load::load_memory(bundle.files)
         }
-        None => load::load(from),
+        None => load::load_with(from, max_file_bytes),
     }
 }
 
@@ -175,14 +182,24 @@ fn collect(args: cli::CollectArgs) -> Result<u8, Error> {
     })
 }
 
-fn diagnose(mut args: cli::DiagnoseArgs, out: &mut dyn Write) -> Result<u8, Error> {
+fn diagnose(mut args: cli::DiagnoseArgs, max: u64, out: &mut dyn Write) -> Result<u8, Error> {
     // Live, the jobs collected must reach back as far as the diagnosis looks.
     let window = args.live_args.jobs_since;
     // `--job` ignores `--since`: then every job the vault keeps is read.
     args.live_args.jobs_since = window
         .map(|w| w.max(args.since))
         .filter(|_| args.jobs.is_empty());
-    let estate = estate_of(&args.from, args.live.then_some(&args.live_args), args.now)?;
+    let estate = estate_of(
+        &args.from,
+        args.live.then_some(&args.live_args),
+        args.now,
+        max,
+    )?;
+    if estate.items.is_empty() && estate.jobs.is_empty() {
+        return Err(Error::Empty(
+            "the input holds no replicated items and no Site Recovery jobs: there is nothing to diagnose".to_string(),
+        ));
+    }
     let request = diagnose::DiagnoseRequest {
         jobs: args.jobs,
         vms: args.vms,
@@ -205,10 +222,15 @@ fn diagnose(mut args: cli::DiagnoseArgs, out: &mut dyn Write) -> Result<u8, Erro
     Ok(if d.jobs.is_empty() { 0 } else { 1 })
 }
 
-fn status(args: cli::StatusArgs, out: &mut dyn Write) -> Result<u8, Error> {
+fn status(args: cli::StatusArgs, max: u64, out: &mut dyn Write) -> Result<u8, Error> {
     let live = args.live.then_some(&args.live_args);
     loop {
-        let estate = estate_of(&args.from, live, args.now)?;
+        let estate = estate_of(&args.from, live, args.now, max)?;
+        if estate.items.is_empty() {
+            return Err(Error::Empty(
+                "the input holds no replicated items: there is no status to show".to_string(),
+            ));
+        }
         let now = clock(args.now);
         let st = status::status(&estate, &args.vms, now);
         let Some(every) = args.watch else {
@@ -239,7 +261,11 @@ fn status(args: cli::StatusArgs, out: &mut dyn Write) -> Result<u8, Error> {
     }
 }
 
-fn estimate_reprotect(args: cli::ReprotectEstimateArgs, out: &mut dyn Write) -> Result<u8, Error> {
+fn estimate_reprotect(
+    args: cli::ReprotectEstimateArgs,
+    max: u64,
+    out: &mut dyn Write,
+) -> Result<u8, Error> {
     for (flag, v) in [
         ("--changed-gb", args.changed_gb),
         ("--disk-throughput", args.disk_throughput),
@@ -249,7 +275,7 @@ fn estimate_reprotect(args: cli::ReprotectEstimateArgs, out: &mut dyn Write) -> 
             return Err(Error::Usage(format!("{flag} must be a positive number")));
         }
     }
-    let estate = load::load(&args.from)?;
+    let estate = load::load_with(&args.from, max)?;
     let items = estimate::candidates(&estate, &args.vms);
     if items.is_empty() {
         return Err(Error::Usage(if args.vms.is_empty() {

@@ -30,8 +30,9 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
+            let code = e.exit_code();
             eprintln!("{:?}", miette::Report::new(e));
-            ExitCode::from(2)
+            ExitCode::from(code)
         }
     }
 }

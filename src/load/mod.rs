@@ -43,11 +43,24 @@ struct Discovered {
     documents: Vec<InputFile>,
     manifests: Vec<InputFile>,
     certs: Vec<InputFile>,
+    /// The largest file read (`--max-file-size`).
+    max_file_bytes: u64,
 }
+
+/// The default `--max-file-size`: 2 GiB (a 100,000-item estate's largest
+/// list is about 1.7 GB).
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 2 << 30;
 
 /// Loads every input (bundle directories or single files) into one estate.
 pub fn load(inputs: &[PathBuf]) -> Result<Estate, Error> {
-    load_found(discover(inputs)?)
+    load_with(inputs, DEFAULT_MAX_FILE_BYTES)
+}
+
+/// `load`, refusing any file larger than `max_file_bytes` (exit 2).
+pub fn load_with(inputs: &[PathBuf], max_file_bytes: u64) -> Result<Estate, Error> {
+    let mut found = discover(inputs)?;
+    found.max_file_bytes = max_file_bytes;
+    load_found(found)
 }
 
 /// Loads a bundle held in memory — `(path relative to the bundle, bytes)`
@@ -55,7 +68,10 @@ pub fn load(inputs: &[PathBuf]) -> Result<Estate, Error> {
 /// files from one directory: same file names in the report, same estate.
 pub fn load_memory(mut files: Vec<(String, Vec<u8>)>) -> Result<Estate, Error> {
     files.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut out = Discovered::default();
+    let mut out = Discovered {
+        max_file_bytes: u64::MAX,
+        ..Discovered::default()
+    };
     for (rel, bytes) in files {
         let f = InputFile {
             path: PathBuf::from(&rel),
@@ -79,7 +95,7 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
     // Manifests first: they say what each file is and which requests failed.
     let mut manifests: Vec<(Option<usize>, manifest::Manifest)> = Vec::new();
     for m in &found.manifests {
-        let text = read_text(m)?;
+        let text = read_text(m, found.max_file_bytes)?;
         let source = next_source(&mut estate, &m.display);
         let parsed = manifest::read(&m.display, &text, source)?;
         merge_bundle_info(&mut estate, &parsed.info);
@@ -109,7 +125,7 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
         .par_iter()
         .enumerate()
         .map(|(i, f)| {
-            let text = read_text(f)?;
+            let text = read_text(f, found.max_file_bytes)?;
             let hint = manifests
                 .iter()
                 .find(|(root, _)| *root == f.root && f.root.is_some())
@@ -148,7 +164,7 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
         .par_iter()
         .enumerate()
         .map(|(i, c)| {
-            let bytes = read_bytes(c)?;
+            let bytes = read_bytes(c, found.max_file_bytes)?;
             Ok(cert_store(
                 c,
                 SourceId(first_cert + i as u32),
@@ -173,6 +189,7 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
     }
     dedupe(&mut estate);
     drop_ambiguous_empty_lists(&mut estate);
+    bound_notices(&mut estate.notices);
     estate.bundle.newest_fact = estate
         .items
         .iter()
@@ -182,6 +199,26 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
         .max();
     estate.reindex();
     Ok(estate)
+}
+
+/// Most notices a report lists; each at most `NOTICE_CHARS` characters.
+const MAX_NOTICES: usize = 50;
+const NOTICE_CHARS: usize = 600;
+
+/// Keeps the notices readable whatever the input: each bounded and escaped,
+/// at most `MAX_NOTICES`, then one line saying how many more there were.
+fn bound_notices(notices: &mut Vec<String>) {
+    let total = notices.len();
+    notices.truncate(MAX_NOTICES);
+    for n in notices.iter_mut() {
+        *n = crate::text::excerpt(n, NOTICE_CHARS);
+    }
+    if total > MAX_NOTICES {
+        notices.push(format!(
+            "and {} more notices like these",
+            total - MAX_NOTICES
+        ));
+    }
 }
 
 /// Pages of one list saved as several files (`items.1.json`, `items.2.json`,
@@ -561,9 +598,9 @@ fn cert_store(c: &InputFile, source: SourceId, bytes: &[u8], cache: &certs::Cach
 
 /// Reads a file as text: UTF-8 (with or without a byte-order mark) or UTF-16
 /// with a byte-order mark (Windows PowerShell's `Out-File` default).
-fn read_text(f: &InputFile) -> Result<String, Error> {
+fn read_text(f: &InputFile, max: u64) -> Result<String, Error> {
     let display = f.display.as_str();
-    let mut bytes = read_bytes(f)?;
+    let mut bytes = read_bytes(f, max)?;
     let text = match bytes.as_slice() {
         [0xFF, 0xFE, rest @ ..] => utf16(rest, display, u16::from_le_bytes)?,
         [0xFE, 0xFF, rest @ ..] => utf16(rest, display, u16::from_be_bytes)?,
@@ -584,17 +621,48 @@ fn read_text(f: &InputFile) -> Result<String, Error> {
     Ok(text)
 }
 
-fn read_bytes(f: &InputFile) -> Result<Vec<u8>, Error> {
-    match &f.memory {
-        Some(bytes) => bytes
+/// A file's bytes: only a regular file (a FIFO or device would block or
+/// never end), and at most `max` bytes of it.
+fn read_bytes(f: &InputFile, max: u64) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    if let Some(bytes) = &f.memory {
+        return bytes
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .take()
-            .ok_or_else(|| Error::Internal(format!("`{}` was read twice", f.display))),
-        None => std::fs::read(&f.path).map_err(|source| Error::Io {
+            .ok_or_else(|| Error::Internal(format!("`{}` was read twice", f.display)));
+    }
+    let io = |source| Error::Io {
+        path: f.path.clone(),
+        source,
+    };
+    let file = std::fs::File::open(&f.path).map_err(io)?;
+    let meta = file.metadata().map_err(io)?;
+    if !meta.is_file() {
+        return Err(Error::Input {
             path: f.path.clone(),
-            source,
-        }),
+            message: "is not a regular file (a FIFO, device or socket cannot be read as part of a bundle)".to_string(),
+        });
+    }
+    if meta.len() > max {
+        return Err(too_large(&f.path, meta.len(), max));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(max.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > max {
+        return Err(too_large(&f.path, bytes.len() as u64, max));
+    }
+    Ok(bytes)
+}
+
+fn too_large(path: &Path, len: u64, max: u64) -> Error {
+    Error::Input {
+        path: path.to_path_buf(),
+        message: format!(
+            "is larger than --max-file-size ({len} bytes, limit {max}); raise the limit if the file is really an export"
+        ),
     }
 }
 
@@ -628,6 +696,12 @@ fn discover(inputs: &[PathBuf]) -> Result<Discovered, Error> {
             path: input.clone(),
             source,
         })?;
+        if !meta.is_dir() && !meta.is_file() {
+            return Err(Error::Input {
+                path: input.clone(),
+                message: "is neither a directory nor a regular file (a FIFO, device or socket cannot be read as a bundle)".to_string(),
+            });
+        }
         if meta.is_dir() {
             let mut files = Vec::new();
             walk(input, input, &mut files)?;
