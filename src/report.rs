@@ -6,7 +6,7 @@ use crate::model::{Operation, Timestamp};
 use serde::Serialize;
 
 /// Everything renderers need.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct Report {
     pub operation: OperationArg,
     /// Items in scope.

@@ -8,8 +8,26 @@ use std::io::{self, Write};
 
 pub struct Markdown;
 
+/// Data in a table cell: HTML escaped outside code spans (a VM name must
+/// not become markup; inside backticks Markdown shows `<` as it is), pipes
+/// escaped, on one line. With an unpaired backtick everything is escaped.
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    let paired = s.matches('`').count() % 2 == 0;
+    s.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            if paired && i % 2 == 1 {
+                part.to_string()
+            } else {
+                part.replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("`")
+        .replace('|', "\\|")
+        .replace('\n', " ")
 }
 
 impl Renderer for Markdown {
@@ -18,7 +36,7 @@ impl Renderer for Markdown {
         let plan = report
             .plan
             .as_deref()
-            .map(|p| format!(" — recovery plan `{p}`"))
+            .map(|p| format!(" — recovery plan `{}`", cell(p)))
             .unwrap_or_default();
         writeln!(w, "# ASR readiness: {}{plan}", report.verdict().label())?;
         writeln!(w)?;
@@ -50,8 +68,8 @@ impl Renderer for Markdown {
                 writeln!(
                     w,
                     "| {} | {} | {needed} | {} | {} |",
-                    r.region,
-                    r.quota,
+                    cell(&r.region),
+                    cell(&r.quota),
                     n(r.free),
                     n(r.limit)
                 )?;

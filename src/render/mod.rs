@@ -43,12 +43,53 @@ impl Format {
     /// The renderer for this format; `color` applies to human output only.
     pub fn renderer(self, color: bool) -> Box<dyn Renderer> {
         match self {
-            Format::Human => Box::new(human::Human { color }),
+            Format::Human => Box::new(Escaped(human::Human { color })),
             Format::Json => Box::new(json::Json),
             Format::Sarif => Box::new(sarif::Sarif),
             Format::Junit => Box::new(junit::Junit),
-            Format::Github => Box::new(github::Github),
-            Format::Markdown => Box::new(markdown::Markdown),
+            Format::Github => Box::new(Escaped(github::Github)),
+            Format::Markdown => Box::new(Escaped(markdown::Markdown)),
         }
     }
+}
+
+/// A renderer for people (a terminal, a CI log, a Markdown page): every
+/// text that comes from the data has its control characters escaped first,
+/// so an ESC, BEL, CR or newline in a VM name or an error message can neither
+/// steer the terminal nor break a line of the report. (JSON and SARIF escape
+/// them by their own rules; JUnit drops what XML 1.0 forbids.)
+struct Escaped<R>(R);
+
+impl<R: Renderer> Renderer for Escaped<R> {
+    fn render(&self, report: &Report, w: &mut dyn Write) -> io::Result<()> {
+        self.0.render(&escape_report(report), w)
+    }
+}
+
+fn escape_report(report: &Report) -> Report {
+    let e = |s: &mut String| {
+        if let std::borrow::Cow::Owned(o) = crate::text::escape_controls(s) {
+            *s = o;
+        }
+    };
+    let mut r = report.clone();
+    for f in &mut r.findings {
+        e(&mut f.message);
+        e(&mut f.help);
+        e(&mut f.subject.name);
+        e(&mut f.subject.id);
+        for ev in &mut f.evidence {
+            e(&mut ev.fact);
+            e(&mut ev.source);
+        }
+    }
+    r.notices.iter_mut().for_each(e);
+    if let Some(p) = &mut r.plan {
+        e(p);
+    }
+    for row in &mut r.capacity {
+        e(&mut row.region);
+        e(&mut row.quota);
+    }
+    r
 }
