@@ -593,6 +593,39 @@ fn the_deadline_ends_collection_and_what_is_left_is_missing() {
 }
 
 #[test]
+fn the_deadline_is_a_hard_limit_for_the_whole_run() {
+    // Requests queued behind slow ones once got their own full timeout, so
+    // `--deadline 20` ran 39 s: the deadline must bound the waiting too.
+    let arm = FakeArm::http();
+    contoso(&arm);
+    for part in [
+        "Microsoft.Authorization/locks",
+        "/usages?",
+        "Microsoft.Compute/skus",
+    ] {
+        arm.fault(
+            part,
+            100,
+            FaultKind::Delay(std::time::Duration::from_secs(20)),
+        );
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let started = std::time::Instant::now();
+    let r = live(
+        &arm,
+        tmp.path(),
+        &["check", "--live", "--format", "json", "--rule", "ASR101"],
+        &["--deadline", "3", "--timeout", "30", "--concurrency", "1"],
+    );
+    let took = started.elapsed();
+    assert_eq!(r.code, 3, "{} {}", r.stdout, r.stderr);
+    assert!(r.stdout.contains("ASR901"), "{}", r.stdout);
+    // Each delayed request alone takes 20 s: a run that waited for even one
+    // of them did not honour the deadline.
+    assert!(took < std::time::Duration::from_secs(15), "took {took:?}");
+}
+
+#[test]
 fn managed_identity_through_identity_endpoint_on_loopback() {
     let arm = FakeArm::http();
     contoso(&arm);

@@ -290,7 +290,20 @@ impl Client {
                 ));
                 return Fetched::failed(record);
             };
-            let attempt = self.attempt(out, left).await;
+            // The deadline bounds the whole attempt — the sign-in, the wait
+            // for a slot and the pacing as well as the request — so that it
+            // is a hard limit for the run, not a per-request one.
+            let attempt = match tokio::time::timeout(left, self.attempt(out)).await {
+                Ok(a) => a,
+                Err(_) => {
+                    record.error_code = Some("DeadlineExceeded".to_string());
+                    record.message = Some(format!(
+                        "the overall deadline of {}s ran out before this request could complete",
+                        self.config.deadline.as_secs()
+                    ));
+                    return Fetched::failed(record);
+                }
+            };
             let retry_after = match attempt {
                 Attempt::Done {
                     status,
@@ -411,7 +424,7 @@ impl Client {
         }
     }
 
-    async fn attempt(&self, out: &Outgoing<'_>, left: Duration) -> Attempt {
+    async fn attempt(&self, out: &Outgoing<'_>) -> Attempt {
         let token = match self.credential.token().await {
             Ok(t) => t,
             Err(e) => return Attempt::NoToken(e),
@@ -423,6 +436,15 @@ impl Client {
         if self.rejected.load(Ordering::Relaxed) {
             return Attempt::Rejected;
         }
+        let Some(left) = self.remaining() else {
+            return Attempt::Retry {
+                status: None,
+                code: "DeadlineExceeded".to_string(),
+                message: "the overall deadline ran out while the request waited for its turn"
+                    .to_string(),
+                retry_after: None,
+            };
+        };
         self.sent.fetch_add(1, Ordering::Relaxed);
         let mut request = match out.body {
             Some(body) => self
