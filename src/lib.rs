@@ -162,6 +162,8 @@ fn estate_of(
 
 /// `collect`: writes the bundle; exit 3 when some facts could not be read.
 fn collect(args: cli::CollectArgs) -> Result<u8, Error> {
+    // Claimed before any request: a concurrent run is refused at once.
+    let _lock = arm::bundle::OutLock::take(&args.out)?;
     let bundle = arm::collect_bundle(&args.live, clock(args.now))?;
     bundle.write_fresh(&args.out)?;
     let problems = bundle.problems();

@@ -876,6 +876,61 @@ fn collect_replaces_its_own_bundle_and_refuses_other_directories() {
     );
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(other.join("keep.txt").exists());
+    // A manifest that merely mentions the format proves nothing.
+    std::fs::write(other.join("manifest.json"), "asr-preflight/bundle@1").unwrap();
+    let r = live(
+        &arm,
+        tmp.path(),
+        &["collect", "--out", other.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(other.join("keep.txt").exists());
+    // Files a user added inside an earlier bundle are never deleted: the
+    // run is refused and names them.
+    std::fs::create_dir(bundle.join("notes")).unwrap();
+    std::fs::write(bundle.join("notes").join("drill.txt"), "mine").unwrap();
+    let (c, bundle) = collect(&arm, tmp.path(), &[]);
+    assert_eq!(c.code, 2, "{}", c.stderr);
+    assert!(c.stderr.contains("notes/drill.txt"), "{}", c.stderr);
+    assert!(bundle.join("notes").join("drill.txt").exists());
+    assert!(
+        bundle.join("manifest.json").exists(),
+        "the earlier bundle is intact"
+    );
+    std::fs::remove_dir_all(bundle.join("notes")).unwrap();
+    // A run holding the directory's lock keeps a second one out.
+    let lock = tmp.path().join(".bundle.lock");
+    std::fs::write(&lock, "another run").unwrap();
+    let (c, _) = collect(&arm, tmp.path(), &[]);
+    assert_eq!(c.code, 2, "{}", c.stderr);
+    assert!(c.stderr.contains("another `collect`"), "{}", c.stderr);
+    std::fs::remove_file(&lock).unwrap();
+    let (c, bundle) = collect(&arm, tmp.path(), &[]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    assert!(!lock.exists(), "the lock is released");
+    let siblings: Vec<String> = std::fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".bundle"))
+        .collect();
+    assert!(siblings.is_empty(), "no staging left: {siblings:?}");
+    assert!(bundle.join("manifest.json").exists());
+    // --out naming a file says so.
+    let file = tmp.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let r = live(
+        &arm,
+        tmp.path(),
+        &["collect", "--out", file.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("is a file, not a directory"),
+        "{}",
+        r.stderr
+    );
 }
 
 /// Runs with a sign-in through the SDK against the HTTPS fake, which is

@@ -4,6 +4,138 @@
 use super::client::Record;
 use crate::error::Error;
 use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+/// `.<name>.<what>` beside `dir`: where a new bundle is staged and an old
+/// one set aside.
+fn sibling(dir: &Path, what: &str) -> PathBuf {
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "asr-bundle".to_string());
+    dir.with_file_name(format!(".{name}.{what}"))
+}
+
+/// The files an earlier bundle's manifest says `collect` wrote: its
+/// `files` list, and the `file` of each request (older manifests).
+fn listed_files(manifest: &serde_json::Value) -> BTreeSet<String> {
+    let mut out: BTreeSet<String> = ["manifest.json".to_string()].into();
+    let strings = |v: Option<&serde_json::Value>| -> Vec<String> {
+        v.and_then(|v| v.as_array())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    out.extend(strings(manifest.get("files")));
+    if let Some(requests) = manifest.get("requests").and_then(|r| r.as_array()) {
+        out.extend(
+            requests
+                .iter()
+                .filter_map(|r| r.get("file").and_then(|f| f.as_str()).map(str::to_string)),
+        );
+    }
+    out
+}
+
+/// Every file below `dir`, relative with `/`; anything that is neither a
+/// plain file nor a directory is returned as well (it is never ours).
+fn files_below(root: &Path, dir: &Path, out: &mut Vec<String>) -> std::io::Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        let rel = path
+            .strip_prefix(root)
+            .unwrap_or(&path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if entry.file_type()?.is_dir() {
+            files_below(root, &path, out)?;
+        } else {
+            out.push(rel);
+        }
+    }
+    Ok(())
+}
+
+/// `dir` may be replaced only when it is empty or holds an earlier bundle
+/// and nothing else: every file in it is one its valid manifest lists.
+fn check_replaceable(dir: &Path) -> Result<(), Error> {
+    let io = |source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    let mut present = Vec::new();
+    files_below(dir, dir, &mut present).map_err(io)?;
+    if present.is_empty() {
+        return Ok(());
+    }
+    let manifest: Option<serde_json::Value> = std::fs::read(dir.join("manifest.json"))
+        .ok()
+        .and_then(|b| serde_json::from_slice(&b).ok())
+        .filter(|m: &serde_json::Value| {
+            m.get("format").and_then(|f| f.as_str()) == Some(crate::load::BUNDLE_FORMAT)
+        });
+    let Some(manifest) = manifest else {
+        return Err(Error::Usage(format!(
+            "--out `{}` is not empty and holds no bundle (no valid manifest.json of format {}): choose a new or empty directory",
+            dir.display(),
+            crate::load::BUNDLE_FORMAT
+        )));
+    };
+    let listed = listed_files(&manifest);
+    let mut foreign: Vec<&String> = present.iter().filter(|f| !listed.contains(*f)).collect();
+    if foreign.is_empty() {
+        return Ok(());
+    }
+    foreign.sort();
+    let n = foreign.len();
+    Err(Error::Usage(format!(
+        "--out `{}` holds {} that the earlier bundle's manifest does not list ({}{}): collect replaces only what it wrote; move them away or choose another directory",
+        dir.display(),
+        crate::text::count(n, "file", "files"),
+        crate::text::ticks(foreign.iter().take(5)),
+        if n > 5 { format!(" and {} more", n - 5) } else { String::new() }
+    )))
+}
+
+/// An exclusive claim on a `--out` directory for one `collect`: a lock file
+/// beside it, created only if absent, removed when the run ends. A second
+/// run on the same directory is refused (exit 2) instead of mixing pages.
+pub struct OutLock(PathBuf);
+
+impl OutLock {
+    pub fn take(dir: &Path) -> Result<OutLock, Error> {
+        let lock = sibling(dir, "lock");
+        if let Some(parent) = lock.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(|source| Error::Io {
+                path: parent.to_path_buf(),
+                source,
+            })?;
+        }
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&lock) {
+            Ok(mut f) => {
+                use std::io::Write;
+                let _ = writeln!(f, "asr-preflight collect, process {}", std::process::id());
+                Ok(OutLock(lock))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::Usage(format!(
+                "another `collect` is writing to `{}` (lock file `{}` exists); wait for it, or remove the lock file if no collect is running",
+                dir.display(),
+                lock.display()
+            ))),
+            Err(source) => Err(Error::Io { path: lock, source }),
+        }
+    }
+}
+
+impl Drop for OutLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
 
 /// A collected bundle, in memory: the files `collect` writes, manifest included.
 #[derive(Debug, Default)]
@@ -74,8 +206,13 @@ pub(super) fn assemble(
             serde_json::Value::Object(m)
         })
         .collect();
+    let mut written: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
+    written.sort_unstable();
     let manifest = serde_json::json!({
         "format": crate::load::BUNDLE_FORMAT,
+        // Every file collect wrote: a later collect into the same --out
+        // replaces these and refuses to touch anything else.
+        "files": written,
         "collectedAt": crate::text::rfc3339(about.collected_at),
         "cloud": about.cloud,
         "endpoint": about.endpoint,
@@ -97,34 +234,60 @@ pub(super) fn assemble(
 
 impl Bundle {
     /// Writes the bundle to `dir`, replacing a bundle an earlier `collect`
-    /// wrote there (its stale pages must not mix with the new ones); any
-    /// other non-empty directory is left alone and refused.
-    pub fn write_fresh(&self, dir: &std::path::Path) -> Result<(), Error> {
-        let io = |source| Error::Io {
-            path: dir.to_path_buf(),
-            source,
+    /// wrote there (its stale pages must not mix with the new ones) — and
+    /// nothing else: `dir` must be new, empty, or hold only the files its
+    /// `manifest.json` says `collect` wrote; anything else there is refused
+    /// (exit 2). The new bundle is written into a sibling directory first
+    /// and swapped into place, so a failed run never leaves a mix.
+    pub fn write_fresh(&self, dir: &Path) -> Result<(), Error> {
+        let io = |path: &Path| {
+            let path = path.to_path_buf();
+            move |source| Error::Io { path, source }
         };
-        if dir.exists() {
-            let empty = std::fs::read_dir(dir).map_err(io)?.next().is_none();
-            if !empty {
-                let manifest =
-                    std::fs::read_to_string(dir.join("manifest.json")).unwrap_or_default();
-                if !manifest.contains(crate::load::BUNDLE_FORMAT) {
-                    return Err(Error::Usage(format!(
-                        "--out `{}` is not empty and holds no bundle (no manifest.json of format {}): choose a new or empty directory",
-                        dir.display(),
-                        crate::load::BUNDLE_FORMAT
-                    )));
-                }
-                std::fs::remove_dir_all(dir).map_err(io)?;
+        let existing = match std::fs::symlink_metadata(dir) {
+            Ok(m) if m.is_dir() => true,
+            Ok(_) => {
+                return Err(Error::Usage(format!(
+                    "--out `{}` is a file, not a directory: choose a new or empty directory",
+                    dir.display()
+                )))
             }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => false,
+            Err(e) => return Err(io(dir)(e)),
+        };
+        if existing {
+            check_replaceable(dir)?;
         }
-        self.write(dir)
+        let parent = match dir.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => std::path::PathBuf::from("."),
+        };
+        std::fs::create_dir_all(&parent).map_err(io(&parent))?;
+        let staging = sibling(dir, "new");
+        let _ = std::fs::remove_dir_all(&staging);
+        std::fs::create_dir(&staging).map_err(io(&staging))?;
+        if let Err(e) = self.write(&staging) {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        if !existing {
+            return std::fs::rename(&staging, dir).map_err(io(dir));
+        }
+        let aside = sibling(dir, "old");
+        let _ = std::fs::remove_dir_all(&aside);
+        std::fs::rename(dir, &aside).map_err(io(dir))?;
+        if let Err(e) = std::fs::rename(&staging, dir) {
+            let _ = std::fs::rename(&aside, dir);
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(io(dir)(e));
+        }
+        // Only files the old manifest listed are in it (checked above).
+        std::fs::remove_dir_all(&aside).map_err(io(&aside))
     }
 
     /// Writes the bundle under `dir` (created if needed). Paths are the
     /// collector's own, relative and inside `dir`.
-    pub fn write(&self, dir: &std::path::Path) -> Result<(), Error> {
+    pub fn write(&self, dir: &Path) -> Result<(), Error> {
         for (rel, bytes) in &self.files {
             let Some(rel) = crate::load::safe_relative(rel) else {
                 return Err(Error::Internal(format!(
