@@ -28,11 +28,6 @@ pub enum Error {
     #[diagnostic(transparent)]
     Malformed(Box<Malformed>),
 
-    /// `manifest.json` says something impossible.
-    #[error("{file}: {message}")]
-    #[diagnostic(code(asr_preflight::load::manifest))]
-    Manifest { file: String, message: String },
-
     /// Bad command-line usage the parser could not catch.
     #[error("{0}")]
     #[diagnostic(code(asr_preflight::usage))]

@@ -214,20 +214,36 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
         },
         ..Manifest::default()
     };
+    // Where each request object starts in the text, so that an error in
+    // one points at it (line and column), not just at the file.
+    #[derive(serde::Deserialize)]
+    struct Spans<'a> {
+        #[serde(borrow, default)]
+        requests: Vec<&'a serde_json::value::RawValue>,
+    }
+    let spans: Vec<usize> = serde_json::from_str::<Spans>(text)
+        .map(|s| {
+            s.requests
+                .iter()
+                .map(|r| (r.get().as_ptr() as usize).saturating_sub(text.as_ptr() as usize))
+                .collect()
+        })
+        .unwrap_or_default();
+    let at = |i: usize| spans.get(i).copied().unwrap_or(0);
+    let semantic = |offset: usize, message: String| {
+        Error::malformed(file, text, offset, format!("manifest: {message}"))
+    };
     if let Some(f) = dto.format.as_deref() {
         if f != FORMAT {
-            return Err(Error::Manifest {
-                file: file.to_string(),
-                message: format!("`format` is `{f}`; this version reads `{FORMAT}`"),
-            });
+            return Err(semantic(
+                text.find("\"format\"").unwrap_or(0),
+                format!("`format` is `{f}`; this version reads `{FORMAT}`"),
+            ));
         }
     }
     for (i, r) in dto.requests.unwrap_or_default().into_iter().enumerate() {
         let Some(path) = r.path.clone() else {
-            return Err(Error::Manifest {
-                file: file.to_string(),
-                message: format!("requests[{i}] has no `path`"),
-            });
+            return Err(semantic(at(i), format!("requests[{i}] has no `path`")));
         };
         let mut hint = classify_path(&path);
         if let Some(method) = r
@@ -282,12 +298,12 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
         }
         if let Some(f) = r.file.as_deref() {
             let Some(rel) = safe_relative(f) else {
-                return Err(Error::Manifest {
-                    file: file.to_string(),
-                    message: format!(
+                return Err(semantic(
+                    at(i),
+                    format!(
                         "requests[{i}].file `{f}` leaves the bundle directory; files must be relative paths inside it"
                     ),
-                });
+                ));
             };
             m.hints.insert(rel, hint);
         }

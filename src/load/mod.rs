@@ -684,8 +684,34 @@ fn utf8(bytes: Vec<u8>, display: &str) -> Result<String, Error> {
 
 fn utf16(bytes: &[u8], display: &str, conv: fn([u8; 2]) -> u16) -> Result<String, Error> {
     let units: Vec<u16> = bytes.chunks_exact(2).map(|c| conv([c[0], c[1]])).collect();
-    String::from_utf16(&units)
-        .map_err(|_| Error::malformed(display, "", 0, "invalid UTF-16 text".to_string()))
+    let mut good = String::with_capacity(units.len());
+    for c in char::decode_utf16(units.iter().copied()) {
+        match c {
+            Ok(c) => good.push(c),
+            // Point at the first bad unit: the text before it, with its
+            // real line and column.
+            Err(_) => {
+                let at = good.len();
+                return Err(Error::malformed(
+                    display,
+                    &good,
+                    at,
+                    "invalid UTF-16 (an unpaired surrogate); expected UTF-8 or UTF-16 JSON text"
+                        .to_string(),
+                ));
+            }
+        }
+    }
+    if bytes.len() % 2 == 1 {
+        let at = good.len();
+        return Err(Error::malformed(
+            display,
+            &good,
+            at,
+            "UTF-16 text with an odd number of bytes (cut off?)".to_string(),
+        ));
+    }
+    Ok(good)
 }
 
 fn discover(inputs: &[PathBuf]) -> Result<Discovered, Error> {
