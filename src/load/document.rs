@@ -168,7 +168,10 @@ fn read_value(ctx: &DocCtx, raw: &RawValue, out: &mut Estate, top: bool) -> Resu
             None | Some("") => true,
             Some(link) => (ctx.followed)(link),
         };
-        return read_list(ctx, &elems, Coverage::Loaded { complete }, out);
+        let before = out.facts.len();
+        read_list(ctx, &elems, Coverage::Loaded { complete }, out)?;
+        out.facts[before..].iter_mut().for_each(|f| f.page = true);
+        return Ok(());
     }
     if let Some(data) = env.data.filter(|v| v.get().trim_start().starts_with('[')) {
         let elems: Vec<&RawValue> = ctx.parse(data.get(), "`data` must be an array")?;
@@ -262,6 +265,7 @@ fn record_error(ctx: &DocCtx, err: &dto::ErrorBody, out: &mut Estate) {
     } else {
         out.facts.push(FactRecord {
             why: None,
+            page: false,
             kind: ctx.hint.kind.unwrap_or(FactKind::Other),
             scope: ctx.hint.scope.clone(),
             location: ctx.hint.location.clone(),
@@ -391,6 +395,7 @@ fn read_list(
         for scope in scopes {
             out.facts.push(FactRecord {
                 why: None,
+                page: false,
                 kind,
                 scope,
                 location: ctx.hint.location.clone(),

@@ -283,6 +283,7 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
         } else if !ok {
             m.facts.push(FactRecord {
                 why: None,
+                page: false,
                 kind: hint.kind.unwrap_or(FactKind::Other),
                 scope: hint.scope.clone(),
                 location: hint.location.clone(),

@@ -240,8 +240,10 @@ fn close_page_chains(
             .iter()
             .any(|(root, m)| *root == f.root && f.root.is_some() && m.hints.contains_key(&f.rel))
     };
-    // (root, collection) → (page, source, file)
-    let mut groups: BTreeMap<(Option<usize>, String), Vec<(u32, SourceId, &str)>> = BTreeMap::new();
+    /// One page file: its number, source and display name.
+    type Page<'f> = (u32, SourceId, &'f str);
+    // (root, collection) → its pages
+    let mut groups: BTreeMap<(Option<usize>, String), Vec<Page>> = BTreeMap::new();
     for (i, f) in found.documents.iter().enumerate() {
         if listed(f) {
             continue;
@@ -264,9 +266,9 @@ fn close_page_chains(
                 .iter()
                 .any(|f| f.source == source && f.coverage == Coverage::Loaded { complete: false })
         };
-        // Files that each end their own list (az CLI arrays, single pages)
-        // are complete as they are; only a chain of `nextLink`s joins them.
-        if !pages.iter().any(|p| has_next(p.1)) {
+        // az CLI arrays are each a whole list; only ARM list pages chain.
+        let is_page = |source: SourceId| estate.facts.iter().any(|f| f.source == source && f.page);
+        if !pages.iter().any(|p| is_page(p.1)) {
             continue;
         }
         let numbers: Vec<u32> = pages.iter().map(|p| p.0).collect();
@@ -471,6 +473,7 @@ fn check_manifest_files(
             }
             estate.facts.push(crate::model::FactRecord {
                 why: None,
+                page: false,
                 kind: hint.kind.unwrap_or(crate::model::FactKind::Other),
                 scope: hint.scope.clone(),
                 location: hint.location.clone(),

@@ -121,6 +121,9 @@ pub struct FactRecord {
     /// Why a loaded list is incomplete, when it is not an unfollowed
     /// `nextLink` of its own (a broken chain of page files).
     pub why: Option<String>,
+    /// The list was an ARM list page (`{"value": [...]}`), which may be one
+    /// of several pages; an az CLI array is always the whole list.
+    pub page: bool,
 }
 
 /// A resource Azure said does not exist (a recorded 404 or a saved error body).

@@ -109,7 +109,9 @@ pub fn input_gaps(ctx: &RuleCtx) -> Vec<Finding> {
         let lists: Vec<String> = estate
             .facts
             .iter()
-            .filter(|f| f.kind == FactKind::ReplicatedItems)
+            .filter(|f| {
+                f.kind == FactKind::ReplicatedItems && matches!(f.coverage, Coverage::Loaded { .. })
+            })
             .map(|f| ctx.source(f.source))
             .collect();
         let what = if lists.is_empty() {
