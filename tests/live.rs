@@ -626,6 +626,50 @@ fn the_deadline_is_a_hard_limit_for_the_whole_run() {
 }
 
 #[test]
+fn denied_facts_the_operation_does_not_need_change_nothing_but_a_note() {
+    // web-01 fails over from eastus2 into centralus: the usages of eastus2
+    // (the region it leaves) are needed by no check of that failover.
+    let args = [
+        "check",
+        "--live",
+        "--format",
+        "json",
+        "--operation",
+        "failover",
+        "--vm",
+        "web-01",
+    ];
+    let clean = {
+        let arm = FakeArm::http();
+        contoso(&arm);
+        let tmp = tempfile::tempdir().unwrap();
+        live(&arm, tmp.path(), &args, &[])
+    };
+    let arm = FakeArm::http();
+    contoso(&arm);
+    for part in [
+        "locations/eastus2/usages",
+        "Microsoft.Network/locations/eastus2",
+    ] {
+        arm.fault(part, 100, status_fault(403, "AuthorizationFailed", None));
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let denied = live(&arm, tmp.path(), &args, &[]);
+    assert!(
+        count(&arm, "locations/eastus2/usages") > 0,
+        "the request was made and denied"
+    );
+    assert_eq!(denied.code, clean.code, "{}", denied.stdout);
+    let findings = |r: &Run| serde_json::from_str::<Value>(&r.stdout).unwrap()["findings"].clone();
+    assert_eq!(findings(&denied), findings(&clean));
+    let notices = serde_json::from_str::<Value>(&denied.stdout).unwrap()["notices"].to_string();
+    assert!(
+        notices.contains("eastus2") && notices.contains("403"),
+        "{notices}"
+    );
+}
+
+#[test]
 fn managed_identity_through_identity_endpoint_on_loopback() {
     let arm = FakeArm::http();
     contoso(&arm);
