@@ -39,3 +39,23 @@ pub fn lookup(code: &str) -> Option<&'static ErrorCode> {
     let code = code.trim();
     codes().iter().find(|c| c.code.eq_ignore_ascii_case(code))
 }
+
+/// The error codes whose cause `rule` (a rule code) detects or reports:
+/// derived from the catalog, the one place that links codes and rules.
+pub fn codes_for_rule(rule: &str) -> Vec<&'static str> {
+    codes()
+        .iter()
+        .filter(|c| c.rules.iter().any(|r| r.eq_ignore_ascii_case(rule)))
+        .map(|c| c.code.as_str())
+        .collect()
+}
+
+/// The rule that detects the cause of `code` beforehand, other than
+/// `reporter` (the rule that reports the code itself, such as ASR404).
+pub fn preventing_rule(code: &str, reporter: &str) -> Option<&'static str> {
+    lookup(code)?
+        .rules
+        .iter()
+        .find(|r| !r.eq_ignore_ascii_case(reporter))
+        .map(String::as_str)
+}

@@ -137,3 +137,98 @@ fn lock_docs_show_the_impact_table() {
         }
     }
 }
+
+fn explain(key: &str) -> (u8, String) {
+    common::run(&["explain".to_string(), key.to_string()])
+}
+
+/// The error codes a text mentions, as whole words, among the catalog's.
+fn codes_mentioned(text: &str) -> BTreeSet<String> {
+    asr_preflight::catalog::codes()
+        .iter()
+        .filter(|c| {
+            text.match_indices(c.code.as_str()).any(|(at, m)| {
+                let before = text[..at].chars().next_back();
+                let after = text[at + m.len()..].chars().next();
+                !before.is_some_and(|b| b.is_alphanumeric())
+                    && !after.is_some_and(|a| a.is_alphanumeric())
+            })
+        })
+        .map(|c| c.code.clone())
+        .collect()
+}
+
+#[test]
+fn the_error_code_catalog_is_the_one_source_of_the_rule_code_links() {
+    let catalog = asr_preflight::catalog::codes();
+    for code in catalog {
+        for rule in &code.rules {
+            assert!(
+                asr_preflight::rules::lookup(rule).is_some(),
+                "{} names {rule}, which is not a rule",
+                code.code
+            );
+        }
+        // `explain <code>` names every rule the catalog links.
+        let (status, out) = explain(&code.code);
+        assert_eq!(status, 0);
+        for rule in &code.rules {
+            assert!(
+                out.contains(rule.as_str()),
+                "explain {} lacks {rule}: {out}",
+                code.code
+            );
+        }
+    }
+    for r in RULES {
+        let m = r.meta();
+        let want: BTreeSet<String> = asr_preflight::catalog::codes_for_rule(m.code)
+            .into_iter()
+            .map(str::to_string)
+            .collect();
+        // The rule's docs list exactly those codes under "ASR error codes".
+        let section = m
+            .docs
+            .split("## ASR error codes")
+            .nth(1)
+            .and_then(|s| s.split("\n## ").next())
+            .unwrap_or_else(|| panic!("{} has no ASR error codes section", m.code));
+        assert_eq!(
+            codes_mentioned(section),
+            want,
+            "{} docs vs the catalog",
+            m.code
+        );
+        // `explain <rule>` lists them too.
+        let (_, out) = explain(m.code);
+        for c in &want {
+            assert!(
+                out.lines().next().is_some() && out.contains(c.as_str()),
+                "explain {} lacks {c}",
+                m.code
+            );
+        }
+    }
+}
+
+#[test]
+fn explain_says_what_microsoft_says_of_the_agent_and_entra_codes() {
+    let (_, out) = explain("151137");
+    assert!(out.contains("9.35 only"), "{out}");
+    assert!(
+        !out.contains("ASR406"),
+        "151137 is not cured by an agent update: {out}"
+    );
+    let (_, out) = explain("151196");
+    assert!(
+        out.contains("Microsoft Entra ID") && out.contains("not a certificate problem"),
+        "{out}"
+    );
+    assert!(!out.contains("ASR301"), "{out}");
+    let (_, out) = explain("151083");
+    assert!(
+        out.contains("finished with warnings") && out.contains("warning only"),
+        "{out}"
+    );
+    assert!(!out.to_lowercase().contains("restart"), "{out}");
+}

@@ -30,10 +30,25 @@ pub fn rules_markdown() -> String {
     s
 }
 
+/// A rule as `rules --format json` lists it: its metadata and the error
+/// codes the catalog links to it.
+#[derive(serde::Serialize)]
+struct Listed {
+    #[serde(flatten)]
+    meta: &'static RuleMeta,
+    asr_codes: Vec<&'static str>,
+}
+
 /// The rule catalog as JSON.
 pub fn rules_json(out: &mut dyn Write) -> io::Result<()> {
-    let metas: Vec<&RuleMeta> = rules::RULES.iter().map(|r| r.meta()).collect();
-    serde_json::to_writer_pretty(&mut *out, &metas)?;
+    let listed: Vec<Listed> = rules::RULES
+        .iter()
+        .map(|r| Listed {
+            meta: r.meta(),
+            asr_codes: crate::catalog::codes_for_rule(r.meta().code),
+        })
+        .collect();
+    serde_json::to_writer_pretty(&mut *out, &listed)?;
     writeln!(out)
 }
 
@@ -64,8 +79,9 @@ pub fn explain_rule(m: &RuleMeta, out: &mut dyn Write) -> io::Result<()> {
         m.level.as_str(),
         ops.join(", ")
     )?;
-    if !m.asr_codes.is_empty() {
-        writeln!(out, "ASR / ARM error codes: {}", m.asr_codes.join(", "))?;
+    let codes = crate::catalog::codes_for_rule(m.code);
+    if !codes.is_empty() {
+        writeln!(out, "ASR / ARM error codes: {}", codes.join(", "))?;
     }
     writeln!(out)?;
     write!(out, "{}", m.docs)

@@ -44,8 +44,6 @@ pub struct RuleMeta {
     pub operations: &'static [Operation],
     /// One line: what it checks.
     pub summary: &'static str,
-    /// ASR / ARM error codes it explains or prevents.
-    pub asr_codes: &'static [&'static str],
     /// The user docs (`rules/<name>/README.md`).
     #[serde(skip)]
     pub docs: &'static str,

@@ -20,7 +20,6 @@ pub static META: RuleMeta = RuleMeta {
         Operation::Failback,
     ],
     summary: "the replication agent's certificate is expiring or flagged for update",
-    asr_codes: &[],
     docs: include_str!("../../../rules/agent-certificate-expiring/README.md"),
 };
 

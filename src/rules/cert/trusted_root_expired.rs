@@ -16,7 +16,6 @@ pub static META: RuleMeta = RuleMeta {
     operations: CONFIGURING,
     summary:
         "a needed root is present only in an expired form, or the store relies on an expired root",
-    asr_codes: &["151066"],
     docs: include_str!("../../../rules/trusted-root-expired/README.md"),
 };
 

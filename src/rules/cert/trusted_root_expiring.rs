@@ -14,7 +14,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Warning,
     operations: CONFIGURING,
     summary: "a needed root expires within the threshold (default 90 days)",
-    asr_codes: &["151066"],
     docs: include_str!("../../../rules/trusted-root-expiring/README.md"),
 };
 

@@ -15,7 +15,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     operations: CONFIGURING,
     summary: "a root certificate ASR needs is absent from the VM's trusted root store",
-    asr_codes: &["151066"],
     docs: include_str!("../../../rules/trusted-root-missing/README.md"),
 };
 

@@ -20,7 +20,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     operations: &[Operation::TestFailover, Operation::Failover, Operation::Failback],
     summary: "a disk attached to the VM is not replicated (unprotectedDisks, or a disk absent from the protected disks)",
-    asr_codes: &["153039", "150039"],
     docs: include_str!("../../../rules/disk-not-protected/README.md"),
 };
 

@@ -18,7 +18,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     operations: Operation::ALL,
     summary: "a rule could not be evaluated for lack of a fact (fail closed)",
-    asr_codes: &["AuthorizationFailed", "TooManyRequests"],
     docs: include_str!("../../../rules/facts-missing/README.md"),
 };
 

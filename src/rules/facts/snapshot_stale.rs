@@ -12,7 +12,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Warning,
     operations: Operation::ALL,
     summary: "the bundle was collected longer ago than allowed (default 24 h)",
-    asr_codes: &[],
     docs: include_str!("../../../rules/snapshot-stale/README.md"),
 };
 

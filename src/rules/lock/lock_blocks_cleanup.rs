@@ -17,7 +17,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Warning,
     operations: Operation::ALL,
     summary: "a lock that will break stale-link cleanup when protection is disabled (ASR 150225 / 150226)",
-    asr_codes: &["150225", "150226", "ScopeLocked"],
     docs: include_str!("../../../rules/lock-blocks-cleanup/README.md"),
 };
 

@@ -18,7 +18,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     operations: &[Operation::TestFailover, Operation::Failover, Operation::Reprotect, Operation::Failback],
     summary: "a ReadOnly / CanNotDelete lock (at resource, group or subscription scope) on something the operation must create, change or delete",
-    asr_codes: &["ScopeLocked", "28031"],
     docs: include_str!("../../../rules/lock-blocks-operation/README.md"),
 };
 

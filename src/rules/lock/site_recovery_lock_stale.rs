@@ -15,7 +15,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Warning,
     operations: Operation::ALL,
     summary: "a SiteRecovery-* lock left behind when no reprotect or failback is in progress",
-    asr_codes: &[],
     docs: include_str!("../../../rules/site-recovery-lock-stale/README.md"),
 };
 

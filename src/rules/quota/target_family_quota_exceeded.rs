@@ -14,7 +14,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     operations: CREATING,
     summary: "vCPUs by VM family the operation will create in the target region (summed over every item in scope) vs limit - currentValue",
-    asr_codes: &["28031", "150097", "OperationNotAllowed"],
     docs: include_str!("../../../rules/target-family-quota-exceeded/README.md"),
 };
 

@@ -17,7 +17,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     operations: CREATING,
     summary: "network interfaces the operation creates vs the target region's network quota (failover error 28092)",
-    asr_codes: &["28092"],
     docs: include_str!("../../../rules/target-nic-quota-exceeded/README.md"),
 };
 

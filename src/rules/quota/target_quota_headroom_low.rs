@@ -14,7 +14,6 @@ pub static META: RuleMeta = RuleMeta {
     operations: CREATING,
     summary:
         "the operation would leave the family or regional quota above a threshold (default 90%)",
-    asr_codes: &[],
     docs: include_str!("../../../rules/target-quota-headroom-low/README.md"),
 };
 

@@ -15,7 +15,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     operations: CREATING,
     summary: "same for Total Regional vCPUs (cores)",
-    asr_codes: &["28031", "150097", "OperationNotAllowed"],
     docs: include_str!("../../../rules/target-regional-quota-exceeded/README.md"),
 };
 

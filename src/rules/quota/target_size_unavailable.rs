@@ -14,7 +14,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     operations: CREATING,
     summary: "target VM size restricted for the subscription in the target region/zone, or not offered there",
-    asr_codes: &["28031", "150097", "SkuNotAvailable"],
     docs: include_str!("../../../rules/target-size-unavailable/README.md"),
 };
 

@@ -15,7 +15,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     operations: &[Operation::TestFailover, Operation::Failover, Operation::Reprotect, Operation::Failback],
     summary: "the region the operation targets is missing for the subscription, restricted by policy, or reported unavailable by Resource Health",
-    asr_codes: &["RequestDisallowedByPolicy", "LocationNotAvailableForResourceType"],
     docs: include_str!("../../../rules/region-unavailable/README.md"),
 };
 

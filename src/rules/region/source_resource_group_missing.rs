@@ -14,7 +14,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     operations: &[Operation::Reprotect, Operation::Failback],
     summary: "the original resource group was deleted or moved: reprotect/failback to it is not supported",
-    asr_codes: &["ResourceGroupNotFound"],
     docs: include_str!("../../../rules/source-resource-group-missing/README.md"),
 };
 

@@ -13,7 +13,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     operations: &[Operation::Reprotect],
     summary: "the original VM is gone: reprotect becomes a full copy or is not supported",
-    asr_codes: &["ResourceNotFound"],
     docs: include_str!("../../../rules/source-vm-missing/README.md"),
 };
 

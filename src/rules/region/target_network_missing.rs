@@ -17,7 +17,6 @@ pub static META: RuleMeta = RuleMeta {
         Operation::Failback,
     ],
     summary: "the recovery (or test) virtual network the item maps to does not exist",
-    asr_codes: &["70038", "InvalidResourceReference"],
     docs: include_str!("../../../rules/target-network-missing/README.md"),
 };
 

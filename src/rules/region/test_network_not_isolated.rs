@@ -12,7 +12,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     operations: &[Operation::TestFailover],
     summary: "the drill would use the production recovery network",
-    asr_codes: &[],
     docs: include_str!("../../../rules/test-network-not-isolated/README.md"),
 };
 

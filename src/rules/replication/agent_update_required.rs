@@ -20,7 +20,6 @@ pub static META: RuleMeta = RuleMeta {
         Operation::Failback,
     ],
     summary: "replication agent update or reinstall required, or agent expiring",
-    asr_codes: &["151083"],
     docs: include_str!("../../../rules/agent-update-required/README.md"),
 };
 
@@ -105,7 +104,7 @@ impl Rule for AgentUpdateRequired {
                 Subject::item(item),
                 format!("`{}`: {}", item.name, problems.joined("; ")),
                 format!(
-                    "Update the Mobility agent: let Site Recovery manage updates (vault > Site Recovery infrastructure > Extension update settings > On), or update now from vault > Replicated items > {} (banner \"New Site Recovery replication agent update is available\"). A reinstall means disabling and re-enabling replication when the banner offers no repair. Restart the VM if ASR reports 151083.",
+                    "Update the Mobility agent: let Site Recovery manage updates (vault > Site Recovery infrastructure > Extension update settings > On), or update now from vault > Replicated items > {} (banner \"New Site Recovery replication agent update is available\"). A reinstall means disabling and re-enabling replication when the banner offers no repair.",
                     item.name
                 ),
             );

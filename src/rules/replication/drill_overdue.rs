@@ -13,7 +13,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Warning,
     operations: &[Operation::Failover],
     summary: "no successful test failover within N days (default 180)",
-    asr_codes: &[],
     docs: include_str!("../../../rules/drill-overdue/README.md"),
 };
 

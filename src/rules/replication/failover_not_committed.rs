@@ -15,7 +15,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     operations: &[Operation::Commit, Operation::Reprotect, Operation::Failback],
     summary: "reprotect or failback asked for while the failover is not committed (a warning when commit is the next step)",
-    asr_codes: &[],
     docs: include_str!("../../../rules/failover-not-committed/README.md"),
 };
 

@@ -16,7 +16,6 @@ pub static META: RuleMeta = RuleMeta {
     level: Level::Error,
     operations: Operation::ALL,
     summary: "the operation is not in the item's allowedOperations; explains the state",
-    asr_codes: &["OperationNotAllowed"],
     docs: include_str!("../../../rules/operation-not-allowed/README.md"),
 };
 

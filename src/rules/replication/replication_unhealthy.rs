@@ -21,22 +21,17 @@ pub static META: RuleMeta = RuleMeta {
         Operation::Failback,
     ],
     summary: "replication health Critical/Warning or health errors present (with their ASR codes)",
-    asr_codes: &[
-        "153039", "151066", "153007", "153006", "151037", "151072", "151195",
-    ],
     docs: include_str!("../../../rules/replication-unhealthy/README.md"),
 };
 
 pub struct ReplicationUnhealthy;
 
-/// The preflight rule that finds the cause of a health error beforehand.
-fn related_rule(code: &str) -> Option<&'static str> {
-    match code {
-        "153039" | "150039" => Some("ASR201 disk-not-protected"),
-        "151066" => Some("ASR301 trusted-root-missing"),
-        "153007" | "153006" => Some("ASR405 rpo-threshold-exceeded"),
-        _ => None,
-    }
+/// The preflight rule that finds the cause of a health error beforehand
+/// (from the error-code catalog), as `ASR301 trusted-root-missing`.
+fn related_rule(code: &str) -> Option<String> {
+    let rule = crate::catalog::preventing_rule(code, META.code)?;
+    let meta = crate::rules::lookup(rule)?.meta();
+    Some(format!("{} {}", meta.code, meta.name))
 }
 
 fn describe(e: &HealthError) -> String {

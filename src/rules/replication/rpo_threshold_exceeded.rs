@@ -20,7 +20,6 @@ pub static META: RuleMeta = RuleMeta {
         Operation::Failback,
     ],
     summary: "RPO above threshold, or no recent RPO calculation",
-    asr_codes: &["153007", "153006"],
     docs: include_str!("../../../rules/rpo-threshold-exceeded/README.md"),
 };
 

@@ -17,7 +17,6 @@ pub static META: RuleMeta = RuleMeta {
         Operation::Failback,
     ],
     summary: "a previous test failover was not cleaned up",
-    asr_codes: &[],
     docs: include_str!("../../../rules/test-failover-cleanup-pending/README.md"),
 };
 
