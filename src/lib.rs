@@ -13,6 +13,7 @@ pub mod engine;
 pub mod error;
 pub mod estimate;
 pub mod finding;
+pub mod impact;
 pub mod load;
 pub mod model;
 pub mod render;

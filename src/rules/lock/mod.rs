@@ -1,7 +1,8 @@
 //! Locks: can the operation create, change and delete what it must?
 //!
-//! `rules/operation-impact.json` says, per operation, which resource roles
-//! are created in, changed or deleted; `touched` resolves them for an item.
+//! The impact model (`crate::impact`, `rules/operation-impact.json`) says,
+//! per operation, which resource roles are created in, changed or deleted;
+//! `touched` resolves them for an item.
 //! A ReadOnly lock blocks all three, CanNotDelete blocks deletes; locks are
 //! inherited (subscription ⊃ group ⊃ resource). Locks Site Recovery sets
 //! itself (`SiteRecovery-<vault id>-<vault>-<location>`, matched by a
@@ -11,7 +12,7 @@ pub mod lock_blocks_cleanup;
 pub mod lock_blocks_operation;
 pub mod site_recovery_lock_stale;
 
-use crate::finding::{Finding, Level, OperationArg, Subject};
+use crate::finding::{Finding, OperationArg, Subject};
 use crate::model::item::ActiveLocation;
 use crate::model::{
     Estate, FactKind, Lock, LockLevel, Operation, RegionCoverage, ReplicatedItem, ResourceId,
@@ -19,97 +20,9 @@ use crate::model::{
 use crate::rules::facts::{facts_missing::export_hint, missing};
 use crate::rules::{RuleCtx, Scoped};
 use crate::text;
-use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
-use std::sync::OnceLock;
+use std::collections::BTreeMap;
 
-/// What an operation does to a resource.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Action {
-    /// Creates resources in it (a resource group).
-    Create,
-    Change,
-    Delete,
-}
-
-impl Action {
-    /// `create the failed-over VM in `rg``, `delete `disk-1` (why)`.
-    pub fn phrase(self, name: &str, what: &str) -> String {
-        match self {
-            Action::Create => format!("create {what} in `{name}`"),
-            Action::Change => format!("change `{name}` ({what})"),
-            Action::Delete => format!("delete `{name}` ({what})"),
-        }
-    }
-
-    /// True when a lock of `level` forbids this action.
-    pub fn blocked_by(self, level: &LockLevel) -> bool {
-        match level {
-            LockLevel::ReadOnly => true,
-            LockLevel::CanNotDelete => self == Action::Delete,
-            _ => false,
-        }
-    }
-}
-
-/// A resource role of the impact table, resolved per item.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Role {
-    TargetResourceGroup,
-    RunningVm,
-    RunningResourceGroup,
-    OtherSideVm,
-    OtherSideDisks,
-    OtherSideNics,
-    OtherSideResourceGroup,
-}
-
-/// One row of the impact table.
-#[derive(Clone, Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Impact {
-    pub resource: Role,
-    pub action: Action,
-    pub what: String,
-    #[serde(default)]
-    pub level: Option<String>,
-    #[serde(default)]
-    pub original_direction_only: bool,
-    /// Skip (rather than report ASR901) when the item does not name the resource.
-    #[serde(default)]
-    pub optional: bool,
-}
-
-impl Impact {
-    pub fn level(&self) -> Level {
-        match self.level.as_deref() {
-            Some("warning") => Level::Warning,
-            Some("info") => Level::Info,
-            _ => Level::Error,
-        }
-    }
-}
-
-#[derive(Deserialize)]
-struct Table {
-    operations: HashMap<String, Vec<Impact>>,
-}
-
-/// The embedded impact table.
-pub const TABLE: &str = include_str!("../../../rules/operation-impact.json");
-
-/// What `op` does, from the impact table (parsed once; a test parses it).
-pub fn impacts(op: Operation) -> &'static [Impact] {
-    static T: OnceLock<HashMap<String, Vec<Impact>>> = OnceLock::new();
-    let t = T.get_or_init(|| {
-        serde_json::from_str::<Table>(TABLE)
-            .map(|t| t.operations)
-            .unwrap_or_else(|e| panic!("rules/operation-impact.json is invalid: {e}"))
-    });
-    t.get(op.as_str()).map_or(&[], Vec::as_slice)
-}
+pub use crate::impact::{impacts, Action, Impact, Role};
 
 /// A resource the operation touches.
 #[derive(Clone, Debug)]
@@ -160,7 +73,7 @@ pub fn touched(
             }
     };
     for impact in impacts(op) {
-        if (impact.original_direction_only && item.is_reversed()) || on_prem(impact.resource) {
+        if !impact.applies(item.is_reversed()) || on_prem(impact.resource) {
             continue;
         }
         let mut add = |id: ResourceId, fact: String| out.push(Touched { id, impact, fact });
