@@ -63,6 +63,7 @@ pub(crate) enum Kind {
     Nic,
     Network,
     Storage,
+    CapacityReservation,
 }
 
 /// The kind of a resource from its ARM type (any case).
@@ -79,6 +80,9 @@ pub(crate) fn kind_of_type(t: &str) -> Option<Kind> {
         "microsoft.network/networkinterfaces" => Kind::Nic,
         "microsoft.network/virtualnetworks" => Kind::Network,
         "microsoft.storage/storageaccounts" => Kind::Storage,
+        "microsoft.compute/capacityreservationgroups/capacityreservations" => {
+            Kind::CapacityReservation
+        }
         _ if t.ends_with("/replicationprotecteditems") => Kind::Item,
         _ if t.ends_with("/replicationrecoveryplans") => Kind::Plan,
         _ if t.ends_with("/replicationjobs") => Kind::Job,
@@ -451,6 +455,10 @@ fn kinds_in(e: &Estate) -> Vec<FactKind> {
     add(!e.networks.is_empty(), FactKind::VirtualNetworks);
     add(!e.storage_accounts.is_empty(), FactKind::StorageAccounts);
     add(!e.vaults.is_empty(), FactKind::Vaults);
+    add(
+        !e.capacity_reservations.is_empty(),
+        FactKind::CapacityReservations,
+    );
     v
 }
 
@@ -563,6 +571,9 @@ fn read_resource(ctx: &DocCtx, raw: &RawValue, out: &mut Estate) -> Result<Entry
         Kind::Network => out.networks.extend(m.generic()),
         Kind::Storage => out.storage_accounts.extend(m.generic()),
         Kind::Vault => out.vaults.extend(m.generic()),
+        Kind::CapacityReservation => out
+            .capacity_reservations
+            .push(m.capacity_reservation(ctx.parse_path(text, "capacity reservation")?)),
     }
     Ok(if kind == Kind::Item {
         Entry::Item

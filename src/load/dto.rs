@@ -184,6 +184,8 @@ pub struct ProviderDetails {
     #[serde(alias = "targetAvailabilityZone", deserialize_with = "opt_string")]
     pub recovery_availability_zone: Option<String>,
     #[serde(deserialize_with = "opt_string")]
+    pub recovery_capacity_reservation_group_id: Option<String>,
+    #[serde(deserialize_with = "opt_string")]
     pub primary_availability_zone: Option<String>,
     #[serde(deserialize_with = "opt_string")]
     pub selected_recovery_azure_network_id: Option<String>,
@@ -679,4 +681,30 @@ pub struct ExampleParameters {
     pub location: Option<String>,
     #[serde(deserialize_with = "opt_string")]
     pub subscription_id: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ReservationSku {
+    #[serde(deserialize_with = "opt_string")]
+    pub name: Option<String>,
+    #[serde(deserialize_with = "opt_i64")]
+    pub capacity: Option<i64>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ReservationProps {
+    pub virtual_machines_allocated: Option<Vec<IdRef>>,
+}
+
+/// A capacity reservation: `sku` at the top level, the allocated VMs under
+/// `properties` (ARM) or at the top level (the az CLI flattens them).
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub struct CapacityReservation {
+    pub sku: Option<ReservationSku>,
+    pub zones: Option<Vec<String>>,
+    pub properties: Option<ReservationProps>,
+    pub virtual_machines_allocated: Option<Vec<IdRef>>,
 }

@@ -136,6 +136,7 @@ pub fn classify_path(path: &str) -> Hint {
             "skus" => FactKind::Skus,
             "availabilitystatuses" => FactKind::ResourceHealth,
             "vaults" => FactKind::Vaults,
+            "capacityreservations" => FactKind::CapacityReservations,
             _ => return None,
         })
     };
@@ -352,6 +353,7 @@ pub fn hint_from_file_name(rel: &str) -> Hint {
         "locks" => FactKind::Locks,
         "resource-groups" | "resourcegroups" | "groups" => FactKind::ResourceGroups,
         "vms" | "virtual-machines" | "virtualmachines" => FactKind::VirtualMachines,
+        "capacity-reservations" => FactKind::CapacityReservations,
         "disks" => FactKind::Disks,
         "nics" | "network-interfaces" => FactKind::NetworkInterfaces,
         "vnets" | "virtual-networks" => FactKind::VirtualNetworks,

@@ -12,9 +12,9 @@ use crate::model::item::{
 use crate::model::job::{ChildJob, JobError, ProviderError, ServiceError, Task};
 use crate::model::plan::PlanGroup;
 use crate::model::{
-    AsrOperation, DataDisk, Disk, GenericResource, HealthStatus, Job, Location, Lock, LockLevel,
-    Policy, RecoveryPlan, RecoveryPoint, ReplicatedItem, ResourceGroup, ResourceId, Sku,
-    SkuRestriction, Usage, UsageKind, Vm,
+    AsrOperation, CapacityReservation, DataDisk, Disk, GenericResource, HealthStatus, Job,
+    Location, Lock, LockLevel, Policy, RecoveryPlan, RecoveryPoint, ReplicatedItem, ResourceGroup,
+    ResourceId, Sku, SkuRestriction, Usage, UsageKind, Vm,
 };
 use std::collections::BTreeMap;
 
@@ -476,6 +476,25 @@ impl Mapper<'_> {
         }
     }
 
+    pub fn capacity_reservation(&self, r: dto::CapacityReservation) -> CapacityReservation {
+        let id = self.id();
+        let sku = r.sku.unwrap_or_default();
+        let allocated = r
+            .properties
+            .and_then(|p| p.virtual_machines_allocated)
+            .or(r.virtual_machines_allocated)
+            .map(|v| v.len());
+        CapacityReservation {
+            group: id.parent().unwrap_or_else(|| id.clone()),
+            source: self.ctx.source,
+            size: nonempty(sku.name),
+            capacity: sku.capacity,
+            allocated,
+            zones: r.zones.unwrap_or_default(),
+            id,
+        }
+    }
+
     pub fn resource_group(&self, p: dto::ProvisioningProps) -> ResourceGroup {
         let id = self.id();
         ResourceGroup {
@@ -680,6 +699,7 @@ fn replication(d: dto::ProviderDetails) -> Replication {
         recovery_vm_size: nonempty(d.recovery_azure_vm_size),
         recovery_resource_group: rid(d.recovery_azure_resource_group_id),
         recovery_zone: nonempty(d.recovery_availability_zone),
+        recovery_capacity_reservation_group: rid(d.recovery_capacity_reservation_group_id),
         primary_zone: nonempty(d.primary_availability_zone),
         recovery_network: rid(d.selected_recovery_azure_network_id),
         tfo_network: rid(d.selected_tfo_azure_network_id),

@@ -420,6 +420,7 @@ fn merge(out: &mut Estate, part: Estate) {
     out.networks.extend(part.networks);
     out.storage_accounts.extend(part.storage_accounts);
     out.vaults.extend(part.vaults);
+    out.capacity_reservations.extend(part.capacity_reservations);
     out.facts.extend(part.facts);
     out.not_found.extend(part.not_found);
     out.notices.extend(part.notices);

@@ -77,6 +77,25 @@ impl Sku {
     }
 }
 
+/// A capacity reservation (`Microsoft.Compute/capacityReservationGroups/
+/// {group}/capacityReservations/{name}`): VMs of one size reserved in a
+/// region (or zone). Reserved capacity has already consumed quota.
+#[derive(Clone, Debug)]
+pub struct CapacityReservation {
+    pub id: ResourceId,
+    /// The capacity reservation group it belongs to.
+    pub group: ResourceId,
+    pub source: SourceId,
+    /// `sku.name`: the VM size reserved.
+    pub size: Option<String>,
+    /// `sku.capacity`: how many VMs are reserved.
+    pub capacity: Option<i64>,
+    /// `virtualMachinesAllocated`: how many VMs use the reservation now
+    /// (`None` when the field was absent).
+    pub allocated: Option<usize>,
+    pub zones: Vec<String>,
+}
+
 /// Whose quota a usage entry counts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum UsageKind {

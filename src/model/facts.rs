@@ -24,6 +24,7 @@ pub enum FactKind {
     Skus,
     ResourceHealth,
     Vaults,
+    CapacityReservations,
     Other,
 }
 
@@ -87,6 +88,7 @@ impl FactKind {
             FactKind::Skus => "VM sizes (resource SKUs)",
             FactKind::ResourceHealth => "Resource Health statuses",
             FactKind::Vaults => "Recovery Services vaults",
+            FactKind::CapacityReservations => "capacity reservations",
             FactKind::Other => "other resources",
         }
     }

@@ -191,6 +191,8 @@ pub struct Replication {
     pub recovery_vm_size: Option<String>,
     pub recovery_resource_group: Option<ResourceId>,
     pub recovery_zone: Option<String>,
+    /// `recoveryCapacityReservationGroupId`: the group the failed-over VM is placed in.
+    pub recovery_capacity_reservation_group: Option<ResourceId>,
     pub primary_zone: Option<String>,
     pub recovery_network: Option<ResourceId>,
     pub tfo_network: Option<ResourceId>,

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 pub use arm::{GenericResource, HealthStatus, Location, Lock, LockLevel, ResourceGroup};
 pub use cert::{CertInfo, CertProblem, CertStore};
-pub use compute::{DataDisk, Disk, Sku, SkuRestriction, Usage, UsageKind, Vm};
+pub use compute::{CapacityReservation, DataDisk, Disk, Sku, SkuRestriction, Usage, UsageKind, Vm};
 pub use facts::{BundleInfo, Coverage, FactKind, FactRecord, NotFound};
 pub use id::ResourceId;
 pub use item::{Phase, ReplicatedItem};
@@ -112,6 +112,7 @@ pub struct Estate {
     pub networks: Vec<GenericResource>,
     pub storage_accounts: Vec<GenericResource>,
     pub vaults: Vec<GenericResource>,
+    pub capacity_reservations: Vec<CapacityReservation>,
     pub facts: Vec<FactRecord>,
     pub not_found: Vec<NotFound>,
     pub cert_stores: Vec<CertStore>,
@@ -173,6 +174,7 @@ impl Estate {
             && self.networks.is_empty()
             && self.storage_accounts.is_empty()
             && self.vaults.is_empty()
+            && self.capacity_reservations.is_empty()
             && self.facts.is_empty()
             && self.not_found.is_empty()
             && self.notices.is_empty()
@@ -197,6 +199,7 @@ impl Estate {
             .chain(self.networks.iter().map(|x| (&x.id, x.source)))
             .chain(self.storage_accounts.iter().map(|x| (&x.id, x.source)))
             .chain(self.vaults.iter().map(|x| (&x.id, x.source)))
+            .chain(self.capacity_reservations.iter().map(|x| (&x.id, x.source)))
     }
 
     /// Builds the id indexes; call once after filling the vectors.

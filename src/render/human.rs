@@ -132,6 +132,21 @@ impl Human {
         for r in &rows {
             writeln!(w, "{}", line(r))?;
         }
+        for r in report
+            .capacity
+            .iter()
+            .filter(|r| !r.covered_items.is_empty())
+        {
+            writeln!(
+                w,
+                "  no new quota needed in {} for {}:",
+                r.region,
+                crate::text::count(r.covered_items.len(), "item", "items")
+            )?;
+            for c in &r.covered_items {
+                writeln!(w, "    {c}")?;
+            }
+        }
         writeln!(w)
     }
 }

@@ -15,9 +15,11 @@ pub mod target_regional_quota_exceeded;
 pub mod target_size_unavailable;
 
 use crate::finding::{Finding, OperationArg, Subject};
+use crate::impact::VmCreation;
 use crate::model::item::{ActiveLocation, ProviderKind};
 use crate::model::{
-    region_key, FactKind, Operation, RegionCoverage, ReplicatedItem, Sku, Usage, UsageKind,
+    region_key, FactKind, Operation, RegionCoverage, ReplicatedItem, ResourceId, Sku, Usage,
+    UsageKind,
 };
 use crate::rules::facts::{facts_missing::export_hint, missing};
 use crate::rules::replication::is_replicating;
@@ -26,12 +28,31 @@ use crate::text;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
-/// The operations that create VMs in a target region.
+/// True when `op` creates a VM in a target region (the impact model's
+/// `vm`: test failover, failover, and failback unless the original VM is kept).
+pub fn creating(op: Operation) -> bool {
+    crate::impact::vm_creation(op) != VmCreation::None
+}
+
+/// The operations the quota rules apply to: those `creating` (a test checks
+/// that they agree with the impact model).
 pub const CREATING: &[Operation] = &[
     Operation::TestFailover,
     Operation::Failover,
     Operation::Failback,
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_quota_rules_apply_where_the_impact_model_creates_vms() {
+        for op in Operation::ALL {
+            assert_eq!(CREATING.contains(op), creating(*op), "{op}");
+        }
+    }
+}
 
 /// The total regional vCPU counter.
 pub const REGIONAL: &str = "cores";
@@ -46,6 +67,9 @@ pub struct Target<'a> {
     pub region: String,
     pub zone: Option<String>,
     pub size: Option<String>,
+    /// The capacity reservation group the VM is placed in
+    /// (`recoveryCapacityReservationGroupId`, on the recovery side).
+    pub reservation_group: Option<ResourceId>,
 }
 
 /// A target whose size is known in its region.
@@ -66,9 +90,38 @@ pub struct RegionDemand<'a> {
     pub items: Vec<Sized<'a>>,
     /// Every item targeting the region (for NIC counts), sized or not.
     pub targets: Vec<Target<'a>>,
+    /// Items whose VM needs no new quota, and why.
+    pub covered: Vec<(Sized<'a>, Cover)>,
+}
+
+/// Why an item's VM needs no new vCPU quota.
+#[derive(Clone, Debug)]
+pub enum Cover {
+    /// Placed in a capacity reservation's free slots (the facts in words).
+    Reserved(String),
+    /// A failback onto the original VM that still exists (it keeps its NICs too).
+    Reused(String),
+}
+
+impl Cover {
+    pub fn describe(&self) -> &str {
+        match self {
+            Cover::Reserved(s) | Cover::Reused(s) => s,
+        }
+    }
 }
 
 impl RegionDemand<'_> {
+    /// The targets whose operation creates NICs: all but the failbacks that
+    /// reuse their original VM.
+    pub fn nic_targets(&self) -> impl Iterator<Item = &Target<'_>> {
+        self.targets.iter().filter(|t| {
+            !self.covered.iter().any(|(s, c)| {
+                matches!(c, Cover::Reused(_)) && s.target.scoped.item.id == t.scoped.item.id
+            })
+        })
+    }
+
     pub fn total_vcpus(&self) -> i64 {
         self.items.iter().map(|s| s.vcpus).sum()
     }
@@ -180,6 +233,10 @@ fn target<'a>(ctx: &RuleCtx<'a>, s: &Scoped<'a>) -> Result<Option<Target<'a>>, B
         region: region_key(&region),
         zone: zone.filter(|z| !z.trim().is_empty()),
         size: rep.recovery_vm_size.clone(),
+        reservation_group: rep
+            .recovery_capacity_reservation_group
+            .clone()
+            .filter(|_| !on_recovery_side),
     }))
 }
 
@@ -327,10 +384,13 @@ fn compute_demand<'a>(ctx: &RuleCtx<'a>) -> Demand<'a> {
     let mut placement_gaps = Vec::new();
     let mut sizing_gaps = Vec::new();
     let mut regions: BTreeMap<(String, String), RegionDemand<'a>> = BTreeMap::new();
+    // (region key, group, size) → the sized items placed in that reserved capacity.
+    let mut reserved: BTreeMap<((String, String), ResourceId, String), Vec<Sized<'a>>> =
+        BTreeMap::new();
     for s in ctx
         .scope
         .iter()
-        .filter(|s| CREATING.contains(&s.operation) && creates_vm(s.item))
+        .filter(|s| creating(s.operation) && creates_vm(s.item))
     {
         let t = match target(ctx, s) {
             Ok(Some(t)) => t,
@@ -341,11 +401,12 @@ fn compute_demand<'a>(ctx: &RuleCtx<'a>) -> Demand<'a> {
             }
         };
         let key = (t.subscription.clone().unwrap_or_default(), t.region.clone());
-        let rd = regions.entry(key).or_insert_with(|| RegionDemand {
+        let rd = regions.entry(key.clone()).or_insert_with(|| RegionDemand {
             subscription: t.subscription.clone(),
             region: t.region.clone(),
             items: Vec::new(),
             targets: Vec::new(),
+            covered: Vec::new(),
         });
         rd.targets.push(t.clone());
         if let Some(f) = sizing_gap(ctx, &t) {
@@ -364,8 +425,46 @@ fn compute_demand<'a>(ctx: &RuleCtx<'a>) -> Demand<'a> {
                     target: t.clone(),
                 })
             });
-        if let Some(sized) = sized {
-            rd.items.push(sized);
+        let Some(sized) = sized else { continue };
+        if crate::impact::vm_creation(s.operation) == VmCreation::CreateUnlessKept {
+            match kept_original(ctx, &t) {
+                Kept::Yes(why) => {
+                    rd.covered.push((sized, Cover::Reused(why)));
+                    continue;
+                }
+                Kept::Unknown(f) => {
+                    sizing_gaps.push(*f);
+                    continue;
+                }
+                Kept::No => {}
+            }
+        }
+        match &t.reservation_group {
+            Some(group) => reserved
+                .entry((key, group.clone(), sized.sku.name.to_ascii_lowercase()))
+                .or_default()
+                .push(sized),
+            None => rd.items.push(sized),
+        }
+    }
+    for ((key, group, _), mut placed) in reserved {
+        let Some(rd) = regions.get_mut(&key) else {
+            continue;
+        };
+        placed.sort_by(|a, b| a.target.scoped.item.name.cmp(&b.target.scoped.item.name));
+        match reserved_free(ctx, &group, &placed) {
+            Ok((free, facts)) => {
+                let mut rest = placed.split_off(free.min(placed.len()));
+                for s in placed {
+                    let why = format!(
+                        "placed in reserved capacity of `{}` ({facts})",
+                        group.name()
+                    );
+                    rd.covered.push((s, Cover::Reserved(why)));
+                }
+                rd.items.append(&mut rest);
+            }
+            Err(f) => sizing_gaps.push(*f),
         }
     }
     let mut out: Vec<RegionDemand> = regions.into_values().collect();
@@ -381,6 +480,128 @@ fn compute_demand<'a>(ctx: &RuleCtx<'a>) -> Demand<'a> {
         regions: out,
         placement_gaps,
         sizing_gaps,
+    }
+}
+
+/// Whether a failback reuses the original VM.
+enum Kept {
+    /// It still exists: no new quota (why, for the capacity table).
+    Yes(String),
+    No,
+    /// Whether it exists is unknown: ASR901.
+    Unknown(Box<Finding>),
+}
+
+/// A failback onto the original VM kept since the failover (turned off,
+/// deallocated: its cores already count in the usage) creates no VM. The
+/// original VM of an item replicating back is its `recoveryFabricObjectId`.
+fn kept_original(ctx: &RuleCtx, t: &Target) -> Kept {
+    let item = t.scoped.item;
+    let Some(original) = item
+        .replication
+        .as_ref()
+        .and_then(|r| r.recovery_vm_id.as_ref())
+    else {
+        return Kept::No;
+    };
+    let present = ctx.estate.vm(original).is_some();
+    match ctx
+        .estate
+        .existence(FactKind::VirtualMachines, original, present)
+    {
+        crate::model::Existence::Present => Kept::Yes(format!(
+            "reuses its original VM `{}`, which still exists",
+            original.name()
+        )),
+        crate::model::Existence::Gone(_) | crate::model::Existence::Absent => Kept::No,
+        crate::model::Existence::Unknown(cov) => Kept::Unknown(Box::new(
+            missing(
+                OperationArg::Op(t.scoped.operation),
+                Subject::item(item),
+                format!(
+                    "whether the failback of `{}` reuses its original VM `{}` is unknown ({}): its vCPUs are new quota demand only if that VM is gone",
+                    item.name,
+                    original.name(),
+                    crate::rules::region::why_unknown(cov)
+                ),
+                format!(
+                    "{}.",
+                    export_hint(FactKind::VirtualMachines)
+                        .replace("<subscription>", original.subscription().unwrap_or("<subscription>"))
+                ),
+            )
+            .with_evidence(
+                format!("recoveryFabricObjectId = {original}"),
+                ctx.source(item.source),
+            ),
+        )),
+    }
+}
+
+/// How many VMs of the placed items' size the capacity reservation group
+/// still has free (reserved minus allocated), with the facts in words; or
+/// an ASR901 when the group's reservations for that size are not known.
+fn reserved_free(
+    ctx: &RuleCtx,
+    group: &ResourceId,
+    placed: &[Sized],
+) -> Result<(usize, String), Box<Finding>> {
+    let size = &placed[0].sku.name;
+    let matching: Vec<&crate::model::CapacityReservation> = ctx
+        .estate
+        .capacity_reservations
+        .iter()
+        .filter(|r| {
+            r.group == *group
+                && r.size
+                    .as_deref()
+                    .is_some_and(|s| s.eq_ignore_ascii_case(size))
+        })
+        .collect();
+    let known: Option<Vec<(i64, usize)>> = matching
+        .iter()
+        .map(|r| Some((r.capacity?, r.allocated?)))
+        .collect();
+    match known {
+        Some(v) if !v.is_empty() => {
+            let reserved: i64 = v.iter().map(|(c, _)| c).sum();
+            let allocated: usize = v.iter().map(|(_, a)| a).sum();
+            let free = (reserved - allocated as i64).max(0) as usize;
+            Ok((
+                free,
+                format!("{reserved} `{size}` reserved, {allocated} allocated, {free} free"),
+            ))
+        }
+        _ => {
+            let t = &placed[0].target;
+            let names: Vec<&str> = placed
+                .iter()
+                .map(|s| s.target.scoped.item.name.as_str())
+                .collect();
+            Err(Box::new(
+                missing(
+                    OperationArg::Op(t.scoped.operation),
+                    Subject::resource(group, group.name()),
+                    format!(
+                        "the capacity reservations of `{}` for `{size}` are not in the bundle (or lack `sku.capacity` or `virtualMachinesAllocated`): how much of the {} of {} fits in reserved capacity, and so what new quota it needs, is unknown",
+                        group.name(),
+                        t.scoped.operation.label(),
+                        text::ticks(&names)
+                    ),
+                    format!(
+                        "{}.",
+                        export_hint(FactKind::CapacityReservations)
+                            .replace("<group>", group.name())
+                            .replace("<resource group>", group.resource_group().unwrap_or("<resource group>"))
+                            .replace("<subscription>", group.subscription().unwrap_or("<subscription>"))
+                    ),
+                )
+                .with_evidence(
+                    format!("recoveryCapacityReservationGroupId = {group}"),
+                    ctx.source(t.scoped.item.source),
+                ),
+            ))
+        }
     }
 }
 
@@ -525,44 +746,89 @@ pub struct CapacityRow {
     pub items: usize,
     /// Items targeting the region whose vCPUs are unknown (not in `needed`).
     pub uncounted: usize,
+    /// Items whose VM needs no new quota (placed in reserved capacity, or a
+    /// failback reusing the original VM): not in `needed`.
+    pub covered: usize,
+    /// Those items and why, as `` `sql-01` placed in reserved capacity of … ``
+    /// (on the regional row only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub covered_items: Vec<String>,
 }
 
 /// The whole picture: needed, free and limit per region and counter.
 pub fn capacity(ctx: &RuleCtx) -> Vec<CapacityRow> {
     let mut rows = Vec::new();
     for rd in &demand(ctx).regions {
-        let uncounted_vcpus = rd.targets.len() - rd.items.len();
-        let mut push =
-            |quota: &str, kind: UsageKind, needed: i64, items: usize, uncounted: usize| {
-                let u = match counter(ctx, rd, kind, quota) {
-                    Counter::Found(u) => Some(u),
-                    Counter::Missing(_) => None,
-                };
-                rows.push(CapacityRow {
-                    subscription: rd.subscription.clone(),
-                    region: rd.region.clone(),
-                    quota: quota.to_string(),
-                    needed,
-                    free: u.map(|u| u.limit - u.current),
-                    limit: u.map(|u| u.limit),
-                    in_use: u.map(|u| u.current),
-                    items,
-                    uncounted,
-                });
+        let covered = rd.covered.len();
+        let uncounted_vcpus = rd.targets.len().saturating_sub(rd.items.len() + covered);
+        let mut push = |quota: &str,
+                        kind: UsageKind,
+                        needed: i64,
+                        items: usize,
+                        uncounted: usize,
+                        covered: usize| {
+            let u = match counter(ctx, rd, kind, quota) {
+                Counter::Found(u) => Some(u),
+                Counter::Missing(_) => None,
             };
+            rows.push(CapacityRow {
+                subscription: rd.subscription.clone(),
+                region: rd.region.clone(),
+                quota: quota.to_string(),
+                needed,
+                free: u.map(|u| u.limit - u.current),
+                limit: u.map(|u| u.limit),
+                in_use: u.map(|u| u.current),
+                items,
+                uncounted,
+                covered,
+                covered_items: if quota == REGIONAL {
+                    rd.covered
+                        .iter()
+                        .map(|(s, c)| format!("`{}` {}", s.target.scoped.item.name, c.describe()))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
+            });
+        };
         push(
             REGIONAL,
             UsageKind::Compute,
             rd.total_vcpus(),
             rd.items.len(),
             uncounted_vcpus,
+            covered,
         );
         for (family, (need, items)) in rd.families() {
-            push(&family, UsageKind::Compute, need, items.len(), 0);
+            let covered = rd
+                .covered
+                .iter()
+                .filter(|(s, _)| s.family == family)
+                .count();
+            push(&family, UsageKind::Compute, need, items.len(), 0, covered);
         }
-        let nics: Vec<i64> = rd
-            .targets
+        // Families whose every VM is covered still get a row: it shows why
+        // nothing is needed.
+        let mut covered_only: Vec<&str> = rd
+            .covered
             .iter()
+            .map(|(s, _)| s.family.as_str())
+            .filter(|f| !rd.items.iter().any(|i| i.family == *f))
+            .collect();
+        covered_only.sort_unstable();
+        covered_only.dedup();
+        for family in covered_only {
+            let n = rd
+                .covered
+                .iter()
+                .filter(|(s, _)| s.family == family)
+                .count();
+            push(family, UsageKind::Compute, 0, 0, 0, n);
+        }
+        let creating_nics = rd.nic_targets().count();
+        let nics: Vec<i64> = rd
+            .nic_targets()
             .filter_map(|t| nic_count(ctx, t.scoped.item).map(|n| n as i64))
             .collect();
         push(
@@ -570,7 +836,8 @@ pub fn capacity(ctx: &RuleCtx) -> Vec<CapacityRow> {
             UsageKind::Network,
             nics.iter().sum(),
             nics.len(),
-            rd.targets.len() - nics.len(),
+            creating_nics - nics.len(),
+            rd.targets.len() - creating_nics,
         );
     }
     rows
@@ -588,8 +855,7 @@ pub fn nic_count(ctx: &RuleCtx, item: &ReplicatedItem) -> Option<usize> {
 
 /// NICs the region's items create, when every item's count is known.
 pub fn nic_total(ctx: &RuleCtx, rd: &RegionDemand) -> Option<i64> {
-    rd.targets
-        .iter()
+    rd.nic_targets()
         .map(|t| nic_count(ctx, t.scoped.item).map(|n| n as i64))
         .sum()
 }
