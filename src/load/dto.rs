@@ -454,6 +454,8 @@ pub struct HealthProps {
     pub summary: Option<String>,
     #[serde(deserialize_with = "opt_string")]
     pub reason_type: Option<String>,
+    #[serde(deserialize_with = "opt_string")]
+    pub context: Option<String>,
 }
 
 #[derive(Deserialize, Default)]

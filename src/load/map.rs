@@ -540,6 +540,7 @@ impl Mapper<'_> {
             availability_state: nonempty(p.availability_state),
             summary: nonempty(p.summary),
             reason_type: nonempty(p.reason_type),
+            context: nonempty(p.context),
             id,
         }
     }

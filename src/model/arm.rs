@@ -62,6 +62,23 @@ pub struct HealthStatus {
     pub availability_state: Option<String>,
     pub summary: Option<String>,
     pub reason_type: Option<String>,
+    /// `context`: `Platform Initiated` or `Customer Initiated`.
+    pub context: Option<String>,
+}
+
+impl HealthStatus {
+    /// True when the unavailability was caused by the customer (a VM stopped
+    /// or deallocated by a user or a process acting for one — after a
+    /// failover, the normal state of the source VM), not by the platform.
+    pub fn customer_initiated(&self) -> bool {
+        [&self.context, &self.reason_type]
+            .into_iter()
+            .flatten()
+            .any(|v| {
+                let v = v.to_ascii_lowercase();
+                v.contains("customer") || v.contains("user")
+            })
+    }
 }
 
 /// Any other resource kept by id (NICs, virtual networks, storage accounts, vaults).

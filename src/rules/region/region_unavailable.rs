@@ -99,7 +99,14 @@ impl Rule for RegionUnavailable {
                 .as_ref()
                 .filter(|_| matches!(s.operation, Operation::Reprotect | Operation::Failback))
             {
-                for h in ctx.estate.health.iter().filter(|h| h.target == *vm) {
+                // A VM stopped or deallocated by its owner (after a failover,
+                // the normal state of the source VM) is no region problem.
+                for h in ctx
+                    .estate
+                    .health
+                    .iter()
+                    .filter(|h| h.target == *vm && !h.customer_initiated())
+                {
                     let state = h.availability_state.as_deref().unwrap_or("Unknown");
                     let level = match state {
                         s if s.eq_ignore_ascii_case("Unavailable") => Level::Error,
