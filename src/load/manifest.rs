@@ -382,7 +382,15 @@ pub fn hint_from_file_name(rel: &str) -> Hint {
         kind,
         FactKind::ComputeUsages | FactKind::NetworkUsages | FactKind::Skus
     ) {
-        hint.location = region.map(|r| r.to_ascii_lowercase());
+        // `usages.<region>.json`, or `usages.<subscription>.<region>.json`
+        // when targets span subscriptions (their counters differ).
+        match region.as_deref().and_then(|r| r.split_once('.')) {
+            Some((sub, loc)) if is_guid(sub) => {
+                hint.scope = Some(format!("/subscriptions/{sub}"));
+                hint.location = Some(loc.to_ascii_lowercase());
+            }
+            _ => hint.location = region.map(|r| r.to_ascii_lowercase()),
+        }
     } else if let Some(sub) = region.filter(|r| is_guid(r)) {
         // `locks.<subscription id>.json`: one list per subscription
         hint.scope = Some(format!("/subscriptions/{sub}"));
@@ -514,5 +522,36 @@ mod tests {
             Some(FactKind::Locks)
         );
         assert_eq!(hint_from_file_name("whatever.json").kind, None);
+        // Targets in several subscriptions: the subscription before the region.
+        let h = hint_from_file_name("usages.6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14.centralus.json");
+        assert_eq!(h.kind, Some(FactKind::ComputeUsages));
+        assert_eq!(h.location.as_deref(), Some("centralus"));
+        assert_eq!(
+            h.scope.as_deref(),
+            Some("/subscriptions/6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14")
+        );
+        let h = hint_from_file_name("skus.6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14.eastus2.json");
+        assert_eq!(
+            (h.kind, h.location.as_deref()),
+            (Some(FactKind::Skus), Some("eastus2"))
+        );
+        // Page files name their collection.
+        assert_eq!(
+            page_of("replicated-items.2.json"),
+            Some(("replicated-items.json".to_string(), 2))
+        );
+        assert_eq!(
+            page_of("a/items.page3.json"),
+            Some(("a/items.json".to_string(), 3))
+        );
+        assert_eq!(page_of("usages.eastus2.json"), None);
+        assert_eq!(
+            hint_from_file_name("replicated-items.2.json").kind,
+            Some(FactKind::ReplicatedItems)
+        );
+        assert_eq!(
+            hint_from_file_name("replicationProtectedItems-eastus.json").kind,
+            Some(FactKind::ReplicatedItems)
+        );
     }
 }

@@ -263,7 +263,7 @@ fn sizing_gap(ctx: &RuleCtx, t: &Target) -> Option<Finding> {
                 op,
                 Subject::item(item),
                 format!("the SKU of `{size}` in `{}` has no `vCPUs` capability: the vCPUs of `{}` cannot be counted", t.region, item.name),
-                format!("Re-export the VM sizes: `az vm list-skus -l {} --resource-type virtualMachines -o json > skus.{}.json`.", t.region, t.region),
+                format!("Re-export the VM sizes: `az vm list-skus -l {} --resource-type virtualMachines --all -o json > skus.{}.json`.", t.region, t.region),
             )
             .with_evidence(format!("capabilities of {size} lack vCPUs"), ctx.source(sku.source)),
         ),
@@ -272,7 +272,7 @@ fn sizing_gap(ctx: &RuleCtx, t: &Target) -> Option<Finding> {
                 op,
                 Subject::item(item),
                 format!("the SKU of `{size}` in `{}` has no `family`: its quota counter is unknown", t.region),
-                format!("Re-export the VM sizes: `az vm list-skus -l {} --resource-type virtualMachines -o json > skus.{}.json`.", t.region, t.region),
+                format!("Re-export the VM sizes: `az vm list-skus -l {} --resource-type virtualMachines --all -o json > skus.{}.json`.", t.region, t.region),
             )
             .with_evidence(format!("{size}: family absent"), ctx.source(sku.source)),
         ),
@@ -334,7 +334,7 @@ fn unknown_sizes(ctx: &RuleCtx, rd: &RegionDemand) -> Option<Finding> {
                 text::count(n, "item", "items"),
             ) + &format!(" ({})", listed.join("; ")),
             format!(
-                "Export the VM sizes of the region: `az vm list-skus -l {} --resource-type virtualMachines -o json > skus.{}.json`.",
+                "Export the VM sizes of the region: `az vm list-skus -l {} --resource-type virtualMachines --all -o json > skus.{}.json`.",
                 rd.region, rd.region
             ),
         )
@@ -653,7 +653,7 @@ pub fn counter<'a>(
                         UsageKind::Compute => FactKind::ComputeUsages,
                         UsageKind::Network => FactKind::NetworkUsages,
                     })
-                    .replace("<region>", &rd.region)
+                    .replace("<region>", &rd.region).replace("<subscription>", rd.subscription.as_deref().unwrap_or("<subscription>"))
                 ),
             )
             .with_evidence(format!("{name} in {}: {why}", rd.region), ctx.source(u.source)),
@@ -686,7 +686,13 @@ pub fn counter<'a>(
             "{why}: whether the {ops} of {} fits the `{name}` quota is unknown",
             text::count(items, "item", "items")
         ),
-        format!("{}.", export_hint(fact).replace("<region>", &rd.region)),
+        format!(
+            "{}.",
+            export_hint(fact).replace("<region>", &rd.region).replace(
+                "<subscription>",
+                rd.subscription.as_deref().unwrap_or("<subscription>")
+            )
+        ),
     )
     .with_evidence(
         format!(

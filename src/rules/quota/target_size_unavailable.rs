@@ -5,6 +5,7 @@
 use super::CREATING;
 use crate::finding::{Finding, Level, OperationArg, Subject};
 use crate::model::{region_key, FactKind, RegionCoverage, Sku};
+use crate::rules::facts::missing;
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
 
 pub static META: RuleMeta = RuleMeta {
@@ -73,6 +74,28 @@ pub fn unavailable(sku: &Sku, region: &str, zone: Option<&str>) -> Option<(Strin
     None
 }
 
+/// True when the VM sizes known for `region` include the ones restricted
+/// for the subscription: read by `collect` (the REST API lists them all), or
+/// an export in which some size carries a `NotAvailableForSubscription`
+/// restriction (`az vm list-skus --all`; without `--all` none would).
+fn lists_restricted_sizes(ctx: &RuleCtx, region: &str) -> bool {
+    let key = region_key(region);
+    let from_rest = ctx.estate.facts.iter().any(|f| {
+        f.kind == FactKind::Skus
+            && f.request.is_some()
+            && f.location.as_deref().is_none_or(|l| region_key(l) == key)
+    });
+    from_rest
+        || ctx.estate.skus.iter().any(|s| {
+            s.restrictions.iter().any(|r| {
+                r.reason
+                    .as_deref()
+                    .is_some_and(|x| x.eq_ignore_ascii_case("NotAvailableForSubscription"))
+            }) && (s.locations.iter().any(|l| region_key(l) == key)
+                || s.zones.keys().any(|l| region_key(l) == key))
+        })
+}
+
 impl Rule for TargetSizeUnavailable {
     fn meta(&self) -> &'static RuleMeta {
         &META
@@ -101,8 +124,32 @@ impl Rule for TargetSizeUnavailable {
                 None if ctx.estate.region_coverage(FactKind::Skus, &t.region)
                     == RegionCoverage::Complete =>
                 {
+                    if !lists_restricted_sizes(ctx, &t.region) {
+                        // `az vm list-skus` without `--all` leaves out every
+                        // size restricted for the subscription: absent from
+                        // such an export says nothing about why.
+                        out.push(
+                            missing(
+                                OperationArg::Op(t.scoped.operation),
+                                Subject::item(item),
+                                format!(
+                                    "the target size `{size}` of `{}` is absent from the VM sizes exported for `{}`, and the export shows no size restricted for the subscription — it looks taken without `--all`, which leaves restricted sizes out: whether `{size}` is not offered there or only restricted for this subscription is unknown",
+                                    item.name, t.region
+                                ),
+                                format!(
+                                    "Export every size, restricted ones included: `az vm list-skus -l {} --resource-type virtualMachines --all -o json > skus.{}.json` (or let `asr-preflight collect` read them).",
+                                    t.region, t.region
+                                ),
+                            )
+                            .with_evidence(
+                                format!("{size} absent from the VM sizes of {}; no entry has a NotAvailableForSubscription restriction", t.region),
+                                "resource SKUs",
+                            ),
+                        );
+                        continue;
+                    }
                     (
-                        format!("is not offered in `{}`", t.region),
+                        format!("is not offered in `{}` (the export lists every size, restricted ones included)", t.region),
                         format!("{size} absent from the VM sizes of {}", t.region),
                         "resource SKUs".to_string(),
                     )
