@@ -148,6 +148,13 @@ pub struct VmNic {
     pub recovery_vm_network_id: Option<String>,
     #[serde(rename = "tfoVMNetworkId", deserialize_with = "opt_string")]
     pub tfo_vm_network_id: Option<String>,
+    /// The network of the NIC on the item's primary side (a full id, despite the name).
+    #[serde(
+        rename = "vMNetworkName",
+        alias = "vmNetworkName",
+        deserialize_with = "opt_string"
+    )]
+    pub vm_network_name: Option<String>,
 }
 
 #[derive(Deserialize, Default)]

@@ -736,6 +736,7 @@ fn replication(d: dto::ProviderDetails) -> Replication {
                 source_nic_id: rid(n.source_nic_arm_id),
                 recovery_network_id: rid(n.recovery_vm_network_id),
                 tfo_network_id: rid(n.tfo_vm_network_id),
+                source_network_id: rid(n.vm_network_name).filter(|id| id.resource_type().is_some()),
             })
             .collect(),
     }

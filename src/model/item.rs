@@ -173,6 +173,9 @@ pub struct ItemNic {
     pub source_nic_id: Option<ResourceId>,
     pub recovery_network_id: Option<ResourceId>,
     pub tfo_network_id: Option<ResourceId>,
+    /// `vMNetworkName`: the network of the NIC on the primary side — where a
+    /// reprotect replicates back to, and so where a later failback lands.
+    pub source_network_id: Option<ResourceId>,
 }
 
 /// Provider-specific details common to A2A and Hyper-V-to-Azure items.

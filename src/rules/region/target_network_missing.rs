@@ -14,6 +14,7 @@ pub static META: RuleMeta = RuleMeta {
     operations: &[
         Operation::TestFailover,
         Operation::Failover,
+        Operation::Reprotect,
         Operation::Failback,
     ],
     summary: "the recovery (or test) virtual network the item maps to does not exist",
@@ -21,6 +22,81 @@ pub static META: RuleMeta = RuleMeta {
 };
 
 pub struct TargetNetworkMissing;
+
+/// Reprotect replicates the VM back to its primary side: the networks its
+/// NICs had there (`vmNics[].vMNetworkName`) are where the reprotected VM
+/// will fail back into, so they must still exist.
+fn check_reprotect<'a>(
+    ctx: &RuleCtx,
+    s: &crate::rules::Scoped<'a>,
+    gaps: &mut super::Gaps<'a>,
+    out: &mut Findings,
+) {
+    let item = s.item;
+    let op = OperationArg::Op(s.operation);
+    let Some(rep) = &item.replication else { return };
+    let mut nets: Vec<&ResourceId> = rep
+        .nics
+        .iter()
+        .filter_map(|n| n.source_network_id.as_ref())
+        .collect();
+    nets.sort();
+    nets.dedup();
+    if nets.is_empty() {
+        out.push(
+            missing(
+                op,
+                Subject::item(item),
+                format!(
+                    "the network `{}` will fail back into after the reprotect (`vmNics[].vMNetworkName`) is not in the bundle: whether it still exists cannot be checked",
+                    item.name
+                ),
+                format!("{}.", export_hint(FactKind::ReplicatedItems)),
+            )
+            .with_evidence("vmNics[].vMNetworkName absent", ctx.source(item.source)),
+        );
+        return;
+    }
+    for net in nets {
+        let present = ctx.estate.networks.iter().any(|n| n.id == *net);
+        let why = match ctx
+            .estate
+            .existence(FactKind::VirtualNetworks, net, present)
+        {
+            Existence::Present => continue,
+            Existence::Gone(code) => format!("Azure answered 404 `{code}` for it"),
+            Existence::Absent => {
+                "it is absent from the complete list of virtual networks".to_string()
+            }
+            Existence::Unknown(cov) => {
+                gaps.add(
+                    format!("{}|{}", net.as_str(), super::why_unknown(cov)),
+                    op,
+                    &item.name,
+                );
+                continue;
+            }
+        };
+        out.push(
+            Finding::new(
+                &META,
+                op,
+                Subject::item(item),
+                format!(
+                    "the network `{}` that `{}` replicates back to, and will fail back into, does not exist ({why}): the reprotect cannot map its NICs there",
+                    net.name(),
+                    item.name
+                ),
+                format!(
+                    "Recreate the virtual network `{}` (same address space and subnets) before the reprotect, or choose an existing network for the reverse direction: vault > Replicated items > {} > Re-protect > Customize > target virtual network.",
+                    net.name(),
+                    item.name
+                ),
+            )
+            .with_evidence(format!("vmNics[].vMNetworkName = {net}"), ctx.source(item.source)),
+        );
+    }
+}
 
 impl Rule for TargetNetworkMissing {
     fn meta(&self) -> &'static RuleMeta {
@@ -35,10 +111,15 @@ impl Rule for TargetNetworkMissing {
             let Some(rep) = &item.replication else {
                 continue;
             };
-            // A Hyper-V failback goes on-premises: no Azure network is involved.
+            // A Hyper-V failback or reverse replication goes on-premises: no
+            // Azure network is involved.
             if rep.kind == crate::model::item::ProviderKind::HyperVReplicaAzure
-                && s.operation == Operation::Failback
+                && matches!(s.operation, Operation::Failback | Operation::Reprotect)
             {
+                continue;
+            }
+            if s.operation == Operation::Reprotect {
+                check_reprotect(ctx, s, &mut gaps, out);
                 continue;
             }
             let drill = s.operation == Operation::TestFailover;
