@@ -1,7 +1,10 @@
-//! ASR603 source-vm-missing: the original VM is gone: reprotect cannot reuse
-//! it and is not supported.
+//! ASR603 source-vm-missing: the original VM is gone. Reprotect still works,
+//! but as a full copy: `-ASRReplica` disks are created and the entire disks
+//! copied (the reprotect article). When the source *data* is gone or
+//! inaccessible — its resource group deleted or moved — reprotect is not
+//! supported at all: that is ASR602's finding.
 
-use super::{other_side, way_out};
+use super::other_side;
 use crate::finding::{Finding, Level, OperationArg, Subject};
 use crate::model::{Existence, FactKind, Operation};
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
@@ -10,9 +13,9 @@ pub static META: RuleMeta = RuleMeta {
     code: "ASR603",
     name: "source-vm-missing",
     category: Category::Region,
-    level: Level::Error,
+    level: Level::Warning,
     operations: &[Operation::Reprotect],
-    summary: "the original VM is gone: reprotect becomes a full copy or is not supported",
+    summary: "the original VM is gone: reprotect becomes a full copy of every disk",
     docs: include_str!("../../../rules/source-vm-missing/README.md"),
 };
 
@@ -64,17 +67,25 @@ impl Rule for SourceVmMissing {
                     continue;
                 }
             };
+            let disks = item
+                .replication
+                .as_ref()
+                .map_or(0, |r| r.protected_disks.len());
             out.push(
                 Finding::new(
                     &META,
                     op,
                     Subject::item(item),
                     format!(
-                        "the original VM `{}` of `{}` no longer exists ({why}): reprotect cannot replicate back into it; Site Recovery does not support reprotect when the source VM's data is gone (\"The VM might have been deleted\")",
+                        "the original VM `{}` of `{}` no longer exists ({why}): the reprotect will create `-ASRReplica` disks and copy {} from the failed-over VM in full, not only the differences — it takes about as long as the initial replication did",
                         vm.name(),
-                        item.name
+                        item.name,
+                        crate::text::count(disks, "entire disk", "entire disks")
                     ),
-                    way_out(item),
+                    format!(
+                        "Plan for a full copy (`asr-preflight estimate reprotect --vm {}` counts it). If the original VM was deleted on purpose and the original region is not wanted back, disable protection of `{}` and enable replication afresh toward the region of your choice instead. If its resource group is gone too, reprotect is not supported at all (ASR602).",
+                        item.name, item.name
+                    ),
                 )
                 .with_evidence(format!("fabricObjectId = {vm}"), ctx.source(item.source)),
             );
