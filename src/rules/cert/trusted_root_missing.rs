@@ -74,7 +74,7 @@ impl Rule for TrustedRootMissing {
                 OperationArg::Op(s.operation),
                 Subject::item(s.item),
                 format!(
-                    "the trusted root store of `{}` lacks {} ({} certificates read){lean}: {consequence}",
+                    "the trusted root store of `{}` lacks {}, roots that Azure endpoints chain to ({} certificates read){lean}: {consequence}",
                     store.vm_name,
                     text::ticks(&missing_roots),
                     store.certs.len()
