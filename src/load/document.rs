@@ -438,7 +438,10 @@ fn kinds_in(e: &Estate) -> Vec<FactKind> {
     add(!e.recovery_points.is_empty(), FactKind::RecoveryPoints);
     add(!e.vms.is_empty(), FactKind::VirtualMachines);
     add(!e.disks.is_empty(), FactKind::Disks);
-    add(!e.skus.is_empty(), FactKind::Skus);
+    add(
+        !e.skus.is_empty() || !e.disk_skus.is_empty(),
+        FactKind::Skus,
+    );
     add(
         e.usages.iter().any(|u| u.kind == UsageKind::Compute),
         FactKind::ComputeUsages,
@@ -550,7 +553,11 @@ fn read_resource(ctx: &DocCtx, raw: &RawValue, out: &mut Estate) -> Result<Entry
         Kind::Disk => out.disks.push(m.disk(ctx.parse_path(props, "disk")?)),
         Kind::Sku => {
             if let Some(sku) = m.sku(ctx.parse_path(text, "resource SKU")?) {
-                out.skus.push(sku);
+                if sku.is_disk() {
+                    out.disk_skus.push(sku);
+                } else {
+                    out.skus.push(sku);
+                }
             }
         }
         Kind::Usage => match m.usage(ctx.parse_path(text, "usage")?) {

@@ -112,6 +112,10 @@ pub struct ManagedDisk {
     pub disk_state: Option<String>,
     #[serde(deserialize_with = "opt_bool")]
     pub resync_required: Option<bool>,
+    #[serde(deserialize_with = "opt_string")]
+    pub recovery_replica_disk_account_type: Option<String>,
+    #[serde(deserialize_with = "opt_string")]
+    pub recovery_target_disk_account_type: Option<String>,
 }
 
 /// Hyper-V `azureVmDiskDetails[]`.

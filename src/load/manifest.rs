@@ -133,7 +133,7 @@ pub fn classify_path(path: &str) -> Hint {
             "storageaccounts" => FactKind::StorageAccounts,
             "locks" => FactKind::Locks,
             "resourcegroups" => FactKind::ResourceGroups,
-            "skus" => FactKind::Skus,
+            "skus" | "disk-skus" => FactKind::Skus,
             "availabilitystatuses" => FactKind::ResourceHealth,
             "vaults" => FactKind::Vaults,
             "capacityreservations" => FactKind::CapacityReservations,
@@ -349,7 +349,7 @@ pub fn hint_from_file_name(rel: &str) -> Hint {
             hint.usage_kind = Some(UsageKind::Network);
             FactKind::NetworkUsages
         }
-        "skus" => FactKind::Skus,
+        "skus" | "disk-skus" => FactKind::Skus,
         "locks" => FactKind::Locks,
         "resource-groups" | "resourcegroups" | "groups" => FactKind::ResourceGroups,
         "vms" | "virtual-machines" | "virtualmachines" => FactKind::VirtualMachines,

@@ -336,13 +336,12 @@ impl Mapper<'_> {
         }
     }
 
-    /// Only VM sizes are kept; other SKU kinds return `None`.
+    /// VM sizes and disk types are kept; other SKU kinds return `None`.
     pub fn sku(&self, s: dto::Sku) -> Option<Sku> {
         let resource_type = nonempty(s.resource_type);
-        if resource_type
-            .as_deref()
-            .is_some_and(|t| !t.eq_ignore_ascii_case("virtualMachines"))
-        {
+        if resource_type.as_deref().is_some_and(|t| {
+            !t.eq_ignore_ascii_case("virtualMachines") && !t.eq_ignore_ascii_case("disks")
+        }) {
             return None;
         }
         let mut zones = BTreeMap::new();
@@ -675,6 +674,8 @@ fn replication(d: dto::ProviderDetails) -> Replication {
             lun: None,
             state: nonempty(m.disk_state),
             resync_required: m.resync_required.unwrap_or(false),
+            replica_account_type: nonempty(m.recovery_replica_disk_account_type),
+            target_account_type: nonempty(m.recovery_target_disk_account_type),
         })
         .collect();
     for v in d.azure_vm_disk_details.unwrap_or_default() {
@@ -686,6 +687,8 @@ fn replication(d: dto::ProviderDetails) -> Replication {
             lun: v.lun_id,
             state: None,
             resync_required: false,
+            replica_account_type: None,
+            target_account_type: None,
         });
     }
     Replication {

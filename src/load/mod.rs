@@ -411,6 +411,7 @@ fn merge(out: &mut Estate, part: Estate) {
     out.vms.extend(part.vms);
     out.disks.extend(part.disks);
     out.skus.extend(part.skus);
+    out.disk_skus.extend(part.disk_skus);
     out.usages.extend(part.usages);
     out.locks.extend(part.locks);
     out.resource_groups.extend(part.resource_groups);

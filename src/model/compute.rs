@@ -71,6 +71,13 @@ pub struct Sku {
 }
 
 impl Sku {
+    /// A disk type (`resourceType` `disks`: `Premium_ZRS`, ...), not a VM size.
+    pub fn is_disk(&self) -> bool {
+        self.resource_type
+            .as_deref()
+            .is_some_and(|t| t.eq_ignore_ascii_case("disks"))
+    }
+
     /// The `vCPUs` capability (what quota counts).
     pub fn vcpus(&self) -> Option<i64> {
         self.capabilities.get("vCPUs")?.trim().parse().ok()

@@ -156,6 +156,12 @@ pub struct ProtectedDisk {
     pub lun: Option<i64>,
     pub state: Option<String>,
     pub resync_required: bool,
+    /// `recoveryReplicaDiskAccountType`: the storage type of the replica disk
+    /// in the recovery region (`Premium_LRS`, `Premium_ZRS`, ...).
+    pub replica_account_type: Option<String>,
+    /// `recoveryTargetDiskAccountType`: the storage type of the disk a
+    /// failover creates.
+    pub target_account_type: Option<String>,
 }
 
 /// An entry of A2A `unprotectedDisks`: a data disk attached to the VM that is

@@ -103,6 +103,8 @@ pub struct Estate {
     pub vms: Vec<Vm>,
     pub disks: Vec<Disk>,
     pub skus: Vec<Sku>,
+    /// Disk types offered (resource SKUs of `resourceType` `disks`).
+    pub disk_skus: Vec<Sku>,
     pub usages: Vec<Usage>,
     pub locks: Vec<Lock>,
     pub resource_groups: Vec<ResourceGroup>,
@@ -165,6 +167,7 @@ impl Estate {
             && self.vms.is_empty()
             && self.disks.is_empty()
             && self.skus.is_empty()
+            && self.disk_skus.is_empty()
             && self.usages.is_empty()
             && self.locks.is_empty()
             && self.resource_groups.is_empty()

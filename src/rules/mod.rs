@@ -70,6 +70,8 @@ pub static RULES: &[&dyn Rule] = &[
     &quota::target_quota_headroom_low::TargetQuotaHeadroomLow,
     &quota::target_nic_quota_exceeded::TargetNicQuotaExceeded,
     &disk::disk_not_protected::DiskNotProtected,
+    &disk::reprotect_temp_disks_left::ReprotectTempDisksLeft,
+    &disk::target_disk_type_unsupported::TargetDiskTypeUnsupported,
     &cert::trusted_root_missing::TrustedRootMissing,
     &cert::trusted_root_expired::TrustedRootExpired,
     &cert::trusted_root_expiring::TrustedRootExpiring,

@@ -112,9 +112,9 @@ impl Cover {
 }
 
 impl RegionDemand<'_> {
-    /// The targets whose operation creates NICs: all but the failbacks that
-    /// reuse their original VM.
-    pub fn nic_targets(&self) -> impl Iterator<Item = &Target<'_>> {
+    /// The targets whose operation creates a VM with its NICs and disks: all
+    /// but the failbacks that reuse their original VM.
+    pub fn creating_targets(&self) -> impl Iterator<Item = &Target<'_>> {
         self.targets.iter().filter(|t| {
             !self.covered.iter().any(|(s, c)| {
                 matches!(c, Cover::Reused(_)) && s.target.scoped.item.id == t.scoped.item.id
@@ -832,9 +832,9 @@ pub fn capacity(ctx: &RuleCtx) -> Vec<CapacityRow> {
                 .count();
             push(family, UsageKind::Compute, 0, 0, 0, n);
         }
-        let creating_nics = rd.nic_targets().count();
+        let creating_nics = rd.creating_targets().count();
         let nics: Vec<i64> = rd
-            .nic_targets()
+            .creating_targets()
             .filter_map(|t| nic_count(ctx, t.scoped.item).map(|n| n as i64))
             .collect();
         push(
@@ -861,7 +861,7 @@ pub fn nic_count(ctx: &RuleCtx, item: &ReplicatedItem) -> Option<usize> {
 
 /// NICs the region's items create, when every item's count is known.
 pub fn nic_total(ctx: &RuleCtx, rd: &RegionDemand) -> Option<i64> {
-    rd.nic_targets()
+    rd.creating_targets()
         .map(|t| nic_count(ctx, t.scoped.item).map(|n| n as i64))
         .sum()
 }

@@ -40,7 +40,7 @@ impl Rule for TargetNicQuotaExceeded {
             let (op, ops) = rd.operations();
             let mut need = 0i64;
             let mut complete = true;
-            for t in rd.nic_targets() {
+            for t in rd.creating_targets() {
                 match nic_count(ctx, t.scoped.item) {
                     Some(n) => need += n as i64,
                     None => {

@@ -83,6 +83,7 @@ fn lists_restricted_sizes(ctx: &RuleCtx, region: &str) -> bool {
     let from_rest = ctx.estate.facts.iter().any(|f| {
         f.kind == FactKind::Skus
             && f.request.is_some()
+            && f.coverage == crate::model::Coverage::Loaded { complete: true }
             && f.location.as_deref().is_none_or(|l| region_key(l) == key)
     });
     from_rest
