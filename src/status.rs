@@ -32,6 +32,10 @@ pub struct Summary {
     pub synchronizing_percent: Option<i64>,
     pub awaiting_commit: usize,
     pub awaiting_reprotect: usize,
+    /// Hyper-V VMs running in Azure after a committed failover: failback next.
+    pub awaiting_failback: usize,
+    /// Hyper-V failbacks waiting for Complete Failover.
+    pub awaiting_complete_failover: usize,
     pub test_failover_cleanup: usize,
     pub needing_attention: usize,
 }
@@ -64,7 +68,22 @@ fn syncing(item: &ReplicatedItem) -> bool {
     job || state
 }
 
-fn attention(item: &ReplicatedItem) -> Option<String> {
+fn attention(estate: &Estate, item: &ReplicatedItem) -> Option<String> {
+    if let Some(job) = crate::rules::hyperv::complete_failover_pending::waiting_job(estate, item) {
+        return Some(format!(
+            "failback waiting for Complete Failover{} (job `{}`): Jobs > the job > Complete Failover",
+            job.started
+                .map(|t| format!(" since {}", crate::text::date_time(t)))
+                .unwrap_or_default(),
+            job.name
+        ));
+    }
+    if item.state_unknown() {
+        return Some(format!(
+            "state not understood (protectionState `{}`): see `check`",
+            item.protection_state.as_deref().unwrap_or("unknown")
+        ));
+    }
     let errors = |n: usize| crate::text::count(n, "health error", "health errors");
     match (&item.replication_health, item.health_errors.len()) {
         (Some(h @ (Health::Critical | Health::Warning)), n) => {
@@ -92,7 +111,10 @@ pub fn status(estate: &Estate, vms: &[String], now: Timestamp) -> Status {
     let mut rows = Vec::new();
     let mut attn = Vec::new();
     for item in &items {
-        if let Some(why) = attention(item) {
+        if let Some(why) = attention(estate, item) {
+            if why.starts_with("failback waiting") {
+                s.awaiting_complete_failover += 1;
+            }
             s.needing_attention += 1;
             attn.push((item.name.clone(), why));
         }
@@ -123,6 +145,9 @@ pub fn status(estate: &Estate, vms: &[String], now: Timestamp) -> Status {
         match item.phase() {
             Phase::Protected => s.protected += 1,
             Phase::CommitPending => s.awaiting_commit += 1,
+            Phase::FailedOver if item.next_operation() == crate::model::Operation::Failback => {
+                s.awaiting_failback += 1
+            }
             Phase::FailedOver => s.awaiting_reprotect += 1,
             Phase::TestFailoverCleanupPending => s.test_failover_cleanup += 1,
             _ => {}

@@ -64,6 +64,7 @@ pub(crate) enum Kind {
     Network,
     Storage,
     CapacityReservation,
+    Provider,
 }
 
 /// The kind of a resource from its ARM type (any case).
@@ -84,6 +85,7 @@ pub(crate) fn kind_of_type(t: &str) -> Option<Kind> {
             Kind::CapacityReservation
         }
         _ if t.ends_with("/replicationprotecteditems") => Kind::Item,
+        _ if t.ends_with("/replicationrecoveryservicesproviders") => Kind::Provider,
         _ if t.ends_with("/replicationrecoveryplans") => Kind::Plan,
         _ if t.ends_with("/replicationjobs") => Kind::Job,
         _ if t.ends_with("/replicationpolicies") => Kind::Policy,
@@ -462,6 +464,7 @@ fn kinds_in(e: &Estate) -> Vec<FactKind> {
         !e.capacity_reservations.is_empty(),
         FactKind::CapacityReservations,
     );
+    add(!e.providers.is_empty(), FactKind::Providers);
     v
 }
 
@@ -578,6 +581,9 @@ fn read_resource(ctx: &DocCtx, raw: &RawValue, out: &mut Estate) -> Result<Entry
         Kind::Network => out.networks.extend(m.generic()),
         Kind::Storage => out.storage_accounts.extend(m.generic()),
         Kind::Vault => out.vaults.extend(m.generic()),
+        Kind::Provider => out
+            .providers
+            .push(m.provider(ctx.parse_path(props, "recovery services provider")?)),
         Kind::CapacityReservation => out
             .capacity_reservations
             .push(m.capacity_reservation(ctx.parse_path(text, "capacity reservation")?)),

@@ -89,6 +89,8 @@ pub struct ItemProps {
     #[serde(deserialize_with = "opt_string")]
     pub policy_id: Option<String>,
     #[serde(deserialize_with = "opt_string")]
+    pub recovery_services_provider_id: Option<String>,
+    #[serde(deserialize_with = "opt_string")]
     pub primary_fabric_friendly_name: Option<String>,
     #[serde(deserialize_with = "opt_string")]
     pub recovery_fabric_friendly_name: Option<String>,
@@ -720,4 +722,22 @@ pub struct CapacityReservation {
     pub zones: Option<Vec<String>>,
     pub properties: Option<ReservationProps>,
     pub virtual_machines_allocated: Option<Vec<IdRef>>,
+}
+
+/// `replicationRecoveryServicesProviders` properties.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ProviderProps {
+    #[serde(deserialize_with = "opt_string")]
+    pub friendly_name: Option<String>,
+    #[serde(deserialize_with = "opt_string")]
+    pub connection_status: Option<String>,
+    #[serde(deserialize_with = "opt_time")]
+    pub last_heart_beat: Time,
+    #[serde(deserialize_with = "opt_string")]
+    pub fabric_friendly_name: Option<String>,
+    #[serde(deserialize_with = "opt_string")]
+    pub fabric_type: Option<String>,
+    #[serde(deserialize_with = "opt_string")]
+    pub provider_version: Option<String>,
 }

@@ -137,6 +137,7 @@ pub fn classify_path(path: &str) -> Hint {
             "availabilitystatuses" => FactKind::ResourceHealth,
             "vaults" => FactKind::Vaults,
             "capacityreservations" => FactKind::CapacityReservations,
+            "replicationrecoveryservicesproviders" => FactKind::Providers,
             _ => return None,
         })
     };
@@ -354,6 +355,7 @@ pub fn hint_from_file_name(rel: &str) -> Hint {
         "resource-groups" | "resourcegroups" | "groups" => FactKind::ResourceGroups,
         "vms" | "virtual-machines" | "virtualmachines" => FactKind::VirtualMachines,
         "capacity-reservations" => FactKind::CapacityReservations,
+        "providers" | "recovery-services-providers" => FactKind::Providers,
         "disks" => FactKind::Disks,
         "nics" | "network-interfaces" => FactKind::NetworkInterfaces,
         "vnets" | "virtual-networks" => FactKind::VirtualNetworks,

@@ -13,8 +13,8 @@ use crate::model::job::{ChildJob, JobError, ProviderError, ServiceError, Task};
 use crate::model::plan::PlanGroup;
 use crate::model::{
     AsrOperation, CapacityReservation, DataDisk, Disk, GenericResource, HealthStatus, Job,
-    Location, Lock, LockLevel, Policy, RecoveryPlan, RecoveryPoint, ReplicatedItem, ResourceGroup,
-    ResourceId, Sku, SkuRestriction, Usage, UsageKind, Vm,
+    Location, Lock, LockLevel, Policy, RecoveryPlan, RecoveryPoint, RecoveryProvider,
+    ReplicatedItem, ResourceGroup, ResourceId, Sku, SkuRestriction, Usage, UsageKind, Vm,
 };
 use std::collections::BTreeMap;
 
@@ -112,7 +112,9 @@ fn closed(
         });
         return None;
     }
-    if set.is_some_and(|set| !known::is_known(set, &value)) {
+    let open_name = matches!(field, "protectionState" | "currentScenario.scenarioName")
+        && known::is_state_name(&value);
+    if set.is_some_and(|set| !known::is_known(set, &value)) && !open_name {
         out.push(Unknown {
             field: field.to_string(),
             seen: format!(
@@ -276,6 +278,7 @@ impl Mapper<'_> {
             last_successful_failover: p.last_successful_failover_time,
             last_successful_test_failover,
             policy_id: rid(p.policy_id),
+            provider_id: rid(p.recovery_services_provider_id),
             primary_fabric_name: nonempty(p.primary_fabric_friendly_name),
             recovery_fabric_name: nonempty(p.recovery_fabric_friendly_name),
             replication,
@@ -494,6 +497,20 @@ impl Mapper<'_> {
         }
     }
 
+    pub fn provider(&self, p: dto::ProviderProps) -> RecoveryProvider {
+        let id = self.id();
+        RecoveryProvider {
+            name: nonempty(p.friendly_name).unwrap_or_else(|| self.name_or_id(&id)),
+            source: self.ctx.source,
+            connection: nonempty(p.connection_status),
+            last_heartbeat: p.last_heart_beat,
+            fabric: nonempty(p.fabric_friendly_name),
+            fabric_type: nonempty(p.fabric_type),
+            version: nonempty(p.provider_version),
+            id,
+        }
+    }
+
     pub fn resource_group(&self, p: dto::ProvisioningProps) -> ResourceGroup {
         let id = self.id();
         ResourceGroup {
@@ -691,10 +708,22 @@ fn replication(d: dto::ProviderDetails) -> Replication {
             target_account_type: None,
         });
     }
+    let kind = ProviderKind::parse(d.instance_type.as_deref().unwrap_or(""));
+    // Hyper-V items name their Azure VM by group and name, not by id.
+    let hyper_v_azure_vm = (kind == ProviderKind::HyperVReplicaAzure)
+        .then(|| {
+            let rg = nonempty(d.recovery_azure_resource_group_id.clone())?;
+            let name = nonempty(d.recovery_azure_vm_name.clone())?;
+            Some(ResourceId::new(&format!(
+                "{}/providers/Microsoft.Compute/virtualMachines/{name}",
+                rg.trim_end_matches('/')
+            )))
+        })
+        .flatten();
     Replication {
-        kind: ProviderKind::parse(d.instance_type.as_deref().unwrap_or("")),
+        kind,
         vm_id: rid(d.fabric_object_id),
-        recovery_vm_id: rid(d.recovery_fabric_object_id),
+        recovery_vm_id: rid(d.recovery_fabric_object_id).or(hyper_v_azure_vm),
         primary_location: nonempty(d.primary_fabric_location),
         recovery_location: nonempty(d.recovery_fabric_location),
         initial_primary_location: nonempty(d.initial_primary_fabric_location),

@@ -422,6 +422,7 @@ fn merge(out: &mut Estate, part: Estate) {
     out.storage_accounts.extend(part.storage_accounts);
     out.vaults.extend(part.vaults);
     out.capacity_reservations.extend(part.capacity_reservations);
+    out.providers.extend(part.providers);
     out.facts.extend(part.facts);
     out.not_found.extend(part.not_found);
     out.notices.extend(part.notices);

@@ -81,6 +81,26 @@ impl HealthStatus {
     }
 }
 
+/// A recovery services provider (`replicationRecoveryServicesProviders`):
+/// the Site Recovery Provider on a VMM server or Hyper-V host that connects an
+/// on-premises site to the vault.
+#[derive(Clone, Debug)]
+pub struct RecoveryProvider {
+    pub id: ResourceId,
+    /// `friendlyName` (the server's name), else the id's last segment.
+    pub name: String,
+    pub source: SourceId,
+    /// `connectionStatus`: `Connected` or `NotConnected` ("whether DRA is responsive").
+    pub connection: Option<String>,
+    /// `lastHeartBeat`.
+    pub last_heartbeat: Option<super::Timestamp>,
+    /// `fabricFriendlyName`: the site or VMM server.
+    pub fabric: Option<String>,
+    /// `fabricType`: `HyperVSite`, `VMM`, ...
+    pub fabric_type: Option<String>,
+    pub version: Option<String>,
+}
+
 /// Any other resource kept by id (NICs, virtual networks, storage accounts, vaults).
 #[derive(Clone, Debug)]
 pub struct GenericResource {

@@ -25,6 +25,7 @@ pub enum FactKind {
     ResourceHealth,
     Vaults,
     CapacityReservations,
+    Providers,
     Other,
 }
 
@@ -89,6 +90,7 @@ impl FactKind {
             FactKind::ResourceHealth => "Resource Health statuses",
             FactKind::Vaults => "Recovery Services vaults",
             FactKind::CapacityReservations => "capacity reservations",
+            FactKind::Providers => "recovery services providers (VMM servers, Hyper-V hosts)",
             FactKind::Other => "other resources",
         }
     }

@@ -94,6 +94,98 @@ pub mod known {
     pub fn is_known(set: &[&str], value: &str) -> bool {
         set.iter().any(|k| k.eq_ignore_ascii_case(value))
     }
+
+    /// The words ASR's state and scenario names are made of (CamelCase
+    /// enum names such as `UnplannedFailoverCommitPendingStatesBegin`,
+    /// `SwitchReplicationGroupProtection`). The API leaves these sets open:
+    /// a value built only of these words is a state this version can carry
+    /// as text (the verdict then rests on `allowedOperations`); any other
+    /// value — a stray word, padding, a number — is unknown.
+    pub const STATE_WORDS: &[&str] = &[
+        "Protected",
+        "Unprotected",
+        "Protecting",
+        "Protection",
+        "Planned",
+        "Unplanned",
+        "Failover",
+        "Failback",
+        "Commit",
+        "Committed",
+        "Committing",
+        "Required",
+        "Pending",
+        "States",
+        "State",
+        "Begin",
+        "End",
+        "Reprotect",
+        "Reprotecting",
+        "Reverse",
+        "Replicate",
+        "Replicating",
+        "Replication",
+        "Enable",
+        "Enabling",
+        "Disable",
+        "Disabling",
+        "Dr",
+        "Cancel",
+        "Canceled",
+        "Cancelled",
+        "Canceling",
+        "Repair",
+        "Repairing",
+        "Resync",
+        "Resynchronize",
+        "Resynchronizing",
+        "Resynchronization",
+        "Migration",
+        "Migrating",
+        "Migrate",
+        "Complete",
+        "Completed",
+        "Completing",
+        "Test",
+        "Cleanup",
+        "In",
+        "Progress",
+        "Initiated",
+        "Transition",
+        "Finalize",
+        "Finalizing",
+        "Switch",
+        "Group",
+        "Initial",
+        "Synchronization",
+        "Sync",
+        "Failed",
+        "Change",
+        "Pit",
+        "Update",
+        "Mobility",
+        "Service",
+        "Recovery",
+        "Point",
+        "Apply",
+    ];
+
+    /// True when `value` is CamelCase made only of `STATE_WORDS`.
+    pub fn is_state_name(value: &str) -> bool {
+        if value.is_empty() || !value.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return false;
+        }
+        let mut words = Vec::new();
+        let mut start = 0;
+        for (i, c) in value.char_indices().skip(1) {
+            if c.is_ascii_uppercase() {
+                words.push(&value[start..i]);
+                start = i;
+            }
+        }
+        words.push(&value[start..]);
+        words.iter().all(|w| STATE_WORDS.contains(w))
+    }
 }
 
 /// What a damaged or unknown fact of an item is needed for: the state is
@@ -246,6 +338,9 @@ pub struct ReplicatedItem {
     pub last_successful_failover: Option<Timestamp>,
     pub last_successful_test_failover: Option<Timestamp>,
     pub policy_id: Option<ResourceId>,
+    /// `recoveryServicesProviderId`: the provider (VMM server, Hyper-V host)
+    /// that serves the item's on-premises side.
+    pub provider_id: Option<ResourceId>,
     pub primary_fabric_name: Option<String>,
     pub recovery_fabric_name: Option<String>,
     pub replication: Option<Replication>,
@@ -361,10 +456,22 @@ impl ReplicatedItem {
         {
             return Phase::FailedOver;
         }
+        // Hyper-V: a failback (planned failover from Azure) committed on
+        // premises leaves the VM unprotected until Reverse Replicate (seed 004).
+        if self.is_hyper_v() && self.allows(&AsrOperation::ReverseReplicate) {
+            return Phase::FailedOver;
+        }
         if state.eq_ignore_ascii_case("Protected") {
             return Phase::Protected;
         }
         Phase::Other(state.to_string())
+    }
+
+    /// True for a Hyper-V to Azure item.
+    pub fn is_hyper_v(&self) -> bool {
+        self.replication
+            .as_ref()
+            .is_some_and(|r| r.kind == ProviderKind::HyperVReplicaAzure)
     }
 
     /// True when the item replicates in the reverse direction (after a
@@ -401,6 +508,13 @@ impl ReplicatedItem {
                 }
             }
             _ if self.is_reversed() => Operation::Failback,
+            // A Hyper-V VM running in Azure with a job in progress is in the
+            // middle of its failback (the only gesture from Azure).
+            Phase::InProgress(_)
+                if self.is_hyper_v() && self.active_location == Some(ActiveLocation::Recovery) =>
+            {
+                Operation::Failback
+            }
             _ => Operation::Failover,
         }
     }
@@ -417,6 +531,14 @@ impl ReplicatedItem {
                 "a test failover finished and is waiting for cleanup".to_string()
             }
             Phase::CommitPending => "failover completed but not committed".to_string(),
+            Phase::FailedOver
+                if self.is_hyper_v() && self.active_location != Some(ActiveLocation::Recovery) =>
+            {
+                "failback committed on premises; not protected until Reverse Replicate".to_string()
+            }
+            Phase::FailedOver if self.is_hyper_v() => {
+                "failover to Azure committed; running in Azure, next: failback (a planned failover from Azure)".to_string()
+            }
             Phase::FailedOver => "failover committed; replication not yet reversed".to_string(),
             Phase::Protected if self.is_reversed() => {
                 format!("protected in the reverse direction{}", self.direction())
@@ -461,5 +583,34 @@ impl ReplicatedItem {
         let key = self.id.as_str();
         let at = key.to_ascii_lowercase().find("/replicationfabrics/")?;
         Some(ResourceId::new(&key[..at]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::known::is_state_name;
+
+    #[test]
+    fn state_names_are_made_of_asr_state_words() {
+        for ok in [
+            "Protected",
+            "UnplannedFailoverCommitPendingStatesBegin",
+            "PlannedFailoverCommitted",
+            "SwitchReplicationGroupProtection",
+            "EnableDr",
+        ] {
+            assert!(is_state_name(ok), "{ok}");
+        }
+        for bad in [
+            "Bananas",
+            "Protected ",
+            "5",
+            "",
+            "Frobnicate",
+            "protected",
+            "Protected\n",
+        ] {
+            assert!(!is_state_name(bad), "{bad:?}");
+        }
     }
 }

@@ -17,7 +17,9 @@ pub mod plan;
 
 use std::collections::HashMap;
 
-pub use arm::{GenericResource, HealthStatus, Location, Lock, LockLevel, ResourceGroup};
+pub use arm::{
+    GenericResource, HealthStatus, Location, Lock, LockLevel, RecoveryProvider, ResourceGroup,
+};
 pub use cert::{CertInfo, CertProblem, CertStore};
 pub use compute::{CapacityReservation, DataDisk, Disk, Sku, SkuRestriction, Usage, UsageKind, Vm};
 pub use facts::{BundleInfo, Coverage, FactKind, FactRecord, NotFound};
@@ -115,6 +117,7 @@ pub struct Estate {
     pub storage_accounts: Vec<GenericResource>,
     pub vaults: Vec<GenericResource>,
     pub capacity_reservations: Vec<CapacityReservation>,
+    pub providers: Vec<RecoveryProvider>,
     pub facts: Vec<FactRecord>,
     pub not_found: Vec<NotFound>,
     pub cert_stores: Vec<CertStore>,
@@ -178,6 +181,7 @@ impl Estate {
             && self.storage_accounts.is_empty()
             && self.vaults.is_empty()
             && self.capacity_reservations.is_empty()
+            && self.providers.is_empty()
             && self.facts.is_empty()
             && self.not_found.is_empty()
             && self.notices.is_empty()
@@ -203,6 +207,7 @@ impl Estate {
             .chain(self.storage_accounts.iter().map(|x| (&x.id, x.source)))
             .chain(self.vaults.iter().map(|x| (&x.id, x.source)))
             .chain(self.capacity_reservations.iter().map(|x| (&x.id, x.source)))
+            .chain(self.providers.iter().map(|x| (&x.id, x.source)))
     }
 
     /// Builds the id indexes; call once after filling the vectors.

@@ -76,12 +76,21 @@ pub fn human_with(st: &Status, bars: bool, w: &mut dyn Write) -> io::Result<()> 
         .unwrap_or_default();
     writeln!(
         w,
-        "{}: {} protected, {} synchronizing{pct}, {} failed over awaiting commit, {} awaiting reprotect, {} test failovers awaiting cleanup, {} needing attention",
+        "{}: {} protected, {} synchronizing{pct}, {} failed over awaiting commit, {} awaiting reprotect{}, {} test failovers awaiting cleanup, {} needing attention",
         crate::text::count(s.items, "item", "items"),
         s.protected,
         s.synchronizing,
         s.awaiting_commit,
         s.awaiting_reprotect,
+        // Hyper-V states appear only where there are some: A2A vaults read as before.
+        if s.awaiting_failback + s.awaiting_complete_failover > 0 {
+            format!(
+                ", {} awaiting failback, {} failbacks waiting for Complete Failover",
+                s.awaiting_failback, s.awaiting_complete_failover
+            )
+        } else {
+            String::new()
+        },
         s.test_failover_cleanup,
         s.needing_attention
     )

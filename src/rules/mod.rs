@@ -6,6 +6,7 @@ pub mod cert;
 mod context;
 pub mod disk;
 pub mod facts;
+pub mod hyperv;
 pub mod lock;
 pub mod quota;
 pub mod region;
@@ -27,6 +28,8 @@ pub enum Category {
     Replication,
     Lock,
     Region,
+    #[serde(rename = "hyper-v")]
+    HyperV,
     Facts,
 }
 
@@ -91,6 +94,9 @@ pub static RULES: &[&dyn Rule] = &[
     &region::source_vm_missing::SourceVmMissing,
     &region::target_network_missing::TargetNetworkMissing,
     &region::test_network_not_isolated::TestNetworkNotIsolated,
+    &hyperv::provider_disconnected::ProviderDisconnected,
+    &hyperv::complete_failover_pending::CompleteFailoverPending,
+    &hyperv::failback_sync_advice::FailbackSyncAdvice,
     &facts::facts_missing::FactsMissing,
     &facts::snapshot_stale::SnapshotStale,
 ];

@@ -143,7 +143,14 @@ pub fn stores<'c, 'a>(
     out: &mut crate::rules::Findings,
 ) -> Vec<(&'c Scoped<'a>, &'a CertStore)> {
     let mut found = Vec::new();
-    for s in ctx.items(meta) {
+    // The trusted roots matter to the A2A Mobility agent inside an Azure VM;
+    // Hyper-V replication runs in the host's provider, not in the guest.
+    for s in ctx.items(meta).filter(|s| {
+        s.item
+            .replication
+            .as_ref()
+            .is_some_and(|r| r.kind == crate::model::item::ProviderKind::A2A)
+    }) {
         match store_for(ctx, s) {
             Ok(store) => found.push((s, store)),
             Err(f) => out.push(*f),

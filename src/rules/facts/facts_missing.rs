@@ -50,6 +50,7 @@ pub fn export_hint(kind: FactKind) -> &'static str {
         FactKind::Skus => "export the VM sizes of the region: `az vm list-skus -l <region> --resource-type virtualMachines --all --subscription <subscription> -o json > skus.<subscription>.<region>.json`",
         FactKind::ResourceHealth => "export Resource Health: `az rest --method get --url \"https://management.azure.com/subscriptions/<subscription>/providers/Microsoft.ResourceHealth/availabilityStatuses?api-version=2025-05-01\" > resource-health.<subscription>.json`",
         FactKind::Vaults => "export the vault: `az resource show --ids <vault id> -o json > vault.json`",
+        FactKind::Providers => "export the vault's recovery services providers: `az rest --method get --url \"https://management.azure.com<vault id>/replicationRecoveryServicesProviders?api-version=2025-08-01\" > providers.json` (Reader on the vault)",
         FactKind::CapacityReservations => "export the capacity reservations of the group: `az capacity reservation list --capacity-reservation-group <group> --resource-group <resource group> --subscription <subscription> -o json > capacity-reservations.<group>.json`",
         FactKind::Other => "re-export the failed request with Reader access, or remove it from manifest.json if it is not needed",
     }

@@ -34,8 +34,11 @@ pub fn is_allowed(item: &ReplicatedItem, op: Operation) -> bool {
     }
 }
 
-/// True when ASR401 or ASR403 already explains why `op` is blocked.
-fn explained_elsewhere(item: &ReplicatedItem, op: Operation) -> bool {
+/// True when ASR401, ASR403 or ASR702 already explains why `op` is blocked.
+fn explained_elsewhere(ctx: &RuleCtx, item: &ReplicatedItem, op: Operation) -> bool {
+    if crate::rules::hyperv::complete_failover_pending::waiting_job(ctx.estate, item).is_some() {
+        return true;
+    }
     let uncommitted =
         matches!(op, Operation::Reprotect | Operation::Failback) && item.commit_pending();
     let cleanup = matches!(
@@ -85,7 +88,7 @@ impl Rule for OperationNotAllowed {
             let Some(allowed) = &item.allowed_operations else {
                 continue;
             };
-            if is_allowed(item, op) || explained_elsewhere(item, op) {
+            if is_allowed(item, op) || explained_elsewhere(ctx, item, op) {
                 continue;
             }
             let allowed_now: Vec<&str> = allowed.iter().map(AsrOperation::as_str).collect();
