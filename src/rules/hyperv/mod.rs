@@ -28,7 +28,7 @@ pub fn jobs_of<'a>(estate: &'a crate::model::Estate, item: &ReplicatedItem) -> V
                 .is_some_and(|n| n.eq_ignore_ascii_case(&item.name))
         })
         .collect();
-    v.sort_by(|a, b| b.started.cmp(&a.started));
+    v.sort_by_key(|j| std::cmp::Reverse(j.started));
     v
 }
 
