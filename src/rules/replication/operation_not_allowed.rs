@@ -54,6 +54,20 @@ fn advice(item: &ReplicatedItem, op: Operation) -> String {
         (Phase::CommitPending, Operation::TestFailover | Operation::Failover) => format!(
             "`{name}` has already failed over: commit the failover (vault > Replicated items > {name} > Commit), then reprotect it."
         ),
+        (Phase::FailedOver, Operation::TestFailover | Operation::Failover | Operation::Commit)
+            if item.is_hyper_v() && item.next_operation() == Operation::Reprotect =>
+        {
+            format!(
+                "The failback of `{name}` is committed on premises: the next step is Reverse Replicate (vault > Replicated items > {name} > Reverse Replicate), which protects it to Azure again."
+            )
+        }
+        (Phase::FailedOver, Operation::TestFailover | Operation::Failover | Operation::Commit)
+            if item.is_hyper_v() =>
+        {
+            format!(
+                "The failover of `{name}` to Azure is committed: the next step is failback, a planned failover from Azure (vault > Replicated items > {name} > Planned Failover, direction Azure to on-premises)."
+            )
+        }
         (Phase::FailedOver, Operation::TestFailover | Operation::Failover | Operation::Commit) => format!(
             "The failover of `{name}` is already committed: the next step is reprotect (vault > Replicated items > {name} > Re-protect)."
         ),
