@@ -45,6 +45,11 @@ fn run(args: &[String], token: &str) -> Run {
 /// The contoso example estate, served as ARM would.
 fn contoso(arm: &FakeArm) {
     arm.serve_bundle(&root().join("examples/contoso"));
+    // An A2A vault has no on-premises providers: an empty list.
+    arm.route(
+        &format!("{VAULT_ID}/replicationRecoveryServicesProviders"),
+        Route::List(Vec::new()),
+    );
     arm.route(
         VAULT_ID,
         Route::One(json!({

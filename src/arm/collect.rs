@@ -274,12 +274,16 @@ async fn from_vault(c: &Collector<'_>, target: &Target, home: &str) -> Result<Pl
     let plans = format!("{v}/replicationRecoveryPlans?api-version={ASR_API}");
     let jobs = format!("{v}/replicationJobs?api-version={ASR_API}");
     let policies = format!("{v}/replicationPolicies?api-version={ASR_API}");
+    // The VMM servers and Hyper-V hosts of the vault's sites: a Hyper-V
+    // failback needs its provider connected (ASR701).
+    let providers = format!("{v}/replicationRecoveryServicesProviders?api-version={ASR_API}");
     let vault = format!("{v}?api-version={VAULT_API}");
     futures::join!(
         c.list("replicated-items", &items, None),
         c.list("recovery-plans", &plans, None),
         c.list("jobs", &jobs, Some(&in_window)),
         c.list("policies", &policies, None),
+        c.list("providers", &providers, None),
         c.one("vault.json", &vault),
     );
     vault_reachable(c, v)?;

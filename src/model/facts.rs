@@ -65,6 +65,8 @@ impl FactKind {
                 | FactKind::Disks
                 | FactKind::NetworkInterfaces
                 | FactKind::StorageAccounts
+                | FactKind::Providers
+                | FactKind::CapacityReservations
         )
     }
 
