@@ -111,6 +111,7 @@ fn select<'a>(
         .iter()
         .filter(|i| members.as_ref().is_none_or(|m| m.contains(&i.id)))
         .filter(|i| req.vms.is_empty() || req.vms.iter().any(|k| matches_vm(i, k)))
+        .filter(|i| i.modeled())
         .map(|item| Scoped {
             item,
             operation: match req.operation {
@@ -139,7 +140,24 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
         .map(|p| find_plan(estate, p))
         .transpose()?;
     let scope = select(estate, req, plan)?;
-    let ctx = RuleCtx::new(estate, &scope, req.operation, plan, req.now, &req.settings);
+    let members: Option<HashSet<&ResourceId>> = plan.map(|p| p.members().into_iter().collect());
+    let unchecked: Vec<&ReplicatedItem> = estate
+        .items
+        .iter()
+        .filter(|i| !i.modeled())
+        .filter(|i| members.as_ref().is_none_or(|m| m.contains(&i.id)))
+        .filter(|i| req.vms.is_empty() || req.vms.iter().any(|k| matches_vm(i, k)))
+        .collect();
+    let mut ctx = RuleCtx::new(
+        estate,
+        &scope,
+        &unchecked,
+        req.operation,
+        plan,
+        req.now,
+        &req.settings,
+    );
+    ctx.named = !req.vms.is_empty() || plan.is_some();
     // A rule that panics is a bug: the run fails (exit 2), it never reads
     // as "ready".
     let results: Vec<Result<Vec<Finding>, Error>> = RULES
@@ -188,6 +206,7 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
     Ok(Report {
         operation: req.operation,
         items: scope.len(),
+        unchecked: unchecked.len(),
         operations,
         plan: plan.map(|p| p.name.clone()),
         findings,

@@ -11,6 +11,8 @@ pub struct Report {
     pub operation: OperationArg,
     /// Items in scope.
     pub items: usize,
+    /// Items selected whose scenario is not modeled (ASR905): never ready.
+    pub unchecked: usize,
     /// The operations checked and how many items each (several under `next`).
     pub operations: Vec<(Operation, usize)>,
     pub plan: Option<String>,
@@ -29,6 +31,8 @@ pub struct Report {
 #[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
 pub struct Summary {
     pub items: usize,
+    /// Items of a scenario this version does not check (ASR905), not in `items`.
+    pub unchecked: usize,
     /// Findings at or above `--fail-on`, not counting ASR901.
     pub blocking: usize,
     pub warnings: usize,
@@ -84,6 +88,7 @@ impl Report {
         let verdict = self.verdict_from(blocking, incomplete);
         Summary {
             items: self.items,
+            unchecked: self.unchecked,
             blocking,
             warnings: count(Level::Warning),
             info: count(Level::Info),
@@ -105,6 +110,17 @@ impl Report {
     pub fn verdict(&self) -> Verdict {
         let s = self.summary();
         self.verdict_from(s.blocking, s.incomplete)
+    }
+
+    /// `; 2 items not checked (a scenario asr-preflight does not model)`, or nothing.
+    pub fn unchecked_phrase(&self) -> String {
+        if self.unchecked == 0 {
+            return String::new();
+        }
+        format!(
+            "; {} not checked (a scenario asr-preflight does not model: ASR905)",
+            crate::text::count(self.unchecked, "item", "items")
+        )
     }
 
     /// `for failover`, or `for the next operation (8 failover, 2 commit)` under `next`.

@@ -467,6 +467,19 @@ impl ReplicatedItem {
         Phase::Other(state.to_string())
     }
 
+    /// True unless the item's provider is a known scenario this version does
+    /// not model (VMware/physical, Hyper-V to a secondary site, …): Azure to
+    /// Azure and Hyper-V to Azure are modeled, and missing or unknown provider
+    /// details stay in scope so that the rules report what they lack.
+    pub fn modeled(&self) -> bool {
+        self.replication.as_ref().is_none_or(|r| {
+            matches!(r.kind, ProviderKind::A2A | ProviderKind::HyperVReplicaAzure)
+                // An absent or unknown provider is an unknown state (ASR901),
+                // not another scenario.
+                || !known::is_known(known::PROVIDERS, r.kind.as_str())
+        })
+    }
+
     /// True for a Hyper-V to Azure item.
     pub fn is_hyper_v(&self) -> bool {
         self.replication

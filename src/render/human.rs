@@ -206,8 +206,9 @@ impl Renderer for Human {
         let items = crate::text::count(s.items, "item", "items");
         writeln!(
             w,
-            "{items}{plan} checked {}: {} blocking, {}, {} incomplete — {painted}",
+            "{items}{plan} checked {}{}: {} blocking, {}, {} incomplete — {painted}",
             report.operation_phrase(),
+            report.unchecked_phrase(),
             s.blocking,
             crate::text::count(s.warnings, "warning", "warnings"),
             s.incomplete

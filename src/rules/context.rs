@@ -54,6 +54,12 @@ pub struct RuleCtx<'a> {
     pub estate: &'a Estate,
     /// The items in scope, each with its operation.
     pub scope: &'a [Scoped<'a>],
+    /// Items selected whose scenario this version does not model (VMware,
+    /// physical, ...): no rule checks them but ASR905.
+    pub unchecked: &'a [&'a crate::model::ReplicatedItem],
+    /// True when `--vm` or `--plan` chose the items (then an unchecked one
+    /// that was named makes the run incomplete).
+    pub named: bool,
     /// `--operation` as given.
     pub operation: OperationArg,
     /// The recovery plan `--plan` named, if any.
@@ -71,6 +77,7 @@ impl<'a> RuleCtx<'a> {
     pub fn new(
         estate: &'a Estate,
         scope: &'a [Scoped<'a>],
+        unchecked: &'a [&'a crate::model::ReplicatedItem],
         operation: OperationArg,
         plan: Option<&'a RecoveryPlan>,
         now: Timestamp,
@@ -79,6 +86,8 @@ impl<'a> RuleCtx<'a> {
         RuleCtx {
             estate,
             scope,
+            unchecked,
+            named: false,
             operation,
             plan,
             now,

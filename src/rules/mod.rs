@@ -99,6 +99,7 @@ pub static RULES: &[&dyn Rule] = &[
     &hyperv::failback_sync_advice::FailbackSyncAdvice,
     &facts::facts_missing::FactsMissing,
     &facts::snapshot_stale::SnapshotStale,
+    &facts::scenario_not_checked::ScenarioNotChecked,
 ];
 
 /// Finds a rule by code (`ASR201`) or name (`disk-not-protected`), any case.

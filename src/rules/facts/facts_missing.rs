@@ -133,6 +133,17 @@ pub fn input_gaps(ctx: &RuleCtx) -> Vec<Finding> {
             ),
         ));
     }
+    if ctx.scope.is_empty() && !ctx.unchecked.is_empty() {
+        out.push(missing(
+            ctx.operation,
+            Subject::other("replicated items", "replicated items", "input"),
+            format!(
+                "none of the {} selected is of a scenario asr-preflight checks (Azure to Azure, Hyper-V to Azure): nothing could be checked",
+                crate::text::count(ctx.unchecked.len(), "item", "items")
+            ),
+            "Check those items by the scenario's own means; see ASR905.".to_string(),
+        ));
+    }
     for p in &estate.problems {
         out.push(
             missing(

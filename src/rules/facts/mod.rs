@@ -1,6 +1,7 @@
 //! Rules about the facts themselves: missing (fail closed) and stale.
 
 pub mod facts_missing;
+pub mod scenario_not_checked;
 pub mod snapshot_stale;
 
 pub use facts_missing::{missing, META as FACTS_MISSING};
