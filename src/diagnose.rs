@@ -114,8 +114,26 @@ pub struct FailedJob {
 pub struct Diagnosis {
     pub since: String,
     pub jobs: Vec<FailedJob>,
+    /// Jobs that wait for the operator (state `Suspended`): a Hyper-V
+    /// failback waiting for Complete Failover, a recovery plan's manual action.
+    pub waiting: Vec<WaitingJob>,
     /// Jobs in the bundle at all (to tell "no failure" from "no jobs").
     pub jobs_in_bundle: usize,
+}
+
+/// A job that waits for the operator.
+#[derive(Clone, Debug, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WaitingJob {
+    pub id: String,
+    pub vm: Option<String>,
+    pub operation: String,
+    pub started: Option<String>,
+    /// The task that waits, when a task says so.
+    pub waiting_task: Option<String>,
+    /// What to do, in an operator's words.
+    pub action: String,
+    pub source: String,
 }
 
 /// A failed, cancelled or partly successful job.
@@ -403,9 +421,44 @@ pub fn diagnose(estate: &Estate, req: &DiagnoseRequest) -> Diagnosis {
         })
         .collect();
     jobs.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.id.cmp(&b.id)));
+    let mut waiting: Vec<WaitingJob> = estate
+        .jobs
+        .iter()
+        .filter(|j| crate::rules::hyperv::is_waiting(j.state.as_deref()))
+        .filter(|j| req.jobs.is_empty() || req.jobs.iter().any(|k| matches_job(j, k)))
+        .filter(|j| {
+            req.vms.is_empty()
+                || j.target_object_name
+                    .as_deref()
+                    .is_some_and(|n| req.vms.iter().any(|v| v.eq_ignore_ascii_case(n)))
+        })
+        .map(|j| {
+            let task = j
+                .tasks
+                .iter()
+                .find(|t| crate::rules::hyperv::is_waiting(t.state.as_deref()))
+                .and_then(|t| t.friendly_name.clone().or(t.name.clone()));
+            let action = if crate::rules::hyperv::is_planned_failover(j) {
+                "if this is a failback from Azure whose data is synchronized: Complete Failover on the job when the downtime may start (ASR702); do not cancel it during data synchronization — the on-premises VM would be left corrupted".to_string()
+            } else {
+                "resume the job once its manual action is done (Jobs > the job > Resume)".to_string()
+            };
+            WaitingJob {
+                id: j.id.to_string(),
+                vm: j.target_object_name.clone(),
+                operation: job_label(j),
+                started: j.started.map(crate::text::rfc3339),
+                waiting_task: task,
+                action,
+                source: estate.source_name(j.source).to_string(),
+            }
+        })
+        .collect();
+    waiting.sort_by(|a, b| b.started.cmp(&a.started).then_with(|| a.id.cmp(&b.id)));
     Diagnosis {
         since: crate::text::duration(req.since),
         jobs,
+        waiting,
         jobs_in_bundle: estate.jobs.len(),
     }
 }

@@ -168,3 +168,37 @@ fn hyper_v_example_human_output_snapshot() {
     assert_eq!(code, 1);
     common::insta_settings().bind(|| insta::assert_snapshot!("hyperv_example_human", out));
 }
+
+#[test]
+fn diagnose_shows_the_job_waiting_for_complete_failover() {
+    let (code, out) = run(&[
+        "diagnose",
+        "--from",
+        &example(),
+        "--now",
+        NOW,
+        "--color",
+        "never",
+    ]);
+    assert_eq!(code, 0, "a waiting job is not a failed one: {out}");
+    assert!(
+        out.contains("waiting job: Planned failover of `hv-crm-01`"),
+        "{out}"
+    );
+    assert!(
+        out.contains("waiting task: Waiting for Complete Failover"),
+        "{out}"
+    );
+    assert!(out.contains("do not cancel"), "{out}");
+    let (_, json) = run(&[
+        "diagnose",
+        "--from",
+        &example(),
+        "--now",
+        NOW,
+        "--format",
+        "json",
+    ]);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["waiting"][0]["vm"], "hv-crm-01", "{json}");
+}

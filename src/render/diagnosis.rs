@@ -126,6 +126,24 @@ pub fn human(d: &Diagnosis, color: bool, w: &mut dyn Write) -> io::Result<()> {
         }
         writeln!(w)?;
     }
+    for j in &d.waiting {
+        writeln!(
+            w,
+            "{} {} of `{}` — waiting for the operator",
+            paint("1", "waiting job:"),
+            j.operation,
+            j.vm.as_deref().unwrap_or("?")
+        )?;
+        if let Some(t) = &j.started {
+            writeln!(w, "  since: {t}")?;
+        }
+        writeln!(w, "  job: {} [{}]", j.id, j.source)?;
+        if let Some(t) = &j.waiting_task {
+            writeln!(w, "  waiting task: {t}")?;
+        }
+        field(w, "to do", &j.action)?;
+        writeln!(w)?;
+    }
     let n = d.jobs.len();
     writeln!(
         w,
