@@ -80,6 +80,9 @@ pub struct Impact {
     /// Skip (rather than report ASR901) when the item does not name the resource.
     #[serde(default)]
     pub optional: bool,
+    /// Applies only to a Hyper-V item committing its failback on premises.
+    #[serde(default, rename = "hypervFailbackOnly")]
+    pub hyper_v_failback_only: bool,
     /// The key of the Microsoft page behind the row (`sources`).
     pub source: String,
 }
@@ -94,8 +97,12 @@ impl Impact {
     }
 
     /// True when the row applies to an item replicating in reverse
-    /// (`reversed`) or in its original direction.
-    pub fn applies(&self, reversed: bool) -> bool {
+    /// (`reversed`) or in its original direction, and, for the rows of a
+    /// Hyper-V failback, to such an item (`hyper_v_failback`).
+    pub fn applies(&self, reversed: bool, hyper_v_failback: bool) -> bool {
+        if self.hyper_v_failback_only && !hyper_v_failback {
+            return false;
+        }
         match self.direction {
             None => true,
             Some(Direction::Original) => !reversed,
@@ -188,7 +195,7 @@ mod tests {
     fn the_first_reprotect_keeps_the_original_vm_and_deletes_its_disks() {
         let first: Vec<(Role, Action)> = impacts(Operation::Reprotect)
             .iter()
-            .filter(|r| r.applies(false))
+            .filter(|r| r.applies(false, false))
             .map(|r| (r.resource, r.action))
             .collect();
         assert!(first.contains(&(Role::OtherSideVm, Action::Change)));
@@ -196,7 +203,7 @@ mod tests {
         assert!(first.contains(&(Role::OtherSideDisks, Action::Delete)));
         let after_failback: Vec<(Role, Action)> = impacts(Operation::Reprotect)
             .iter()
-            .filter(|r| r.applies(true))
+            .filter(|r| r.applies(true, false))
             .map(|r| (r.resource, r.action))
             .collect();
         assert!(after_failback.contains(&(Role::OtherSideVm, Action::Delete)));

@@ -16,7 +16,13 @@ pub static META: RuleMeta = RuleMeta {
     name: "lock-blocks-operation",
     category: Category::Lock,
     level: Level::Error,
-    operations: &[Operation::TestFailover, Operation::Failover, Operation::Reprotect, Operation::Failback],
+    operations: &[
+        Operation::TestFailover,
+        Operation::Failover,
+        Operation::Commit,
+        Operation::Reprotect,
+        Operation::Failback,
+    ],
     summary: "a ReadOnly / CanNotDelete lock (at resource, group or subscription scope) on something the operation must create, change or delete",
     docs: include_str!("../../../rules/lock-blocks-operation/README.md"),
 };

@@ -73,7 +73,8 @@ pub fn touched(
             }
     };
     for impact in impacts(op) {
-        if !impact.applies(item.is_reversed()) || on_prem(impact.resource) {
+        let hyper_v_failback = hyper_v && !on_recovery;
+        if !impact.applies(item.is_reversed(), hyper_v_failback) || on_prem(impact.resource) {
             continue;
         }
         let mut add = |id: ResourceId, fact: String| out.push(Touched { id, impact, fact });
