@@ -3,21 +3,24 @@
 //! completes — still exist while no reprotect of the item is running: an
 //! interrupted reprotect left them, and they cost managed-disk storage.
 //!
-//! A cost warning, not a blocker: without the disk list nothing is reported
-//! (the operation does not need the fact).
+//! Leftovers are looked for wherever the items in scope run now (their VM's
+//! subscription and region), one finding per resource group. A cost
+//! warning, not a blocker: without the disk list nothing is reported (the
+//! operation does not need the fact).
 
-use crate::finding::{Finding, Level, OperationArg, Subject};
+use crate::finding::{Finding, Level, Subject};
 use crate::model::item::ActiveLocation;
 use crate::model::{Disk, Operation, Phase, ReplicatedItem, ResourceId};
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
 use crate::text;
+use std::collections::{BTreeMap, BTreeSet};
 
 pub static META: RuleMeta = RuleMeta {
     code: "ASR202",
     name: "reprotect-temp-disks-left",
     category: Category::Disk,
     level: Level::Warning,
-    operations: &[Operation::Reprotect, Operation::Failback],
+    operations: Operation::ALL,
     summary: "`ms-asr-*` temporary disks of a reprotect still exist after it ended (cost)",
     docs: include_str!("../../../rules/reprotect-temp-disks-left/README.md"),
 };
@@ -27,16 +30,19 @@ pub struct ReprotectTempDisksLeft;
 /// The name prefix of the temporary disks (the reprotect article: `ms-asr-<GUID>`).
 const PREFIX: &str = "ms-asr-";
 
-/// The resource group of the VM that runs now: where the reprotect puts its
-/// temporary disks (the impact model's running-resource-group).
-fn running_group(item: &ReplicatedItem) -> Option<ResourceId> {
+/// Where the VM of an item runs now: its subscription and region. A
+/// reprotect makes its temporary disks beside the failed-over VM's disks.
+fn running_place(item: &ReplicatedItem) -> Option<(String, String)> {
     let rep = item.replication.as_ref()?;
-    let running = if item.active_location == Some(ActiveLocation::Recovery) {
-        rep.recovery_vm_id.as_ref()
+    let (vm, region) = if item.active_location == Some(ActiveLocation::Recovery) {
+        (rep.recovery_vm_id.as_ref(), rep.recovery_location.as_ref())
     } else {
-        rep.vm_id.as_ref()
-    }?;
-    running.resource_group_id()
+        (rep.vm_id.as_ref(), rep.primary_location.as_ref())
+    };
+    Some((
+        vm?.subscription()?.to_ascii_lowercase(),
+        crate::model::region_key(region?),
+    ))
 }
 
 /// True while a reprotect of the item runs: its temporary disks are expected.
@@ -59,23 +65,44 @@ impl Rule for ReprotectTempDisksLeft {
     }
 
     fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
+        // The places where the items in scope run, and those where a
+        // reprotect runs now (its temporary disks are expected there).
+        let mut places: BTreeMap<(String, String), Vec<&ReplicatedItem>> = BTreeMap::new();
+        let mut busy: BTreeSet<(String, String)> = BTreeSet::new();
         for s in ctx.items(&META) {
-            let item = s.item;
-            if reprotecting(item) {
-                continue;
-            }
-            let Some(group) = running_group(item) else {
+            let Some(place) = running_place(s.item) else {
                 continue;
             };
-            let mut left: Vec<&Disk> = ctx
-                .estate
-                .disks
-                .iter()
-                .filter(|d| is_temp(d) && d.id.is_within(&group))
-                .collect();
-            if left.is_empty() {
+            if reprotecting(s.item) {
+                busy.insert(place.clone());
+            }
+            places.entry(place).or_default().push(s.item);
+        }
+        // Leftovers, grouped by resource group.
+        let mut groups: BTreeMap<String, (ResourceId, Vec<&Disk>, &Vec<&ReplicatedItem>)> =
+            BTreeMap::new();
+        for d in ctx.estate.disks.iter().filter(|d| is_temp(d)) {
+            let (Some(sub), Some(loc), Some(rg)) = (
+                d.id.subscription().map(str::to_ascii_lowercase),
+                d.location.as_deref().map(crate::model::region_key),
+                d.id.resource_group_id(),
+            ) else {
+                continue;
+            };
+            let place = (sub, loc);
+            if busy.contains(&place) {
                 continue;
             }
+            let Some(items) = places.get(&place) else {
+                continue;
+            };
+            groups
+                .entry(rg.key().to_string())
+                .or_insert_with(|| (rg.clone(), Vec::new(), items))
+                .1
+                .push(d);
+        }
+        for (_, (rg, mut left, items)) in groups {
             left.sort_by(|a, b| a.name.cmp(&b.name));
             let total: i64 = left.iter().filter_map(|d| d.size_gb).sum();
             let listed: Vec<String> = left
@@ -95,23 +122,23 @@ impl Rule for ReprotectTempDisksLeft {
                 })
                 .collect();
             let ids: Vec<&str> = left.iter().map(|d| d.id.as_str()).collect();
+            let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
             let mut f = Finding::new(
                 &META,
-                OperationArg::Op(s.operation),
-                Subject::item(item),
+                ctx.operation,
+                Subject::resource(&rg, rg.name()),
                 format!(
-                    "{} temporary reprotect {} of `{}` still {} in `{}` ({} GiB) while no reprotect of it runs: {}. Site Recovery deletes them when a reprotect completes, so an interrupted reprotect left them; they are billed as managed disks",
+                    "{} temporary reprotect {} still {} in `{}` ({} GiB) while no reprotect runs in that region: {}. Site Recovery deletes them when a reprotect completes, so an interrupted reprotect left them; they are billed as managed disks",
                     left.len(),
                     if left.len() == 1 { "disk" } else { "disks" },
-                    item.name,
                     if left.len() == 1 { "exists" } else { "exist" },
-                    group.name(),
+                    rg.name(),
                     total,
                     listed.join(", ")
                 ),
                 format!(
-                    "Check that no reprotect of `{}` is running (vault > Monitoring > Site Recovery jobs). If none is, delete the leftovers: `az disk delete --yes --ids {}`. A reprotect run again creates fresh ones.",
-                    item.name,
+                    "Check that no reprotect is running for the VMs there ({}; vault > Monitoring > Site Recovery jobs). If none is, delete the leftovers: `az disk delete --yes --ids {}`. A reprotect run again creates fresh ones.",
+                    text::ticks(names.iter().take(5)),
                     ids.join(" ")
                 ),
             );
