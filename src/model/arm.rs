@@ -71,13 +71,19 @@ impl HealthStatus {
     /// or deallocated by a user or a process acting for one — after a
     /// failover, the normal state of the source VM), not by the platform.
     pub fn customer_initiated(&self) -> bool {
-        [&self.context, &self.reason_type]
+        let by_field = [&self.context, &self.reason_type]
             .into_iter()
             .flatten()
             .any(|v| {
                 let v = v.to_ascii_lowercase();
                 v.contains("customer") || v.contains("user")
-            })
+            });
+        // Resource Health's own words for a VM stopped by its owner.
+        let by_summary = self.summary.as_deref().is_some_and(|s| {
+            s.to_ascii_lowercase()
+                .contains("as requested by an authorized user or process")
+        });
+        by_field || by_summary
     }
 }
 
