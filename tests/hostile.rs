@@ -24,6 +24,8 @@ const READY: &[&str] = &[
     "cache-01",
     "batch-01",
 ];
+/// The example's subscription.
+const SUB: &str = "6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14";
 /// The item every item-level mutation damages.
 const VICTIM: &str = "web-01";
 /// Most output one run may print (the example's full report is ~15 KB).
@@ -414,6 +416,28 @@ fn cases() -> Vec<Case> {
                 .unwrap()
                 .clone();
             write_json(&dir.join("replicated-items-web-01.json"), &copy);
+        },
+    ));
+    v.push(case(
+        "duplicates",
+        "a second copy of the usages with other numbers",
+        Incomplete("contradicted"),
+        |dir| {
+            let mut doc = read_json(&dir.join("usages.centralus.json"));
+            for u in doc.as_array_mut().unwrap() {
+                u["currentValue"] = json!("1");
+            }
+            // Named after its subscription, as the manifest scopes the first.
+            write_json(&dir.join(format!("usages.{SUB}.centralus.json")), &doc);
+        },
+    ));
+    v.push(case(
+        "duplicates",
+        "a second, identical copy of the usages",
+        Same,
+        |dir| {
+            let doc = read_json(&dir.join("usages.centralus.json"));
+            write_json(&dir.join(format!("usages.{SUB}.centralus.json")), &doc);
         },
     ));
     // Empty and foreign lists.

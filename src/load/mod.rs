@@ -538,6 +538,48 @@ fn dedupe_items(e: &mut Estate) {
     e.items.retain(|_| k.next().unwrap_or(false));
 }
 
+/// One quota counter read twice: identical copies are kept once; copies
+/// whose numbers differ contradict each other, so the counter kept is
+/// marked unusable (its quota is unknown: ASR901), naming both files.
+fn dedupe_usages(e: &mut Estate) {
+    let key = |x: &crate::model::Usage| {
+        format!(
+            "{:?}|{}|{}|{}",
+            x.kind,
+            x.subscription.as_deref().unwrap_or("").to_ascii_lowercase(),
+            x.location,
+            x.name.to_ascii_lowercase()
+        )
+    };
+    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut keep = Vec::with_capacity(e.usages.len());
+    let mut conflicts: Vec<(usize, SourceId)> = Vec::new();
+    for (i, u) in e.usages.iter().enumerate() {
+        match first.entry(key(u)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(i);
+                keep.push(true);
+            }
+            std::collections::hash_map::Entry::Occupied(o) => {
+                let kept = &e.usages[*o.get()];
+                if (kept.current, kept.limit, &kept.invalid) != (u.current, u.limit, &u.invalid) {
+                    conflicts.push((*o.get(), u.source));
+                }
+                keep.push(false);
+            }
+        }
+    }
+    for (at, other) in conflicts {
+        let this = e.source_name(e.usages[at].source).to_string();
+        let that = e.source_name(other).to_string();
+        e.usages[at].invalid = Some(format!(
+            "contradicted: `{this}` and `{that}` give it different numbers"
+        ));
+    }
+    let mut k = keep.into_iter();
+    e.usages.retain(|_| k.next().unwrap_or(false));
+}
+
 /// The same resource exported twice (a list and a GET) is kept once: the
 /// first in path order.
 fn dedupe(e: &mut Estate) {
@@ -565,15 +607,7 @@ fn dedupe(e: &mut Estate) {
             x.name.to_ascii_lowercase()
         )
     });
-    dedupe_by(&mut e.usages, |x| {
-        format!(
-            "{:?}|{}|{}|{}",
-            x.kind,
-            x.subscription.as_deref().unwrap_or(""),
-            x.location,
-            x.name.to_ascii_lowercase()
-        )
-    });
+    dedupe_usages(e);
     dedupe_by(&mut e.skus, |x| {
         let mut locs: Vec<String> = x.locations.iter().map(|l| l.to_ascii_lowercase()).collect();
         locs.sort();
