@@ -419,7 +419,7 @@ fn main() {
         &a.out.join(format!("usages.{RECOVERY}.json")),
         &Value::Array(usages),
     );
-    let skus: Vec<Value> = SIZES
+    let mut skus: Vec<Value> = SIZES
         .iter()
         .map(|(name, family, vcpus)| {
             json!({"resourceType": "virtualMachines", "name": name, "tier": "Standard", "family": family, "locations": [RECOVERY],
@@ -428,6 +428,16 @@ fn main() {
                    "restrictions": []})
         })
         .collect();
+    // The region's disk types, as `az vm list-skus` without `--resource-type` lists them.
+    for (name, tier) in [
+        ("Premium_LRS", "Premium"),
+        ("StandardSSD_LRS", "Standard"),
+        ("Standard_LRS", "Standard"),
+    ] {
+        skus.push(json!({"resourceType": "disks", "name": name, "tier": tier, "size": "P30", "locations": [RECOVERY],
+                         "locationInfo": [{"location": RECOVERY, "zones": ["1", "2", "3"], "zoneDetails": []}],
+                         "capabilities": [{"name": "MaxSizeGiB", "value": "1024"}], "restrictions": []}));
+    }
     write(
         &a.out.join(format!("skus.{RECOVERY}.json")),
         &Value::Array(skus),
