@@ -158,6 +158,8 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
         &req.settings,
     );
     ctx.named = !req.vms.is_empty() || plan.is_some();
+    // The shared analyses run before the rules, once.
+    crate::analysis::demand::demand(&ctx);
     // A rule that panics is a bug: the run fails (exit 2), it never reads
     // as "ready".
     let results: Vec<Result<Vec<Finding>, Error>> = RULES
@@ -223,7 +225,7 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
         capacity: if RULES.iter().any(|r| {
             r.meta().category == crate::rules::Category::Quota && selected(*r, req.only.as_ref())
         }) {
-            crate::rules::quota::capacity(&ctx)
+            crate::analysis::demand::capacity(&ctx)
         } else {
             Vec::new()
         },

@@ -5,6 +5,7 @@
 //! the `report`; `run` turns the result into an exit code. Only `load` reads
 //! and only `render` writes.
 
+pub mod analysis;
 pub mod arm;
 pub mod catalog;
 pub mod cli;

@@ -24,7 +24,7 @@ pub struct Report {
     pub has_manifest: bool,
     pub notices: Vec<String>,
     /// Needed, free and limit per target region and quota counter.
-    pub capacity: Vec<crate::rules::quota::CapacityRow>,
+    pub capacity: Vec<crate::analysis::demand::CapacityRow>,
 }
 
 /// The counts behind the verdict.

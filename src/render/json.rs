@@ -33,7 +33,7 @@ struct JsonReport<'a> {
     summary: Summary,
     bundle: Bundle,
     findings: &'a [Finding],
-    capacity: &'a [crate::rules::quota::CapacityRow],
+    capacity: &'a [crate::analysis::demand::CapacityRow],
     notices: &'a [String],
 }
 

@@ -69,7 +69,7 @@ pub struct RuleCtx<'a> {
     pub settings: &'a Settings,
     /// What the operations create per target region, computed once for all
     /// quota rules and the capacity table (`quota::demand`).
-    pub(crate) demand: std::sync::OnceLock<crate::rules::quota::Demand<'a>>,
+    pub(crate) demand: std::sync::OnceLock<crate::analysis::demand::Demand<'a>>,
 }
 
 impl<'a> RuleCtx<'a> {

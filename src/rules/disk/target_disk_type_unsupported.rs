@@ -7,10 +7,10 @@
 //! `recoveryReplicaDiskAccountType`) and the disk SKUs of the target region
 //! (`az vm list-skus --resource-type disks --all`).
 
+use crate::analysis::demand::{demand, Target};
 use crate::finding::{Finding, Level, OperationArg, Subject};
 use crate::model::{region_key, FactKind, Sku};
 use crate::rules::facts::missing;
-use crate::rules::quota::{demand, Target};
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
 use crate::text;
 use std::collections::BTreeMap;
@@ -20,7 +20,7 @@ pub static META: RuleMeta = RuleMeta {
     name: "target-disk-type-unsupported",
     category: Category::Disk,
     level: Level::Error,
-    operations: crate::rules::quota::CREATING,
+    operations: crate::analysis::demand::CREATING,
     summary:
         "a replica or target disk type (e.g. Premium_ZRS) or zone the target region cannot host",
     docs: include_str!("../../../rules/target-disk-type-unsupported/README.md"),
