@@ -728,8 +728,24 @@ pub fn list_items(items: &[&Sized], max: usize) -> String {
 /// How to raise a quota: the portal path and the `az quota` command.
 pub fn increase_help(rd: &RegionDemand, counter: &str, new_limit: i64, increase: i64) -> String {
     let sub = rd.subscription.as_deref().unwrap_or("<subscription>");
+    // Items already placed in a reservation group need more reserved slots,
+    // not "a reservation" (that would be circular advice).
+    let groups: std::collections::BTreeSet<&str> = rd
+        .items
+        .iter()
+        .filter_map(|s| s.target.reservation_group.as_ref().map(|g| g.name()))
+        .collect();
+    let reserve = if groups.is_empty() {
+        ", or reserve the capacity ahead with a capacity reservation group (reserved capacity consumes quota when it is created, not at failover)".to_string()
+    } else {
+        format!(
+            ", or raise the reserved capacity of {} so that the VMs placed there fit its free slots",
+            text::ticks(&groups)
+        )
+    };
     format!(
-        "Request an increase of `{counter}` in `{region}` to at least {new_limit} (+{increase}) before the operation: Subscriptions > {sub} > Usage + quotas > Compute, region {region} > `{counter}` > Request increase, or `az quota update --resource-name {counter} --scope /subscriptions/{sub}/providers/Microsoft.Compute/locations/{region} --limit-object value={new_limit} --resource-type dedicated`. Deallocated VMs count too: deleting unused ones in `{region}` frees quota. Or give some items a size of a family with free quota (Replicated items > item > Compute > target size), or reserve capacity with a capacity reservation group.",
+        "Request an increase of `{counter}` in `{region}` to at least {new_limit} (+{increase}) before the operation: Subscriptions > {sub} > Usage + quotas > Compute, region {region} > `{counter}` > Request increase, or `az quota update --resource-name {counter} --scope /subscriptions/{sub}/providers/Microsoft.Compute/locations/{region} --limit-object value={new_limit} --resource-type dedicated`. Deallocated VMs count too: deleting unused ones in `{region}` frees quota. Or give some items a size of a family with free quota (Replicated items > item > Compute > target size){}.",
+        reserve,
         region = rd.region
     )
 }
