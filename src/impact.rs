@@ -83,6 +83,9 @@ pub struct Impact {
     /// Applies only to a Hyper-V item committing its failback on premises.
     #[serde(default, rename = "hypervFailbackOnly")]
     pub hyper_v_failback_only: bool,
+    /// `a2a`: applies to Azure-to-Azure items only.
+    #[serde(default)]
+    pub scenario: Option<String>,
     /// The key of the Microsoft page behind the row (`sources`).
     pub source: String,
 }
@@ -103,6 +106,19 @@ impl Impact {
         if self.hyper_v_failback_only && !hyper_v_failback {
             return false;
         }
+        self.applies_in_direction(reversed)
+    }
+
+    /// True when the row applies to an item of this scenario (`hyper_v`).
+    pub fn applies_to_scenario(&self, hyper_v: bool) -> bool {
+        match self.scenario.as_deref() {
+            Some("a2a") => !hyper_v,
+            Some("hyper-v") => hyper_v,
+            _ => true,
+        }
+    }
+
+    fn applies_in_direction(&self, reversed: bool) -> bool {
         match self.direction {
             None => true,
             Some(Direction::Original) => !reversed,

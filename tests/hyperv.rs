@@ -202,3 +202,76 @@ fn diagnose_shows_the_job_waiting_for_complete_failover() {
     let v: Value = serde_json::from_str(&json).unwrap();
     assert_eq!(v["waiting"][0]["vm"], "hv-crm-01", "{json}");
 }
+
+/// The example with every item's `providerSpecificDetails` cut down to what
+/// the REST API examples carry: `{"instanceType": "HyperVReplicaAzure"}`.
+fn rest_shaped() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(common::root().join("examples").join("hyperv")).unwrap() {
+        let e = e.unwrap();
+        std::fs::copy(e.path(), dir.path().join(e.file_name())).unwrap();
+    }
+    let p = dir.path().join("replicated-items.json");
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&p).unwrap()).unwrap();
+    for it in doc["value"].as_array_mut().unwrap() {
+        it["properties"]["providerSpecificDetails"] =
+            serde_json::json!({"instanceType": "HyperVReplicaAzure"});
+    }
+    std::fs::write(&p, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+    dir
+}
+
+#[test]
+fn rest_shaped_items_get_the_failback_verdicts_without_being_incomplete() {
+    let dir = rest_shaped();
+    let d = dir.path().to_str().unwrap();
+    let check = |vm: &str| -> (u8, Value) {
+        let (code, out) = run(&[
+            "check", "--from", d, "--now", NOW, "--format", "json", "--vm", vm,
+        ]);
+        (
+            code,
+            serde_json::from_str(&out).unwrap_or_else(|_| panic!("{out}")),
+        )
+    };
+    // Committed in Azure, provider connected: ready for failback.
+    let (code, r) = check("hv-file-01");
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(r["summary"]["incomplete"], 0);
+    // Provider disconnected: not ready, the provider named.
+    let (code, r) = check("hv-erp-01");
+    assert_eq!(code, 1, "{r}");
+    let f = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["code"] == "ASR701")
+        .unwrap();
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("hv-host-07.corp.contoso.com"),
+        "{f}"
+    );
+    assert_eq!(r["summary"]["incomplete"], 0, "{r}");
+    // Failback committed: led to Reverse Replicate, complete.
+    let (code, r) = check("hv-mail-01");
+    assert_eq!(code, 0, "{r}");
+    assert_eq!(r["operation"], "next");
+    let (_, human) = run(&[
+        "check",
+        "--from",
+        d,
+        "--now",
+        NOW,
+        "--vm",
+        "hv-mail-01",
+        "--color",
+        "never",
+    ]);
+    assert!(
+        human.contains("1 item checked for the next operation (1 reprotect)"),
+        "{human}"
+    );
+}

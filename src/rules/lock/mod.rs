@@ -74,9 +74,15 @@ pub fn touched(
     };
     for impact in impacts(op) {
         let hyper_v_failback = hyper_v && !on_recovery;
-        if !impact.applies(item.is_reversed(), hyper_v_failback) || on_prem(impact.resource) {
+        if !impact.applies(item.is_reversed(), hyper_v_failback)
+            || !impact.applies_to_scenario(hyper_v)
+            || on_prem(impact.resource)
+        {
             continue;
         }
+        // A warning row whose resource the item does not name is skipped:
+        // only a warning could rest on it, not an incomplete run.
+        let skippable = impact.optional || impact.level() < crate::finding::Level::Error;
         let mut add = |id: ResourceId, fact: String| out.push(Touched { id, impact, fact });
         match impact.resource {
             Role::TargetResourceGroup => {
@@ -87,11 +93,13 @@ pub fn touched(
                 };
                 match rg {
                     Some(rg) => add(rg.clone(), format!("target resource group {rg}")),
+                    None if skippable => {}
                     None => unknown.push("recoveryAzureResourceGroupId"),
                 }
             }
             Role::RunningVm => match running {
                 Some(vm) => add(vm.clone(), format!("running VM {vm}")),
+                None if skippable => {}
                 None => unknown.push(if on_recovery {
                     "recoveryFabricObjectId"
                 } else {
@@ -100,6 +108,7 @@ pub fn touched(
             },
             Role::RunningResourceGroup => match running.and_then(|v| v.resource_group_id()) {
                 Some(rg) => add(rg.clone(), format!("running VM's group {rg}")),
+                None if skippable => {}
                 None => unknown.push(if on_recovery {
                     "recoveryFabricObjectId"
                 } else {
@@ -108,7 +117,7 @@ pub fn touched(
             },
             Role::OtherSideVm => match other {
                 Some(vm) => add(vm.clone(), format!("original VM {vm}")),
-                None if impact.optional => {}
+                None if skippable => {}
                 None => unknown.push(if on_recovery {
                     "fabricObjectId"
                 } else {
@@ -123,6 +132,7 @@ pub fn touched(
                 });
                 match rg {
                     Some(rg) => add(rg.clone(), format!("original VM's group {rg}")),
+                    None if skippable => {}
                     None => unknown.push(if on_recovery {
                         "fabricObjectId"
                     } else {
