@@ -281,6 +281,19 @@ fn sizing_gap(ctx: &RuleCtx, t: &Target) -> Option<Finding> {
     }
 }
 
+/// True when the region's SKU list was read whole from the REST API
+/// (`collect`), which lists every resource type and every size, restricted
+/// ones included — unlike `az vm list-skus` without `--all`.
+pub fn skus_read_whole(ctx: &RuleCtx, region: &str) -> bool {
+    let key = region_key(region);
+    ctx.estate.facts.iter().any(|f| {
+        f.kind == FactKind::Skus
+            && f.request.is_some()
+            && f.coverage == crate::model::Coverage::Loaded { complete: true }
+            && f.location.as_deref().is_some_and(|l| region_key(l) == key)
+    })
+}
+
 /// One ASR901 per region for sizes without SKU data there: with a whole
 /// region's SKUs missing, one finding says it, not one per item.
 fn unknown_sizes(ctx: &RuleCtx, rd: &RegionDemand) -> Option<Finding> {

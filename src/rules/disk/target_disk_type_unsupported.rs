@@ -9,7 +9,7 @@
 
 use crate::analysis::demand::{demand, Target};
 use crate::finding::{Finding, Level, OperationArg, Subject};
-use crate::model::{region_key, FactKind, Sku};
+use crate::model::{region_key, Sku};
 use crate::rules::facts::missing;
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
 use crate::text;
@@ -51,12 +51,7 @@ fn disk_types(t: &Target) -> BTreeMap<String, &'static str> {
 fn disk_types_known(ctx: &RuleCtx, region: &str) -> bool {
     let key = region_key(region);
     ctx.estate.disk_skus.iter().any(|s| offered_in(s, &key))
-        || ctx.estate.facts.iter().any(|f| {
-            f.kind == FactKind::Skus
-                && f.request.is_some()
-                && f.coverage == crate::model::Coverage::Loaded { complete: true }
-                && f.location.as_deref().is_some_and(|l| region_key(l) == key)
-        })
+        || crate::rules::quota::skus_read_whole(ctx, region)
 }
 
 fn offered_in(s: &Sku, key: &str) -> bool {

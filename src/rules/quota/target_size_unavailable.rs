@@ -80,12 +80,7 @@ pub fn unavailable(sku: &Sku, region: &str, zone: Option<&str>) -> Option<(Strin
 /// restriction (`az vm list-skus --all`; without `--all` none would).
 fn lists_restricted_sizes(ctx: &RuleCtx, region: &str) -> bool {
     let key = region_key(region);
-    let from_rest = ctx.estate.facts.iter().any(|f| {
-        f.kind == FactKind::Skus
-            && f.request.is_some()
-            && f.coverage == crate::model::Coverage::Loaded { complete: true }
-            && f.location.as_deref().is_none_or(|l| region_key(l) == key)
-    });
+    let from_rest = super::skus_read_whole(ctx, region);
     from_rest
         || ctx.estate.skus.iter().any(|s| {
             s.restrictions.iter().any(|r| {

@@ -23,6 +23,36 @@ pub static META: RuleMeta = RuleMeta {
 
 pub struct TargetNetworkMissing;
 
+/// Why `net` is known not to exist; `None` when it exists, or when that is
+/// unknown (then the gap is noted for one ASR901 per network).
+fn gone<'a>(
+    ctx: &RuleCtx,
+    net: &ResourceId,
+    op: OperationArg,
+    item: &'a crate::model::ReplicatedItem,
+    gaps: &mut super::Gaps<'a>,
+) -> Option<String> {
+    let present = ctx.estate.networks.iter().any(|n| n.id == *net);
+    match ctx
+        .estate
+        .existence(FactKind::VirtualNetworks, net, present)
+    {
+        Existence::Present => None,
+        Existence::Gone(code) => Some(format!("Azure answered 404 `{code}` for it")),
+        Existence::Absent => {
+            Some("it is absent from the complete list of virtual networks".to_string())
+        }
+        Existence::Unknown(cov) => {
+            gaps.add(
+                format!("{}|{}", net.as_str(), super::why_unknown(cov)),
+                op,
+                &item.name,
+            );
+            None
+        }
+    }
+}
+
 /// Reprotect replicates the VM back to its primary side: the networks its
 /// NICs had there (`vmNics[].vMNetworkName`) are where the reprotected VM
 /// will fail back into, so they must still exist.
@@ -58,24 +88,8 @@ fn check_reprotect<'a>(
         return;
     }
     for net in nets {
-        let present = ctx.estate.networks.iter().any(|n| n.id == *net);
-        let why = match ctx
-            .estate
-            .existence(FactKind::VirtualNetworks, net, present)
-        {
-            Existence::Present => continue,
-            Existence::Gone(code) => format!("Azure answered 404 `{code}` for it"),
-            Existence::Absent => {
-                "it is absent from the complete list of virtual networks".to_string()
-            }
-            Existence::Unknown(cov) => {
-                gaps.add(
-                    format!("{}|{}", net.as_str(), super::why_unknown(cov)),
-                    op,
-                    &item.name,
-                );
-                continue;
-            }
+        let Some(why) = gone(ctx, net, op, item, gaps) else {
+            continue;
         };
         out.push(
             Finding::new(
@@ -145,24 +159,8 @@ impl Rule for TargetNetworkMissing {
                 }
                 continue; // an unset test network is ASR605's finding
             };
-            let present = ctx.estate.networks.iter().any(|n| n.id == *net);
-            let why = match ctx
-                .estate
-                .existence(FactKind::VirtualNetworks, net, present)
-            {
-                Existence::Present => continue,
-                Existence::Gone(code) => format!("Azure answered 404 `{code}` for it"),
-                Existence::Absent => {
-                    "it is absent from the complete list of virtual networks".to_string()
-                }
-                Existence::Unknown(cov) => {
-                    gaps.add(
-                        format!("{}|{}", net.as_str(), super::why_unknown(cov)),
-                        op,
-                        &item.name,
-                    );
-                    continue;
-                }
+            let Some(why) = gone(ctx, net, op, item, &mut gaps) else {
+                continue;
             };
             out.push(
                 Finding::new(
