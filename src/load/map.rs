@@ -87,13 +87,23 @@ fn unknown_of<T>(field: &str, v: &Loose<T>, need: Need, out: &mut Vec<Unknown>) 
     });
 }
 
-/// A field with a closed set of values: the value when it is a non-empty
-/// string (kept even when unknown, as text for the evidence); anything else,
-/// and any value outside `set`, is recorded as unknown.
+/// A field with a set of values: the value when it is a non-empty string
+/// (kept even when unknown, as text for the evidence); anything else, and
+/// any value `values` does not accept, is recorded as unknown.
+/// The values a state field may take.
+#[derive(Clone, Copy)]
+enum Values {
+    /// Exactly these (compared without case).
+    Closed(&'static [&'static str]),
+    /// These, or any CamelCase name made of ASR's state words (the API
+    /// leaves `protectionState` and scenario names open).
+    Named(&'static [&'static str]),
+}
+
 fn closed(
     field: &str,
     v: Loose<String>,
-    set: Option<&[&str]>,
+    values: Values,
     need: Need,
     out: &mut Vec<Unknown>,
 ) -> Option<String> {
@@ -112,9 +122,11 @@ fn closed(
         });
         return None;
     }
-    let open_name = matches!(field, "protectionState" | "currentScenario.scenarioName")
-        && known::is_state_name(&value);
-    if set.is_some_and(|set| !known::is_known(set, &value)) && !open_name {
+    let accepted = match values {
+        Values::Closed(set) => known::is_known(set, &value),
+        Values::Named(set) => known::is_known(set, &value) || known::is_state_name(&value),
+    };
+    if !accepted {
         out.push(Unknown {
             field: field.to_string(),
             seen: format!(
@@ -172,14 +184,14 @@ impl Mapper<'_> {
         let protection_state = closed(
             "protectionState",
             p.protection_state,
-            Some(known::PROTECTION_STATES),
+            Values::Named(known::PROTECTION_STATES),
             Need::State,
             u,
         );
         let active_location = closed(
             "activeLocation",
             p.active_location,
-            Some(&["Primary", "Recovery"]),
+            Values::Closed(&["Primary", "Recovery"]),
             Need::State,
             u,
         )
@@ -187,14 +199,14 @@ impl Mapper<'_> {
         let test_failover_state = closed(
             "testFailoverState",
             p.test_failover_state,
-            Some(known::TEST_FAILOVER_STATES),
+            Values::Closed(known::TEST_FAILOVER_STATES),
             Need::State,
             u,
         );
         let replication_health = closed(
             "replicationHealth",
             p.replication_health,
-            Some(&["Normal", "Warning", "Critical", "None"]),
+            Values::Closed(&["Normal", "Warning", "Critical", "None"]),
             Need::Health,
             u,
         )
@@ -211,7 +223,7 @@ impl Mapper<'_> {
                 let name = closed(
                     "currentScenario.scenarioName",
                     s.scenario_name.map_or(Loose::Absent, Loose::Ok),
-                    Some(known::SCENARIOS),
+                    Values::Named(known::SCENARIOS),
                     Need::State,
                     u,
                 );
@@ -251,7 +263,7 @@ impl Mapper<'_> {
                 closed(
                     "providerSpecificDetails.instanceType",
                     d.instance_type.clone().map_or(Loose::Absent, Loose::Ok),
-                    Some(known::PROVIDERS),
+                    Values::Closed(known::PROVIDERS),
                     Need::State,
                     u,
                 );
