@@ -199,7 +199,7 @@ impl Mapper<'_> {
         let test_failover_state = closed(
             "testFailoverState",
             p.test_failover_state,
-            Values::Closed(known::TEST_FAILOVER_STATES),
+            Values::Named(known::TEST_FAILOVER_STATES),
             Need::State,
             u,
         );
