@@ -9,7 +9,7 @@ use thiserror::Error;
 pub enum Error {
     /// An input path that cannot be read.
     #[error("cannot read `{path}`")]
-    #[diagnostic(code(asr_preflight::load::io), help("check the path given to --from"))]
+    #[diagnostic(help("check the path given to --from"))]
     Io {
         path: PathBuf,
         #[source]
@@ -30,20 +30,17 @@ pub enum Error {
 
     /// Bad command-line usage the parser could not catch.
     #[error("{0}")]
-    #[diagnostic(code(asr_preflight::usage))]
     Usage(String),
 
     /// Signing in to Azure failed, or ARM refused the identity.
     #[error("authentication: {0}")]
     #[diagnostic(
-        code(asr_preflight::auth),
         help("sign in (`az login`, or set ASR_PREFLIGHT_TOKEN / a service principal / workload identity; see --auth) with an identity that has the Reader role on the vault and on every subscription its items use")
     )]
     Auth(String),
 
     /// Live collection could not run: ARM unreachable, the vault not found.
     #[error("{0}")]
-    #[diagnostic(code(asr_preflight::live))]
     Live(String),
 
     /// The input holds nothing to report on (no replicated items, no jobs):
@@ -51,30 +48,35 @@ pub enum Error {
     /// export that lost its items must not look like a quiet vault.
     #[error("{0}")]
     #[diagnostic(
-        code(asr_preflight::empty),
-        help("point --from at the exported bundle (the vault's replicatedProtectedItems and replicationJobs), or collect it with `asr-preflight collect`")
+        help("point --from at the exported bundle (the vault's replicationProtectedItems and replicationJobs), or collect it with `asr-preflight collect`")
     )]
     Empty(String),
 
     /// A defect in the tool (a rule that panicked).
     #[error("internal error: {0}")]
     #[diagnostic(
-        code(asr_preflight::internal),
         help("this is a bug in asr-preflight; the check did not complete, so nothing is known to be ready")
     )]
     Internal(String),
 
-    /// Writing the report failed.
-    #[error("cannot write the report: {0}")]
-    #[diagnostic(code(asr_preflight::output))]
+    /// Writing the report to stdout failed.
+    #[error("cannot write the report")]
     Output(#[from] std::io::Error),
+
+    /// Writing a file (`-o`, `$GITHUB_STEP_SUMMARY`) failed.
+    #[error("cannot write `{}`", path.display())]
+    #[diagnostic(help("check that the directory exists and is writable"))]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
 }
 
 /// Malformed input: where, and what was expected.
 #[derive(Debug, Error, Diagnostic)]
 #[error("{file}:{line}:{column}: {message}")]
 #[diagnostic(
-    code(asr_preflight::load::malformed),
     help("fix or re-export this file; every document must be ARM JSON, az CLI JSON output, a Resource Graph result or a REST API example")
 )]
 pub struct Malformed {

@@ -122,7 +122,10 @@ fn check(args: CheckArgs, max: u64, out: &mut dyn Write) -> Result<u8, Error> {
         Some(path) => {
             let mut buf = Vec::new();
             renderer.render(&report, &mut buf)?;
-            std::fs::write(path, buf)?;
+            std::fs::write(path, buf).map_err(|source| Error::Write {
+                path: path.clone(),
+                source,
+            })?;
         }
         None => renderer.render(&report, out)?,
     }
@@ -133,11 +136,17 @@ fn check(args: CheckArgs, max: u64, out: &mut dyn Write) -> Result<u8, Error> {
             render::Format::Markdown
                 .renderer(false)
                 .render(&report, &mut buf)?;
-            let mut file = std::fs::OpenOptions::new()
+            let path = std::path::PathBuf::from(path);
+            let write_err = |source| Error::Write {
+                path: path.clone(),
+                source,
+            };
+            std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
-                .open(path)?;
-            file.write_all(&buf)?;
+                .open(&path)
+                .and_then(|mut file| file.write_all(&buf))
+                .map_err(write_err)?;
         }
     }
     Ok(report.verdict().exit_code())
@@ -236,6 +245,17 @@ fn status(args: cli::StatusArgs, max: u64, out: &mut dyn Write) -> Result<u8, Er
             ));
         }
         let now = clock(args.now);
+        for key in &args.vms {
+            if !estate
+                .items
+                .iter()
+                .any(|i| i.name.eq_ignore_ascii_case(key))
+            {
+                return Err(Error::Usage(format!(
+                    "--vm `{key}` matches no replicated item in the input"
+                )));
+            }
+        }
         let st = status::status(&estate, &args.vms, now);
         let Some(every) = args.watch else {
             match args.format {
@@ -280,13 +300,31 @@ fn estimate_reprotect(
         }
     }
     let estate = load::load_with(&args.from, max)?;
+    for key in &args.vms {
+        if !estate
+            .items
+            .iter()
+            .any(|i| i.name.eq_ignore_ascii_case(key))
+        {
+            return Err(Error::Usage(format!(
+                "--vm `{key}` matches no replicated item in the input"
+            )));
+        }
+    }
     let items = estimate::candidates(&estate, &args.vms);
     if items.is_empty() {
-        return Err(Error::Usage(if args.vms.is_empty() {
-            "no item has a committed failover to reprotect; name one with --vm".to_string()
-        } else {
-            "--vm matches no replicated item in the input".to_string()
-        }));
+        return Err(Error::Usage(
+            "no item has a committed failover to reprotect; name one with --vm".to_string(),
+        ));
+    }
+    // Reprotect follows a committed failover: an item that has not failed
+    // over has nothing to reprotect, and an estimate would mislead.
+    if let Some(item) = items.iter().find(|i| i.phase() != model::Phase::FailedOver) {
+        return Err(Error::Usage(format!(
+            "`{}` has no committed failover to reprotect (it is {}): reprotect, and so its estimate, applies after a failover has been committed",
+            item.name,
+            item.describe_state()
+        )));
     }
     let inputs = estimate::Inputs {
         changed_gb: args.changed_gb,

@@ -687,3 +687,48 @@ fn accepted_risks_do_not_block_but_stay_visible() {
     );
     assert_eq!(run(&["check", "--from", d, "--accept", "ASR999"]).0, 2);
 }
+
+#[test]
+fn errors_name_what_failed_without_internal_labels() {
+    let ex = example();
+    let ex = ex.to_str().unwrap();
+    // `-o` into a directory that does not exist: the path, once.
+    let (code, _, err) = run(&[
+        "check",
+        "--from",
+        ex,
+        "--now",
+        NOW,
+        "-o",
+        "/nonexistent/dir/x.json",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot write `/nonexistent/dir/x.json`"),
+        "{err}"
+    );
+    assert_eq!(err.matches("cannot write").count(), 1, "{err}");
+    // An unwritable step summary is named.
+    let out = bin()
+        .args(["check", "--from", ex, "--now", NOW, "--format", "github"])
+        .env("GITHUB_STEP_SUMMARY", "/nonexistent/dir/summary.md")
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(err.contains("/nonexistent/dir/summary.md"), "{err}");
+    // `--vm` naming nothing is a usage error for status and estimate too, naming the VM.
+    for cmd in [
+        vec!["status", "--from", ex, "--vm", "nosuch"],
+        vec!["estimate", "reprotect", "--from", ex, "--vm", "nosuch"],
+    ] {
+        let (code, _, err) = run(&cmd);
+        assert_eq!(code, 2, "{cmd:?}: {err}");
+        assert!(err.contains("`nosuch`"), "{err}");
+        assert!(!err.contains("asr_preflight::"), "no internal label: {err}");
+    }
+    // No estimate for an item that has not failed over.
+    let (code, out, err) = run(&["estimate", "reprotect", "--from", ex, "--vm", "web-01"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("`web-01` has no committed failover"), "{err}");
+}
