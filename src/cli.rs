@@ -215,9 +215,6 @@ pub struct LiveArgs {
 
 #[derive(Debug, Args)]
 pub struct CollectArgs {
-    #[command(flatten)]
-    pub live: LiveArgs,
-
     /// The bundle directory to write (created if needed).
     #[arg(long, default_value = "asr-bundle", value_name = "DIR")]
     pub out: PathBuf,
@@ -225,93 +222,113 @@ pub struct CollectArgs {
     /// The collection time to record (RFC 3339), instead of the system clock.
     #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
     pub now: Option<time::OffsetDateTime>,
+
+    #[command(flatten)]
+    pub live: LiveArgs,
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["from", "live"])))]
 pub struct CheckArgs {
-    /// A bundle directory, or single JSON / certificate files (repeatable).
+    /// A bundle directory, or single JSON / certificate files (repeatable);
+    /// or --live to read Azure itself.
     /// Reads ARM responses, az CLI JSON output, Resource Graph results,
     /// REST API examples and `manifest.json`.
-    #[arg(long, required_unless_present = "live", conflicts_with = "live", num_args = 1.., value_name = "DIR|FILE")]
+    #[arg(help_heading = "Input", long, conflicts_with = "live", num_args = 1.., value_name = "DIR|FILE")]
     pub from: Vec<PathBuf>,
 
     /// Collect from Azure Resource Manager into memory and check that
     /// (the report is the one `check --from` gives on `collect`'s bundle).
-    #[arg(long)]
+    #[arg(help_heading = "Input", long)]
     pub live: bool,
 
-    #[command(flatten)]
-    pub live_args: LiveArgs,
-
     /// The operation about to run.
-    #[arg(long, value_enum, default_value_t = OperationChoice::Next)]
+    #[arg(help_heading = "Operation", long, value_enum, default_value_t = OperationChoice::Next)]
     pub operation: OperationChoice,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
+    #[arg(help_heading = "Output", long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
     /// Fail (exit 1) on findings at or above this level.
-    #[arg(long, value_enum, default_value_t = FailOn::Error, value_name = "LEVEL")]
+    #[arg(help_heading = "Gate", long, value_enum, default_value_t = FailOn::Error, value_name = "LEVEL")]
     pub fail_on: FailOn,
 
     /// The time to check against (RFC 3339), instead of the system clock.
-    #[arg(long, value_name = "RFC3339", value_parser = parse_now)]
+    #[arg(help_heading = "Operation", long, value_name = "RFC3339", value_parser = parse_now)]
     pub now: Option<time::OffsetDateTime>,
 
     /// Only the item of this VM (name, or full VM or replicated-item id); repeatable.
-    #[arg(long = "vm", value_name = "NAME|ID")]
+    #[arg(help_heading = "Operation", long = "vm", value_name = "NAME|ID")]
     pub vms: Vec<String>,
 
     /// Only the items of this recovery plan (name or full id).
-    #[arg(long, value_name = "NAME")]
+    #[arg(help_heading = "Operation", long, value_name = "NAME")]
     pub plan: Option<String>,
 
     /// Only these rules (code or name); repeatable.
-    #[arg(long = "rule", value_name = "CODE|NAME")]
+    #[arg(help_heading = "Operation", long = "rule", value_name = "CODE|NAME")]
     pub rules: Vec<String>,
 
     /// Accept a known risk: findings of this rule (code or name), optionally
     /// only for one VM or subject (`ASR201:app-01`), are reported at info
     /// level, marked accepted, and never block or count as incomplete. Repeatable.
-    #[arg(long = "accept", value_name = "CODE[:VM]")]
+    #[arg(help_heading = "Gate", long = "accept", value_name = "CODE[:VM]")]
     pub accept: Vec<String>,
 
     /// Oldest acceptable bundle (ASR902), e.g. `24h`, `90m`, `2d`.
-    #[arg(long, default_value = "24h", value_parser = parse_duration, value_name = "AGE")]
+    #[arg(help_heading = "Thresholds", long, default_value = "24h", value_parser = parse_duration, value_name = "AGE")]
     pub max_age: time::Duration,
 
     /// Highest acceptable RPO (ASR405), e.g. `15m`.
-    #[arg(long, default_value = "15m", value_parser = parse_duration, value_name = "AGE")]
+    #[arg(help_heading = "Thresholds", long, default_value = "15m", value_parser = parse_duration, value_name = "AGE")]
     pub max_rpo: time::Duration,
 
     /// Longest acceptable time since the last successful test failover (ASR407), e.g. `180d`.
-    #[arg(long, default_value = "180d", value_parser = parse_duration, value_name = "AGE")]
+    #[arg(help_heading = "Thresholds", long, default_value = "180d", value_parser = parse_duration, value_name = "AGE")]
     pub drill_max_age: time::Duration,
 
     /// Warn when the replication agent expires within this many days (ASR406).
-    #[arg(long, default_value_t = 30, value_name = "DAYS")]
+    #[arg(
+        help_heading = "Thresholds",
+        long,
+        default_value_t = 30,
+        value_name = "DAYS"
+    )]
     pub agent_expiry_days: u32,
 
     /// Warn when a needed root certificate or the agent certificate expires within this many days (ASR303, ASR304).
-    #[arg(long, default_value_t = 90, value_name = "DAYS")]
+    #[arg(
+        help_heading = "Thresholds",
+        long,
+        default_value_t = 90,
+        value_name = "DAYS"
+    )]
     pub cert_expiry_days: u32,
 
     /// Name prefix of the locks Site Recovery sets itself (never reported as blocking; ASR502 when stale).
-    #[arg(long, default_value = "SiteRecovery-", value_name = "PREFIX")]
+    #[arg(
+        help_heading = "Thresholds",
+        long,
+        default_value = "SiteRecovery-",
+        value_name = "PREFIX"
+    )]
     pub asr_lock_prefix: String,
 
     /// Warn when the operation leaves a vCPU quota above this percentage of its limit (ASR104).
-    #[arg(long, default_value_t = 90, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(1..=100))]
+    #[arg(help_heading = "Thresholds", long, default_value_t = 90, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(1..=100))]
     pub quota_headroom: u8,
 
     /// Write the report to this file instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    #[arg(help_heading = "Output", long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
 
     /// Colors in human output.
-    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    #[arg(help_heading = "Output", long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub live_args: LiveArgs,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -323,18 +340,16 @@ pub enum ColorChoice {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["from", "live"])))]
 pub struct DiagnoseArgs {
     /// A bundle directory, or single JSON files (repeatable): the vault's jobs
     /// and the estate the causes are checked against.
-    #[arg(long, required_unless_present = "live", conflicts_with = "live", num_args = 1.., value_name = "DIR|FILE")]
+    #[arg(long, conflicts_with = "live", num_args = 1.., value_name = "DIR|FILE")]
     pub from: Vec<PathBuf>,
 
     /// Read the vault live from Azure Resource Manager instead.
     #[arg(long)]
     pub live: bool,
-
-    #[command(flatten)]
-    pub live_args: LiveArgs,
 
     /// Only this job (name or full id); repeatable. Ignores `--since`.
     #[arg(long = "job", value_name = "NAME|ID")]
@@ -359,20 +374,21 @@ pub struct DiagnoseArgs {
     /// Colors in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub live_args: LiveArgs,
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("input").required(true).args(["from", "live"])))]
 pub struct StatusArgs {
     /// A bundle directory, or single JSON files (repeatable).
-    #[arg(long, required_unless_present = "live", conflicts_with = "live", num_args = 1.., value_name = "DIR|FILE")]
+    #[arg(long, conflicts_with = "live", num_args = 1.., value_name = "DIR|FILE")]
     pub from: Vec<PathBuf>,
 
     /// Read the vault live from Azure Resource Manager instead.
     #[arg(long)]
     pub live: bool,
-
-    #[command(flatten)]
-    pub live_args: LiveArgs,
 
     /// Only this VM; repeatable.
     #[arg(long = "vm", value_name = "NAME")]
@@ -390,6 +406,9 @@ pub struct StatusArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = TextFormat::Human)]
     pub format: TextFormat,
+
+    #[command(flatten)]
+    pub live_args: LiveArgs,
 }
 
 #[derive(Debug, Args)]

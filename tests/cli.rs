@@ -732,3 +732,45 @@ fn errors_name_what_failed_without_internal_labels() {
     assert_eq!(code, 2, "{out}");
     assert!(err.contains("`web-01` has no committed failover"), "{err}");
 }
+
+#[test]
+fn help_is_ordered_by_task_and_no_input_mentions_live() {
+    let (_, help, _) = run(&["check", "--help"]);
+    let at = |h: &str| {
+        help.find(&format!("\n{h}:\n"))
+            .unwrap_or_else(|| panic!("{h}: {help}"))
+    };
+    let order = [
+        "Input",
+        "Operation",
+        "Output",
+        "Gate",
+        "Thresholds",
+        "Live Azure",
+    ]
+    .map(at);
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "{order:?}");
+    // The main options are not under the live heading.
+    let live = at("Live Azure");
+    for flag in [
+        "--operation",
+        "--format",
+        "--fail-on",
+        "--now",
+        "--vm",
+        "--color",
+    ] {
+        assert!(
+            help.find(flag).unwrap() < live,
+            "{flag} is listed after the live options"
+        );
+    }
+    for cmd in ["check", "diagnose", "status"] {
+        let (code, _, err) = run(&[cmd]);
+        assert_eq!(code, 2);
+        assert!(
+            err.contains("--from") && err.contains("--live"),
+            "{cmd}: {err}"
+        );
+    }
+}
