@@ -35,6 +35,8 @@ pub struct Summary {
     pub unchecked: usize,
     /// Findings at or above `--fail-on`, not counting ASR901.
     pub blocking: usize,
+    /// Findings at error level, not counting ASR901 (whatever the gate).
+    pub errors: usize,
     pub warnings: usize,
     pub info: usize,
     /// ASR901 findings: facts that were missing.
@@ -90,6 +92,7 @@ impl Report {
             items: self.items,
             unchecked: self.unchecked,
             blocking,
+            errors: count(Level::Error),
             warnings: count(Level::Warning),
             info: count(Level::Info),
             incomplete,
@@ -110,6 +113,35 @@ impl Report {
     pub fn verdict(&self) -> Verdict {
         let s = self.summary();
         self.verdict_from(s.blocking, s.incomplete)
+    }
+
+    /// The counts per level and the gate's decision, as a verdict line ends:
+    /// `5 errors, 11 warnings, 0 incomplete — NOT READY`, with the gate said
+    /// when it is not the default (`… — NOT READY (--fail-on warning: 16
+    /// blocking)`, `… — gate off (--fail-on never), exit 0`). `paint`
+    /// decorates the verdict word.
+    pub fn verdict_tail(&self, paint: &dyn Fn(Verdict, &str) -> String) -> String {
+        let s = self.summary();
+        let counts = format!(
+            "{}, {}, {} incomplete",
+            crate::text::count(s.errors, "error", "errors"),
+            crate::text::count(s.warnings, "warning", "warnings"),
+            s.incomplete
+        );
+        let verdict = self.verdict();
+        match self.fail_on {
+            None => format!(
+                "{counts} — gate off (--fail-on never), exit {}",
+                verdict.exit_code()
+            ),
+            Some(Level::Error) => format!("{counts} — {}", paint(verdict, verdict.label())),
+            Some(l) => format!(
+                "{counts} — {} (--fail-on {}: {} blocking)",
+                paint(verdict, verdict.label()),
+                l.as_str(),
+                s.blocking
+            ),
+        }
     }
 
     /// `; 2 items not checked (a scenario asr-preflight does not model)`, or nothing.

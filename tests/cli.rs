@@ -774,3 +774,58 @@ fn help_is_ordered_by_task_and_no_input_mentions_live() {
         );
     }
 }
+
+#[test]
+fn the_verdict_line_gives_counts_per_level_and_the_gate_apart() {
+    let ex = example();
+    let ex = ex.to_str().unwrap();
+    let line = |extra: &[&str]| -> (i32, String) {
+        let mut args = vec!["check", "--from", ex, "--now", NOW, "--color", "never"];
+        args.extend_from_slice(extra);
+        let (code, out, _) = run(&args);
+        (code, out.lines().last().unwrap_or_default().to_string())
+    };
+    // The README's quick-start verdict, produced from the shipped example.
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let (code, l) = line(&[]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        l,
+        "12 items checked for the next operation (9 failover, 1 commit, 1 reprotect, 1 failback): 5 errors, 11 warnings, 0 incomplete — NOT READY"
+    );
+    assert!(
+        readme.replace('\n', " ").contains(&format!("`{l}`")),
+        "the README quotes the verdict line: {l}"
+    );
+    // Warnings are counted once, the gate said apart.
+    let (code, l) = line(&["--fail-on", "warning"]);
+    assert_eq!(code, 1);
+    assert!(
+        l.ends_with(
+            "5 errors, 11 warnings, 0 incomplete — NOT READY (--fail-on warning: 16 blocking)"
+        ),
+        "{l}"
+    );
+    // A gate that is off says so instead of READY over printed errors.
+    let (code, l) = line(&["--fail-on", "never"]);
+    assert_eq!(code, 0);
+    assert!(
+        l.ends_with("5 errors, 11 warnings, 0 incomplete — gate off (--fail-on never), exit 0"),
+        "{l}"
+    );
+    let (_, json, _) = run(&[
+        "check",
+        "--from",
+        ex,
+        "--now",
+        NOW,
+        "--format",
+        "json",
+        "--fail-on",
+        "warning",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["summary"]["errors"], 5);
+    assert_eq!(v["summary"]["warnings"], 11);
+    assert_eq!(v["summary"]["blocking"], 16);
+}

@@ -51,13 +51,11 @@ impl Renderer for Github {
         let s = report.summary();
         writeln!(
             w,
-            "{} checked {}: {} blocking, {} warnings, {} incomplete — {}",
+            "{} checked {}{}: {}",
             crate::text::count(s.items, "item", "items"),
             report.operation_phrase(),
-            s.blocking,
-            s.warnings,
-            s.incomplete,
-            report.verdict().label()
+            report.unchecked_phrase(),
+            report.verdict_tail(&|_, t| t.to_string())
         )
     }
 }

@@ -192,11 +192,10 @@ impl Renderer for Human {
             }
         }
         let s = report.summary();
-        let verdict = report.verdict();
-        let painted = match verdict {
-            Verdict::Ready => self.paint("1;32", verdict.label()),
-            Verdict::NotReady => self.paint("1;31", verdict.label()),
-            Verdict::Incomplete => self.paint("1;33", verdict.label()),
+        let paint = |v: Verdict, text: &str| match v {
+            Verdict::Ready => self.paint("1;32", text),
+            Verdict::NotReady => self.paint("1;31", text),
+            Verdict::Incomplete => self.paint("1;33", text),
         };
         let plan = report
             .plan
@@ -206,12 +205,10 @@ impl Renderer for Human {
         let items = crate::text::count(s.items, "item", "items");
         writeln!(
             w,
-            "{items}{plan} checked {}{}: {} blocking, {}, {} incomplete — {painted}",
+            "{items}{plan} checked {}{}: {}",
             report.operation_phrase(),
             report.unchecked_phrase(),
-            s.blocking,
-            crate::text::count(s.warnings, "warning", "warnings"),
-            s.incomplete
+            report.verdict_tail(&paint)
         )
     }
 }

@@ -101,8 +101,9 @@ impl Renderer for Junit {
             verdict.label()
         )?;
         let line = format!(
-            "{} items: {} blocking, {} warnings, {} incomplete",
-            s.items, s.blocking, s.warnings, s.incomplete
+            "{} items: {}",
+            s.items,
+            report.verdict_tail(&|_, t| t.to_string())
         );
         match verdict {
             Verdict::Ready => writeln!(w, "      <system-out>{}</system-out>", esc(&line))?,

@@ -38,16 +38,19 @@ impl Renderer for Markdown {
             .as_deref()
             .map(|p| format!(" — recovery plan `{}`", cell(p)))
             .unwrap_or_default();
-        writeln!(w, "# ASR readiness: {}{plan}", report.verdict().label())?;
+        let title = match report.fail_on {
+            None => "gate off (--fail-on never)",
+            Some(_) => report.verdict().label(),
+        };
+        writeln!(w, "# ASR readiness: {title}{plan}")?;
         writeln!(w)?;
         writeln!(
             w,
-            "{} checked {}: **{} blocking**, {} warnings, {} incomplete.",
+            "{} checked {}{}: {}.",
             crate::text::count(s.items, "item", "items"),
             report.operation_phrase(),
-            s.blocking,
-            s.warnings,
-            s.incomplete
+            report.unchecked_phrase(),
+            report.verdict_tail(&|_, t| format!("**{t}**"))
         )?;
         if let Some(at) = report.collected_at {
             writeln!(w, "Facts collected {}.", crate::text::date_time(at))?;
