@@ -829,3 +829,16 @@ fn the_verdict_line_gives_counts_per_level_and_the_gate_apart() {
     assert_eq!(v["summary"]["warnings"], 11);
     assert_eq!(v["summary"]["blocking"], 16);
 }
+
+#[test]
+fn the_readme_status_sample_is_the_example_s() {
+    let ex = example();
+    let (code, out, _) = run(&["status", "--from", ex.to_str().unwrap(), "--now", NOW]);
+    assert_eq!(code, 0);
+    let last = out.lines().last().unwrap();
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(&format!("`{last}`")),
+        "README lacks `{last}`"
+    );
+}
