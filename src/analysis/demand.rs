@@ -789,6 +789,29 @@ pub struct CapacityRow {
     pub covered_items: Vec<String>,
 }
 
+impl CapacityRow {
+    /// The usage after the operation, in percent of the limit, when known.
+    pub fn after_percent(&self) -> Option<i64> {
+        match (self.in_use, self.limit) {
+            (Some(u), Some(l)) if l > 0 => Some((u + self.needed) * 100 / l),
+            _ => None,
+        }
+    }
+
+    /// `fits`, `short by 4`, or why it is unknown.
+    pub fn verdict(&self) -> String {
+        match self.free {
+            Some(f) if self.needed > f => format!("short by {}", self.needed - f.max(0)),
+            _ if self.uncounted > 0 => format!(
+                "unknown: {} not counted",
+                text::count(self.uncounted, "item", "items")
+            ),
+            Some(_) => "fits".to_string(),
+            None => "unknown: no usage counter".to_string(),
+        }
+    }
+}
+
 /// The whole picture: needed, free and limit per region and counter.
 pub fn capacity(ctx: &RuleCtx) -> Vec<CapacityRow> {
     let mut rows = Vec::new();

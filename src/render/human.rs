@@ -72,19 +72,10 @@ impl Human {
             .capacity
             .iter()
             .map(|r| {
-                let after = match (r.in_use, r.limit) {
-                    (Some(u), Some(l)) if l > 0 => format!("{}%", (u + r.needed) * 100 / l),
-                    _ => "?".to_string(),
-                };
-                let verdict = match r.free {
-                    Some(f) if r.needed > f => format!("short by {}", r.needed - f.max(0)),
-                    _ if r.uncounted > 0 => format!(
-                        "unknown: {} not counted",
-                        crate::text::count(r.uncounted, "item", "items")
-                    ),
-                    Some(_) => "fits".to_string(),
-                    None => "unknown: no usage counter".to_string(),
-                };
+                let after = r
+                    .after_percent()
+                    .map_or("?".to_string(), |p| format!("{p}%"));
+                let verdict = r.verdict();
                 let needed = if r.uncounted > 0 {
                     format!("{}+?", r.needed)
                 } else {

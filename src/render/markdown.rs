@@ -59,8 +59,8 @@ impl Renderer for Markdown {
             writeln!(w)?;
             writeln!(w, "## Capacity in the target regions")?;
             writeln!(w)?;
-            writeln!(w, "| region | quota | needed | free | limit |")?;
-            writeln!(w, "|---|---|---:|---:|---:|")?;
+            writeln!(w, "| region | quota | needed | free | limit | after | |")?;
+            writeln!(w, "|---|---|---:|---:|---:|---:|---|")?;
             let n = |v: Option<i64>| v.map_or("?".to_string(), |x| x.to_string());
             for r in &report.capacity {
                 let needed = if r.uncounted > 0 {
@@ -68,13 +68,21 @@ impl Renderer for Markdown {
                 } else {
                     r.needed.to_string()
                 };
+                let verdict = r.verdict();
+                let verdict = if verdict.starts_with("short") {
+                    format!("**{verdict}**")
+                } else {
+                    verdict
+                };
                 writeln!(
                     w,
-                    "| {} | {} | {needed} | {} | {} |",
+                    "| {} | {} | {needed} | {} | {} | {} | {verdict} |",
                     cell(&r.region),
                     cell(&r.quota),
                     n(r.free),
-                    n(r.limit)
+                    n(r.limit),
+                    r.after_percent()
+                        .map_or("?".to_string(), |p| format!("{p}%"))
                 )?;
             }
         }
