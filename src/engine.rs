@@ -214,6 +214,8 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
         findings,
         fail_on: req.fail_on,
         collected_at: estate.bundle.collected_at,
+        now: req.now,
+        endpoint: estate.bundle.endpoint.clone(),
         has_manifest: estate.bundle.has_manifest,
         notices: estate
             .notices

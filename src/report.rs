@@ -21,6 +21,10 @@ pub struct Report {
     /// `--fail-on`; `None` is `never`.
     pub fail_on: Option<Level>,
     pub collected_at: Option<Timestamp>,
+    /// The time checked against (`--now`, else the clock).
+    pub now: Timestamp,
+    /// The ARM endpoint the facts came from (the manifest's), when known.
+    pub endpoint: Option<String>,
     pub has_manifest: bool,
     pub notices: Vec<String>,
     /// Needed, free and limit per target region and quota counter.

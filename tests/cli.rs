@@ -842,3 +842,56 @@ fn the_readme_status_sample_is_the_example_s() {
         "README lacks `{last}`"
     );
 }
+
+#[test]
+fn markdown_capacity_shows_the_short_row() {
+    let ex = example();
+    let (_, md, _) = run(&[
+        "check",
+        "--from",
+        ex.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--format",
+        "markdown",
+    ]);
+    assert!(
+        md.contains("| centralus | standardESv5Family | 36 | 32 | 64 | 106% | **short by 4** |"),
+        "{md}"
+    );
+}
+
+#[test]
+fn junit_carries_what_strict_consumers_require_and_stays_deterministic() {
+    let ex = example();
+    let args = [
+        "check",
+        "--from",
+        ex.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--format",
+        "junit",
+    ];
+    let (_, a, _) = run(&args);
+    let (_, b, _) = run(&args);
+    assert_eq!(a, b, "deterministic");
+    // The Ant schema: suite timestamp (no zone), hostname, package, id, time;
+    // properties, system-out and system-err present; no output inside a case.
+    assert!(a.contains(r#"timestamp="2026-11-22T09:30:00""#), "{a}");
+    assert!(a.contains(r#"hostname="management.azure.com""#), "{a}");
+    assert!(a.contains(r#"package="asr-preflight" id="0""#), "{a}");
+    for tag in ["<properties>", "<system-out>", "<system-err>"] {
+        assert_eq!(a.matches(tag).count(), 1, "{tag}");
+    }
+    let cases = a.matches("<testcase ").count();
+    assert_eq!(
+        a.matches(r#"" time="0">"#).count(),
+        cases,
+        "every case has time"
+    );
+    for case in a.split("<testcase ").skip(1) {
+        let body = case.split("</testcase>").next().unwrap();
+        assert!(!body.contains("<system-out>"), "{body}");
+    }
+}

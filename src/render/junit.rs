@@ -38,6 +38,30 @@ fn body(f: &Finding) -> String {
     s
 }
 
+/// `2026-11-22T11:43:55`: the Ant schema's timestamp (no zone; UTC).
+fn timestamp(t: crate::model::Timestamp) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+        t.year(),
+        u8::from(t.month()),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+/// The host of the ARM endpoint the facts came from, else `localhost`.
+fn hostname(report: &Report) -> String {
+    report
+        .endpoint
+        .as_deref()
+        .and_then(|e| url::Url::parse(e).ok())
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "localhost".to_string())
+}
+
 impl Renderer for Junit {
     fn render(&self, report: &Report, w: &mut dyn Write) -> io::Result<()> {
         let s = report.summary();
@@ -50,22 +74,41 @@ impl Renderer for Junit {
             "asr-preflight check --operation {}",
             report.operation.as_str()
         );
+        // Deterministic like every output: the facts' time, not the clock;
+        // `time` is 0 (a check takes no measurable test time).
+        let when = timestamp(report.collected_at.unwrap_or(report.now));
         writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
         writeln!(
             w,
-            r#"<testsuites name="asr-preflight" tests="{}" failures="{failures}" errors="{errors}">"#,
+            r#"<testsuites name="asr-preflight" tests="{}" failures="{failures}" errors="{errors}" time="0">"#,
             report.findings.len() + 1
         )?;
         writeln!(
             w,
-            r#"  <testsuite name="{}" tests="{}" failures="{failures}" errors="{errors}" skipped="0">"#,
+            r#"  <testsuite name="{}" package="asr-preflight" id="0" tests="{}" failures="{failures}" errors="{errors}" skipped="0" time="0" timestamp="{when}" hostname="{}">"#,
             esc(&suite),
-            report.findings.len() + 1
+            report.findings.len() + 1,
+            esc(&hostname(report))
         )?;
+        writeln!(w, "    <properties>")?;
+        writeln!(
+            w,
+            r#"      <property name="operation" value="{}"/>"#,
+            report.operation.as_str()
+        )?;
+        writeln!(
+            w,
+            r#"      <property name="fail-on" value="{}"/>"#,
+            report.fail_on.map_or("never", |l| l.as_str())
+        )?;
+        writeln!(w, "    </properties>")?;
+        // Findings that do not block pass; their details go to the suite's
+        // system-out (the Ant schema allows no output inside a test case).
+        let mut passed = String::new();
         for f in &report.findings {
             writeln!(
                 w,
-                r#"    <testcase classname="asr-preflight.{}" name="{}: {} ({})">"#,
+                r#"    <testcase classname="asr-preflight.{}" name="{}: {} ({})" time="0">"#,
                 f.code,
                 esc(&f.subject.name),
                 f.name,
@@ -86,18 +129,19 @@ impl Renderer for Junit {
                     esc(&f.message),
                     esc(&body(f))
                 )?,
-                None => writeln!(
-                    w,
-                    "      <system-out>{}: {}</system-out>",
+                None => passed.push_str(&format!(
+                    "{} {} {}: {}\n",
+                    f.code,
                     f.level.as_str(),
-                    esc(&body(f))
-                )?,
+                    f.subject.name,
+                    body(f)
+                )),
             }
             writeln!(w, "    </testcase>")?;
         }
         writeln!(
             w,
-            r#"    <testcase classname="asr-preflight" name="verdict: {}">"#,
+            r#"    <testcase classname="asr-preflight" name="verdict: {}" time="0">"#,
             verdict.label()
         )?;
         let line = format!(
@@ -106,7 +150,7 @@ impl Renderer for Junit {
             report.verdict_tail(&|_, t| t.to_string())
         );
         match verdict {
-            Verdict::Ready => writeln!(w, "      <system-out>{}</system-out>", esc(&line))?,
+            Verdict::Ready => passed.push_str(&format!("verdict: {line}\n")),
             Verdict::NotReady => writeln!(
                 w,
                 r#"      <failure type="not-ready" message="{}"/>"#,
@@ -119,6 +163,8 @@ impl Renderer for Junit {
             )?,
         }
         writeln!(w, "    </testcase>")?;
+        writeln!(w, "    <system-out>{}</system-out>", esc(&passed))?;
+        writeln!(w, "    <system-err></system-err>")?;
         writeln!(w, "  </testsuite>")?;
         writeln!(w, "</testsuites>")
     }
