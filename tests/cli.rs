@@ -526,7 +526,16 @@ fn ci_formats() {
         .iter()
         .map(|r| r["id"].as_str().unwrap())
         .collect();
+    // What GitHub's SARIF rules ask of every rule and result.
+    for rule in run0["tool"]["driver"]["rules"].as_array().unwrap() {
+        let full = rule["fullDescription"]["text"].as_str().unwrap_or_default();
+        assert!(full.len() > 20 && !full.contains("## "), "{rule}");
+    }
     for r in run0["results"].as_array().unwrap() {
+        assert_eq!(
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+            1
+        );
         assert!(rule_ids.contains(&r["ruleId"].as_str().unwrap()));
         assert!(["error", "warning", "note"].contains(&r["level"].as_str().unwrap()));
         assert!(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].is_string());

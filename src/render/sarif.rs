@@ -13,6 +13,13 @@ use std::io::{self, Write};
 
 pub struct Sarif;
 
+/// The "What it checks" section of a rule's docs, as its full description.
+fn what_it_checks(docs: &str) -> Option<&str> {
+    let body = docs.split("## What it checks").nth(1)?;
+    let text = body.split("\n## ").next()?.trim();
+    (!text.is_empty()).then_some(text)
+}
+
 fn level(l: Level) -> &'static str {
     match l {
         Level::Error => "error",
@@ -46,7 +53,8 @@ fn result(f: &Finding) -> Value {
             "markdown": format!("{}\n\n**Fix:** {}\n\n**Evidence:**\n{}", f.message, f.help, evidence.join("\n")),
         },
         "locations": [{
-            "physicalLocation": {"artifactLocation": {"uri": uri}},
+            // The loader keeps no line per fact: the file's first line.
+            "physicalLocation": {"artifactLocation": {"uri": uri}, "region": {"startLine": 1}},
             "logicalLocations": [{"fullyQualifiedName": f.subject.id, "name": f.subject.name, "kind": "resource"}],
         }],
         "partialFingerprints": {"asrPreflight/v1": fingerprint(f)},
@@ -69,6 +77,7 @@ impl Renderer for Sarif {
                     "id": m.code,
                     "name": m.name,
                     "shortDescription": {"text": m.summary},
+                    "fullDescription": {"text": what_it_checks(m.docs).unwrap_or(m.summary)},
                     "help": {"text": m.docs, "markdown": m.docs},
                     "defaultConfiguration": {"level": level(m.level)},
                     "properties": {"category": m.category, "operations": m.operations.iter().map(|o| o.as_str()).collect::<Vec<_>>()},
