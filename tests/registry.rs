@@ -232,3 +232,44 @@ fn explain_says_what_microsoft_says_of_the_agent_and_entra_codes() {
     );
     assert!(!out.to_lowercase().contains("restart"), "{out}");
 }
+
+#[test]
+fn the_declared_msrv_covers_every_locked_crate() {
+    // `cargo metadata` is what cargo itself reads: no crate in the lock file
+    // may need a newer Rust than `rust-version` (and the README) promise.
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["metadata", "--format-version", "1", "--offline"])
+        .current_dir(common::root())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let parse = |v: &str| -> Vec<u32> {
+        let mut p: Vec<u32> = v.split('.').map(|x| x.parse().unwrap_or(0)).collect();
+        p.resize(3, 0); // `1.89` is `1.89.0`
+        p
+    };
+    let ours = meta["packages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "asr-preflight")
+        .and_then(|p| p["rust_version"].as_str())
+        .map(parse)
+        .expect("rust-version is declared");
+    for p in meta["packages"].as_array().unwrap() {
+        if let Some(v) = p["rust_version"].as_str() {
+            assert!(parse(v) <= ours, "{} needs Rust {v}", p["name"]);
+        }
+    }
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let declared: Vec<String> = ours.iter().map(u32::to_string).collect();
+    assert!(
+        readme.contains(&format!("({} or newer", declared.join("."))),
+        "README states the MSRV"
+    );
+}
