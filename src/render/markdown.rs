@@ -12,7 +12,7 @@ pub struct Markdown;
 /// not become markup; inside backticks Markdown shows `<` as it is), pipes
 /// escaped, on one line. With an unpaired backtick everything is escaped.
 fn cell(s: &str) -> String {
-    let paired = s.matches('`').count() % 2 == 0;
+    let paired = s.matches('`').count().is_multiple_of(2);
     s.split('`')
         .enumerate()
         .map(|(i, part)| {
