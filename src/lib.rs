@@ -245,17 +245,7 @@ fn status(args: cli::StatusArgs, max: u64, out: &mut dyn Write) -> Result<u8, Er
             ));
         }
         let now = clock(args.now);
-        for key in &args.vms {
-            if !estate
-                .items
-                .iter()
-                .any(|i| i.name.eq_ignore_ascii_case(key))
-            {
-                return Err(Error::Usage(format!(
-                    "--vm `{key}` matches no replicated item in the input"
-                )));
-            }
-        }
+        vms_exist(&estate, &args.vms)?;
         let st = status::status(&estate, &args.vms, now);
         let Some(every) = args.watch else {
             match args.format {
@@ -300,17 +290,7 @@ fn estimate_reprotect(
         }
     }
     let estate = load::load_with(&args.from, max)?;
-    for key in &args.vms {
-        if !estate
-            .items
-            .iter()
-            .any(|i| i.name.eq_ignore_ascii_case(key))
-        {
-            return Err(Error::Usage(format!(
-                "--vm `{key}` matches no replicated item in the input"
-            )));
-        }
-    }
+    vms_exist(&estate, &args.vms)?;
     let items = estimate::candidates(&estate, &args.vms);
     if items.is_empty() {
         return Err(Error::Usage(
@@ -340,6 +320,22 @@ fn estimate_reprotect(
         cli::TextFormat::Human => render::estimate::human(&estimates, out)?,
     }
     Ok(0)
+}
+
+/// `--vm` of `status` and `estimate`: every name must match an item (exit 2
+/// naming the one that does not), as `check` requires.
+fn vms_exist(estate: &model::Estate, vms: &[String]) -> Result<(), Error> {
+    match vms.iter().find(|key| {
+        !estate
+            .items
+            .iter()
+            .any(|i| i.name.eq_ignore_ascii_case(key))
+    }) {
+        Some(key) => Err(Error::Usage(format!(
+            "--vm `{key}` matches no replicated item in the input"
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// The rule catalog as a Markdown table (the README embeds exactly this).
