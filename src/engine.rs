@@ -92,12 +92,13 @@ fn matches_vm(item: &ReplicatedItem, key: &str) -> bool {
             .is_some_and(|v| *v == id)
 }
 
-/// The items in scope with the operation checked for each.
+/// The items selected (`--vm`, `--plan`): those of a modeled scenario in
+/// scope with the operation checked for each, and the others apart (ASR905).
 fn select<'a>(
     estate: &'a Estate,
     req: &Request,
     plan: Option<&RecoveryPlan>,
-) -> Result<Vec<Scoped<'a>>, Error> {
+) -> Result<(Vec<Scoped<'a>>, Vec<&'a ReplicatedItem>), Error> {
     for key in &req.vms {
         if !estate.items.iter().any(|i| matches_vm(i, key)) {
             return Err(Error::Usage(format!(
@@ -106,12 +107,14 @@ fn select<'a>(
         }
     }
     let members: Option<HashSet<&ResourceId>> = plan.map(|p| p.members().into_iter().collect());
-    let mut out: Vec<Scoped> = estate
+    let (modeled, unchecked): (Vec<&ReplicatedItem>, Vec<&ReplicatedItem>) = estate
         .items
         .iter()
         .filter(|i| members.as_ref().is_none_or(|m| m.contains(&i.id)))
         .filter(|i| req.vms.is_empty() || req.vms.iter().any(|k| matches_vm(i, k)))
-        .filter(|i| i.modeled())
+        .partition(|i| i.modeled());
+    let mut out: Vec<Scoped> = modeled
+        .into_iter()
         .map(|item| Scoped {
             item,
             operation: match req.operation {
@@ -121,7 +124,7 @@ fn select<'a>(
         })
         .collect();
     out.sort_by(|a, b| a.item.id.cmp(&b.item.id));
-    Ok(out)
+    Ok((out, unchecked))
 }
 
 fn selected(rule: &dyn Rule, only: Option<&Vec<String>>) -> bool {
@@ -139,15 +142,7 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
         .as_deref()
         .map(|p| find_plan(estate, p))
         .transpose()?;
-    let scope = select(estate, req, plan)?;
-    let members: Option<HashSet<&ResourceId>> = plan.map(|p| p.members().into_iter().collect());
-    let unchecked: Vec<&ReplicatedItem> = estate
-        .items
-        .iter()
-        .filter(|i| !i.modeled())
-        .filter(|i| members.as_ref().is_none_or(|m| m.contains(&i.id)))
-        .filter(|i| req.vms.is_empty() || req.vms.iter().any(|k| matches_vm(i, k)))
-        .collect();
+    let (scope, unchecked) = select(estate, req, plan)?;
     let mut ctx = RuleCtx::new(
         estate,
         &scope,

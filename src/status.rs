@@ -111,10 +111,10 @@ pub fn status(estate: &Estate, vms: &[String], now: Timestamp) -> Status {
     let mut rows = Vec::new();
     let mut attn = Vec::new();
     for item in &items {
+        if crate::rules::hyperv::complete_failover_pending::waiting_job(estate, item).is_some() {
+            s.awaiting_complete_failover += 1;
+        }
         if let Some(why) = attention(estate, item) {
-            if why.starts_with("failback waiting") {
-                s.awaiting_complete_failover += 1;
-            }
             s.needing_attention += 1;
             attn.push((item.name.clone(), why));
         }
