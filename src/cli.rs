@@ -250,9 +250,10 @@ pub struct CheckArgs {
     #[arg(help_heading = "Output", long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// Fail (exit 1) on findings at or above this level.
-    #[arg(help_heading = "Gate", long, value_enum, default_value_t = FailOn::Error, value_name = "LEVEL")]
-    pub fail_on: FailOn,
+    /// Fail (exit 1) on findings at or above this level [default: error,
+    /// or `fail-on` in the configuration file].
+    #[arg(help_heading = "Gate", long, value_enum, value_name = "LEVEL")]
+    pub fail_on: Option<FailOn>,
 
     /// The time to check against (RFC 3339), instead of the system clock.
     #[arg(help_heading = "Operation", long, value_name = "RFC3339", value_parser = parse_now)]
@@ -266,58 +267,34 @@ pub struct CheckArgs {
     #[arg(help_heading = "Operation", long, value_name = "NAME")]
     pub plan: Option<String>,
 
-    /// Only these rules (code or name); repeatable.
+    /// Only these rules (code or name); repeatable. Runs them even when the
+    /// configuration file turns them off.
     #[arg(help_heading = "Operation", long = "rule", value_name = "CODE|NAME")]
     pub rules: Vec<String>,
 
     /// Accept a known risk: findings of this rule (code or name), optionally
     /// only for one VM or subject (`ASR201:app-01`), are reported at info
-    /// level, marked accepted, and never block or count as incomplete. Repeatable.
+    /// level, marked accepted, and never block or count as incomplete.
+    /// Repeatable; adds to the configuration file's `[[accept]]` (which
+    /// carry a reason, an owner and an expiry).
     #[arg(help_heading = "Gate", long = "accept", value_name = "CODE[:VM]")]
     pub accept: Vec<String>,
 
-    /// Oldest acceptable bundle (ASR902), e.g. `24h`, `90m`, `2d`.
-    #[arg(help_heading = "Thresholds", long, default_value = "24h", value_parser = parse_duration, value_name = "AGE")]
-    pub max_age: time::Duration,
+    /// A previous JSON report (`--format json` or `--write-baseline`): only
+    /// findings not in it block (matched by fingerprint). Missing or stale
+    /// facts, expired acceptances and unchecked scenarios always count.
+    #[arg(help_heading = "Gate", long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 
-    /// Highest acceptable RPO (ASR405), e.g. `15m`.
-    #[arg(help_heading = "Thresholds", long, default_value = "15m", value_parser = parse_duration, value_name = "AGE")]
-    pub max_rpo: time::Duration,
+    /// Also write this run's JSON report here, as the next --baseline.
+    #[arg(help_heading = "Gate", long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
 
-    /// Longest acceptable time since the last successful test failover (ASR407), e.g. `180d`.
-    #[arg(help_heading = "Thresholds", long, default_value = "180d", value_parser = parse_duration, value_name = "AGE")]
-    pub drill_max_age: time::Duration,
+    #[command(flatten)]
+    pub config: ConfigArgs,
 
-    /// Warn when the replication agent expires within this many days (ASR406).
-    #[arg(
-        help_heading = "Thresholds",
-        long,
-        default_value_t = 30,
-        value_name = "DAYS"
-    )]
-    pub agent_expiry_days: u32,
-
-    /// Warn when a needed root certificate or the agent certificate expires within this many days (ASR303, ASR304).
-    #[arg(
-        help_heading = "Thresholds",
-        long,
-        default_value_t = 90,
-        value_name = "DAYS"
-    )]
-    pub cert_expiry_days: u32,
-
-    /// Name prefix of the locks Site Recovery sets itself (never reported as blocking; ASR502 when stale).
-    #[arg(
-        help_heading = "Thresholds",
-        long,
-        default_value = "SiteRecovery-",
-        value_name = "PREFIX"
-    )]
-    pub asr_lock_prefix: String,
-
-    /// Warn when the operation leaves a vCPU quota above this percentage of its limit (ASR104).
-    #[arg(help_heading = "Thresholds", long, default_value_t = 90, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(1..=100))]
-    pub quota_headroom: u8,
+    #[command(flatten)]
+    pub thresholds: ThresholdArgs,
 
     /// Write the report to this file instead of standard output.
     #[arg(help_heading = "Output", long, short = 'o', value_name = "FILE")]
@@ -327,8 +304,96 @@ pub struct CheckArgs {
     #[arg(help_heading = "Output", long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
+    /// SARIF and GitHub annotations: the path, from the repository root,
+    /// put before each bundle file's name, so that code scanning finds the
+    /// file [default: the --from directory as given, i.e. relative to the
+    /// current directory].
+    #[arg(help_heading = "Output", long, value_name = "PATH")]
+    pub sarif_root: Option<String>,
+
     #[command(flatten)]
     pub live_args: LiveArgs,
+}
+
+/// Which configuration file to read.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Configuration")]
+pub struct ConfigArgs {
+    /// The configuration file [default: the first asr-preflight.toml in the
+    /// current directory or a parent]. Command-line options override it.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Read no configuration file.
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
+}
+
+/// The thresholds of the checks; each overrides `[thresholds]` in the
+/// configuration file, which overrides the default.
+#[derive(Debug, Args, Clone)]
+#[command(next_help_heading = "Thresholds")]
+pub struct ThresholdArgs {
+    /// Oldest acceptable bundle (ASR902), e.g. `24h`, `90m`, `2d` [default: 24h].
+    #[arg(long, value_parser = parse_duration, value_name = "AGE")]
+    pub max_age: Option<time::Duration>,
+
+    /// Highest acceptable RPO (ASR405), e.g. `15m` [default: 15m].
+    #[arg(long, value_parser = parse_duration, value_name = "AGE")]
+    pub max_rpo: Option<time::Duration>,
+
+    /// Longest acceptable time since the last successful test failover
+    /// (ASR407), e.g. `180d` [default: 180d].
+    #[arg(long, value_parser = parse_duration, value_name = "AGE")]
+    pub drill_max_age: Option<time::Duration>,
+
+    /// Warn when the replication agent expires within this many days
+    /// (ASR406) [default: 30].
+    #[arg(long, value_name = "DAYS")]
+    pub agent_expiry_days: Option<u32>,
+
+    /// Warn when a needed root certificate or the agent certificate expires
+    /// within this many days (ASR303, ASR304) [default: 90].
+    #[arg(long, value_name = "DAYS")]
+    pub cert_expiry_days: Option<u32>,
+
+    /// Name prefix of the locks Site Recovery sets itself (never reported
+    /// as blocking; ASR502 when stale) [default: SiteRecovery-].
+    #[arg(long, value_name = "PREFIX")]
+    pub asr_lock_prefix: Option<String>,
+
+    /// Warn when the operation leaves a vCPU quota above this percentage of
+    /// its limit (ASR104) [default: 90].
+    #[arg(long, value_name = "PERCENT", value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub quota_headroom: Option<u8>,
+}
+
+impl ThresholdArgs {
+    /// Sets the thresholds given over `s`.
+    pub fn apply(&self, s: &mut crate::rules::Settings) {
+        let days = |d: u32| time::Duration::days(i64::from(d));
+        if let Some(v) = self.max_age {
+            s.max_age = v;
+        }
+        if let Some(v) = self.max_rpo {
+            s.max_rpo = v;
+        }
+        if let Some(v) = self.drill_max_age {
+            s.drill_max_age = v;
+        }
+        if let Some(v) = self.agent_expiry_days {
+            s.agent_expiry = days(v);
+        }
+        if let Some(v) = self.cert_expiry_days {
+            s.cert_expiry = days(v);
+        }
+        if let Some(v) = &self.asr_lock_prefix {
+            s.asr_lock_prefix = v.clone();
+        }
+        if let Some(v) = self.quota_headroom {
+            s.quota_headroom_percent = v;
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -374,6 +439,13 @@ pub struct DiagnoseArgs {
     /// Colors in human output.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+
+    #[command(flatten)]
+    pub config: ConfigArgs,
+
+    /// The thresholds the causes are checked against now.
+    #[command(flatten)]
+    pub thresholds: ThresholdArgs,
 
     #[command(flatten)]
     pub live_args: LiveArgs,

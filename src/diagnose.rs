@@ -9,7 +9,7 @@
 
 use crate::catalog::{self, ErrorCode};
 use crate::engine::{self, Request};
-use crate::finding::{Level, OperationArg};
+use crate::finding::OperationArg;
 use crate::model::job::{Job, JobError, Task};
 use crate::model::{Estate, Operation, ResourceId, Timestamp};
 use crate::rules::Settings;
@@ -296,10 +296,13 @@ fn correlate(
             vms: vec![vm.clone()],
             plan: None,
             now: req.now,
-            settings: req.settings.clone(),
-            fail_on: Some(Level::Error),
-            only: Some(vec![m.code.to_string()]),
-            accept: Vec::new(),
+            // Only the rule behind the cause, with the thresholds given and
+            // no acceptance: an accepted risk is still the cause.
+            config: crate::config::Config {
+                settings: req.settings.clone(),
+                only: Some(vec![m]),
+                ..crate::config::Config::default()
+            },
         };
         let report = match engine::run(estate, &request) {
             Ok(r) => r,

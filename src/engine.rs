@@ -1,11 +1,12 @@
 //! Selects the items and operations in scope, runs the rules in parallel and
 //! sorts what they find into a report.
 
+use crate::config::Config;
 use crate::error::Error;
-use crate::finding::{Finding, Level, OperationArg};
+use crate::finding::{BaselineState, Finding, OperationArg};
 use crate::model::{Estate, Operation, RecoveryPlan, ReplicatedItem, ResourceId, Timestamp};
 use crate::report::Report;
-use crate::rules::{Findings, Rule, RuleCtx, Scoped, Settings, RULES};
+use crate::rules::{Findings, RuleCtx, Scoped, RULES};
 use rayon::prelude::*;
 use std::collections::HashSet;
 
@@ -18,31 +19,8 @@ pub struct Request {
     /// `--plan`: a recovery plan's name.
     pub plan: Option<String>,
     pub now: Timestamp,
-    pub settings: Settings,
-    pub fail_on: Option<Level>,
-    /// Run only these rules (by code or name); `None` runs all.
-    pub only: Option<Vec<String>>,
-    /// `--accept CODE[:NAME]`: findings accepted as known risks.
-    pub accept: Vec<String>,
-}
-
-/// True when `--accept` value `key` (`ASR201` or `ASR201:app-01`, code or
-/// rule name, subject name or id) covers the finding.
-fn accepts(key: &str, f: &Finding) -> bool {
-    let (rule, subject) = match key.split_once(':') {
-        Some((r, s)) => (r.trim(), Some(s.trim())),
-        None => (key.trim(), None),
-    };
-    let rule_ok = f.code.eq_ignore_ascii_case(rule) || f.name.eq_ignore_ascii_case(rule);
-    let subject_ok = subject.is_none_or(|s| {
-        f.subject.name.eq_ignore_ascii_case(s)
-            || f.subject.id.eq_ignore_ascii_case(s)
-            || f.subject
-                .item
-                .as_deref()
-                .is_some_and(|i| i.eq_ignore_ascii_case(s))
-    });
-    rule_ok && subject_ok
+    /// Thresholds, rule levels, acceptances, the gate and the baseline.
+    pub config: Config,
 }
 
 fn find_plan<'a>(estate: &'a Estate, name: &str) -> Result<&'a RecoveryPlan, Error> {
@@ -79,7 +57,7 @@ fn find_plan<'a>(estate: &'a Estate, name: &str) -> Result<&'a RecoveryPlan, Err
 
 /// True when `--vm <key>` names this item: its VM name, its friendly name,
 /// or the full id of its item, source VM or failed-over VM.
-fn matches_vm(item: &ReplicatedItem, key: &str) -> bool {
+pub fn matches_vm(item: &ReplicatedItem, key: &str) -> bool {
     let id = ResourceId::new(key);
     let rep = item.replication.as_ref();
     item.name.eq_ignore_ascii_case(key)
@@ -127,12 +105,42 @@ fn select<'a>(
     Ok((out, unchecked))
 }
 
-fn selected(rule: &dyn Rule, only: Option<&Vec<String>>) -> bool {
-    only.is_none_or(|keys| {
-        keys.iter().any(|k| {
-            rule.meta().code.eq_ignore_ascii_case(k) || rule.meta().name.eq_ignore_ascii_case(k)
-        })
-    })
+/// Applies `[rules]` levels and the acceptances; returns, per acceptance,
+/// whether it accepted something. An expired acceptance accepts nothing
+/// (ASR903 reports it).
+fn judge(findings: &mut [Finding], config: &Config, now: Timestamp) -> Vec<bool> {
+    let mut used = vec![false; config.accept.len()];
+    for f in findings.iter_mut() {
+        if let Some(level) = config.level(f.code).filter(|_| !f.is_missing_fact()) {
+            f.level = level;
+        }
+        let found = config
+            .accept
+            .iter()
+            .enumerate()
+            .find(|(_, a)| !a.expired(now) && a.covers(f));
+        if let Some((i, a)) = found {
+            used[i] = true;
+            f.accept(a.shown());
+        }
+    }
+    used
+}
+
+/// Fingerprints every finding; with a baseline, marks each `new` or `unchanged`.
+fn fingerprint(findings: &mut [Finding], config: &Config) {
+    for f in findings.iter_mut() {
+        f.fingerprint = f.fingerprint_of();
+        if let Some(b) = &config.baseline {
+            f.baseline = Some(
+                if f.baselinable() && b.fingerprints.contains(&f.fingerprint) {
+                    BaselineState::Unchanged
+                } else {
+                    BaselineState::New
+                },
+            );
+        }
+    }
 }
 
 /// Runs the checks and returns the sorted report.
@@ -143,6 +151,7 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
         .map(|p| find_plan(estate, p))
         .transpose()?;
     let (scope, unchecked) = select(estate, req, plan)?;
+    let config = &req.config;
     let mut ctx = RuleCtx::new(
         estate,
         &scope,
@@ -150,7 +159,7 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
         req.operation,
         plan,
         req.now,
-        &req.settings,
+        config,
     );
     ctx.named = !req.vms.is_empty() || plan.is_some();
     // The shared analyses run before the rules, once.
@@ -159,7 +168,7 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
     // as "ready".
     let results: Vec<Result<Vec<Finding>, Error>> = RULES
         .par_iter()
-        .filter(|r| selected(**r, req.only.as_ref()))
+        .filter(|r| config.runs(r.meta()))
         .map(|rule| {
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let mut out = Findings::default();
@@ -179,10 +188,12 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
     for r in results {
         findings.extend(r?);
     }
-    for f in &mut findings {
-        if let Some(key) = req.accept.iter().find(|k| accepts(k, f)) {
-            f.accept(key);
-        }
+    let used = judge(&mut findings, config, req.now);
+    // The rules about the acceptances read what the others found.
+    for rule in RULES.iter().filter(|r| config.runs(r.meta())) {
+        let mut out = Findings::default();
+        rule.review(&ctx, &used, &mut out);
+        findings.extend(out.into_vec());
     }
     findings.par_sort_by(Finding::report_order);
     // Rules sharing a computation report the same missing fact once each.
@@ -191,6 +202,18 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
             && a.operation == b.operation
             && a.subject == b.subject
             && a.message == b.message
+    });
+    fingerprint(&mut findings, config);
+    let baseline_run = config.baseline.as_ref().map(|b| {
+        let here: HashSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
+        crate::report::BaselineRun {
+            path: b.path.display().to_string(),
+            gone: b
+                .fingerprints
+                .iter()
+                .filter(|fp| !here.contains(fp.as_str()))
+                .count(),
+        }
     });
     let mut operations: Vec<(Operation, usize)> = Vec::new();
     for s in &scope {
@@ -207,7 +230,7 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
         operations,
         plan: plan.map(|p| p.name.clone()),
         findings,
-        fail_on: req.fail_on,
+        fail_on: config.fail_on,
         collected_at: estate.bundle.collected_at,
         now: req.now,
         endpoint: estate.bundle.endpoint.clone(),
@@ -219,9 +242,13 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
             .chain(crate::rules::facts::facts_missing::gap_notes(estate))
             .collect(),
         // The capacity table goes with the quota rules.
-        capacity: if RULES.iter().any(|r| {
-            r.meta().category == crate::rules::Category::Quota && selected(*r, req.only.as_ref())
-        }) {
+        artifact_prefix: String::new(),
+        information_uri: None,
+        baseline: baseline_run,
+        capacity: if RULES
+            .iter()
+            .any(|r| r.meta().category == crate::rules::Category::Quota && config.runs(r.meta()))
+        {
             crate::analysis::demand::capacity(&ctx)
         } else {
             Vec::new()

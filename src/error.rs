@@ -28,6 +28,20 @@ pub enum Error {
     #[diagnostic(transparent)]
     Malformed(Box<Malformed>),
 
+    /// A configuration file that cannot be read or says something invalid.
+    #[error("`{}`: {message}", path.display())]
+    #[diagnostic(help(
+        "fix the configuration file (its JSON Schema is asr-preflight.schema.json), name another with --config, or run without one with --no-config"
+    ))]
+    Config { path: PathBuf, message: String },
+
+    /// A `--baseline` file that is not a report this tool wrote.
+    #[error("--baseline `{}` {message}", path.display())]
+    #[diagnostic(help(
+        "give --baseline a JSON report written by `check --format json` or `check --write-baseline`"
+    ))]
+    Baseline { path: PathBuf, message: String },
+
     /// Bad command-line usage the parser could not catch.
     #[error("{0}")]
     Usage(String),

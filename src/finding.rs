@@ -110,7 +110,26 @@ impl Subject {
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 pub struct Evidence {
     pub fact: String,
+    /// The file: a bundle file by its name in the bundle, or (`local`) a
+    /// file of the run itself, such as the configuration file.
     pub source: String,
+    /// The line of the fact in `source`, where known.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    /// True when `source` is not a bundle file but a path from the current
+    /// directory (SARIF and annotations then do not prefix it).
+    #[serde(skip)]
+    pub local: bool,
+}
+
+impl Evidence {
+    /// `file` or `file:line`, as reports cite it.
+    pub fn place(&self) -> String {
+        match self.line {
+            Some(l) => format!("{}:{l}", self.source),
+            None => self.source.clone(),
+        }
+    }
 }
 
 /// Several things wrong with one subject, each with its level and the fact
@@ -157,9 +176,48 @@ pub struct Finding {
     pub message: String,
     pub evidence: Vec<Evidence>,
     pub help: String,
-    /// Accepted with `--accept`: reported at info level, never blocking.
+    /// Accepted (`--accept`, or `[[accept]]` in the config file): reported
+    /// at info level, never blocking.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub accepted: bool,
+    /// Who accepted it, why and until when.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acceptance: Option<Accepted>,
+    /// The resource the finding is about within its subject, when a rule
+    /// can find the same problem more than once on one subject (a disk of
+    /// a VM, a lock, a health error): part of the fingerprint, not shown.
+    #[serde(skip)]
+    pub key: Option<String>,
+    /// The stable identity of the finding across runs (`Finding::fingerprint_of`),
+    /// set once the report is assembled.
+    pub fingerprint: String,
+    /// With `--baseline`: `new`, or `unchanged` (in the baseline, so not blocking).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineState>,
+}
+
+/// An acceptance as the report shows it.
+#[derive(Clone, Debug, Serialize, PartialEq, Eq)]
+pub struct Accepted {
+    /// Where it was declared: `asr-preflight.toml:14`, or `--accept ASR201:app-01`.
+    pub by: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub owner: Option<String>,
+    /// The last day it accepts (`YYYY-MM-DD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
+}
+
+/// A finding compared with `--baseline`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BaselineState {
+    /// Not in the baseline: it blocks as usual.
+    New,
+    /// In the baseline: reported, never blocking.
+    Unchanged,
 }
 
 impl Finding {
@@ -181,7 +239,55 @@ impl Finding {
             evidence: Vec::new(),
             help,
             accepted: false,
+            acceptance: None,
+            key: None,
+            fingerprint: String::new(),
+            baseline: None,
         }
+    }
+
+    /// Names the resource within the subject this finding is about (see `key`).
+    pub fn keyed(mut self, key: impl Into<String>) -> Finding {
+        self.key = Some(key.into());
+        self
+    }
+
+    /// The fingerprint: SHA-256 over the rule code, the subject's id, the
+    /// operation and the key — never the message, whose numbers change
+    /// from run to run. Ids compare case-insensitively, as ARM's do.
+    pub fn fingerprint_of(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut h = Sha256::new();
+        let subject = self.subject.id.to_ascii_lowercase();
+        let key = self.key.as_deref().unwrap_or("").to_ascii_lowercase();
+        for part in [
+            self.code,
+            "\0",
+            &subject,
+            "\0",
+            self.operation.as_str(),
+            "\0",
+            &key,
+        ] {
+            h.update(part.as_bytes());
+        }
+        h.finalize()[..16]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
+    /// True when a baseline may carry this finding: never for missing or
+    /// stale facts (ASR901, ASR902), an expired acceptance (ASR903) or an
+    /// unchecked scenario (ASR905) — a baseline must not turn an unknown
+    /// into a pass.
+    pub fn baselinable(&self) -> bool {
+        !matches!(self.code, "ASR901" | "ASR902" | "ASR903" | "ASR905")
+    }
+
+    /// True when the gate counts it: not accepted, not unchanged from the baseline.
+    pub fn counts(&self) -> bool {
+        !self.accepted && self.baseline != Some(BaselineState::Unchanged)
     }
 
     /// Sets the level (a rule may report below its default, e.g. a warning
@@ -196,6 +302,19 @@ impl Finding {
         self.evidence.push(Evidence {
             fact: fact.into(),
             source: source.into(),
+            line: None,
+            local: false,
+        });
+        self
+    }
+
+    /// Adds a fact at a line of a file of the run itself (not of the bundle).
+    pub fn with_local_evidence(mut self, fact: String, path: String, line: u32) -> Finding {
+        self.evidence.push(Evidence {
+            fact,
+            source: path,
+            line: Some(line),
+            local: true,
         });
         self
     }
@@ -214,11 +333,17 @@ impl Finding {
     }
 
     /// Marks the finding accepted: info level, with the acceptance said.
-    pub fn accept(&mut self, by: &str) {
+    pub fn accept(&mut self, by: Accepted) {
         self.accepted = true;
         self.level = Level::Info;
+        let why = by
+            .reason
+            .as_deref()
+            .map(|r| format!(": {r}"))
+            .unwrap_or_default();
         self.message
-            .push_str(&format!(" (accepted with --accept {by})"));
+            .push_str(&format!(" (accepted by {}{why})", by.by));
+        self.acceptance = Some(by);
     }
 
     /// The deterministic report order: severity (worst first), code,

@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod arm;
 pub mod catalog;
 pub mod cli;
+pub mod config;
 pub mod diagnose;
 pub mod engine;
 pub mod error;
@@ -69,22 +70,80 @@ fn operation(choice: OperationChoice) -> OperationArg {
     }
 }
 
-fn check(args: CheckArgs, max: u64, out: &mut dyn Write) -> Result<u8, Error> {
+/// The configuration file, then the threshold flags over it: what `check`
+/// and `diagnose` share.
+fn configure(
+    files: &cli::ConfigArgs,
+    thresholds: &cli::ThresholdArgs,
+) -> Result<config::Config, Error> {
+    let mut config = if files.no_config {
+        config::Config::default()
+    } else {
+        let cwd = std::env::current_dir().ok();
+        config::Config::load(files.config.as_deref(), cwd.as_deref())?
+    };
+    thresholds.apply(&mut config.settings);
+    Ok(config)
+}
+
+/// `check`'s whole configuration: the file, then every flag over it.
+fn check_config(args: &CheckArgs, max: u64) -> Result<config::Config, Error> {
+    let mut config = configure(&args.config, &args.thresholds)?;
+    if let Some(f) = args.fail_on {
+        config.fail_on = f.level();
+    }
+    config.only_flags(&args.rules)?;
     for a in &args.accept {
-        let rule = a.split_once(':').map_or(a.as_str(), |(r, _)| r);
-        if rules::lookup(rule).is_none() {
-            return Err(Error::Usage(format!(
-                "--accept `{a}`: `{rule}` is not a rule code or name (see `asr-preflight rules`)"
-            )));
-        }
+        config.accept_flag(a)?;
     }
-    for r in &args.rules {
-        if rules::lookup(r).is_none() {
-            return Err(Error::Usage(format!(
-                "--rule `{r}` is not a rule code or name (see `asr-preflight rules`)"
-            )));
-        }
+    if let Some(path) = &args.baseline {
+        let text = load::read_file_text(path, max).map_err(|e| match e {
+            Error::Io { path, source } => Error::Baseline {
+                path,
+                message: format!("cannot be read ({source})"),
+            },
+            other => other,
+        })?;
+        config.baseline = Some(config::Baseline::read(path, &text)?);
     }
+    Ok(config)
+}
+
+/// Writes `bytes` to `path`, naming the path when it fails.
+fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
+    std::fs::write(path, bytes).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// What SARIF and annotations put before a bundle file's name: `--sarif-root`,
+/// else the single `--from` directory as given (relative to the current
+/// directory when it lies under it), else nothing (the names already carry
+/// the paths given).
+fn artifact_prefix(args: &CheckArgs) -> String {
+    if let Some(root) = &args.sarif_root {
+        return root.trim_end_matches('/').to_string();
+    }
+    match args.from.as_slice() {
+        [one] if one.is_dir() => {
+            let cwd = std::env::current_dir().ok();
+            let rel = match (cwd, one.canonicalize().ok()) {
+                (Some(cwd), Some(abs)) => abs
+                    .strip_prefix(cwd.canonicalize().unwrap_or(cwd))
+                    .map(std::path::Path::to_path_buf)
+                    .unwrap_or_else(|_| one.clone()),
+                _ => one.clone(),
+            };
+            let s = rel.to_string_lossy().replace('\\', "/");
+            s.trim_start_matches("./").trim_end_matches('/').to_string()
+        }
+        _ => String::new(),
+    }
+}
+
+fn check(args: CheckArgs, max: u64, out: &mut dyn Write) -> Result<u8, Error> {
+    let config = check_config(&args, max)?;
     let estate = estate_of(
         &args.from,
         args.live.then_some(&args.live_args),
@@ -93,24 +152,14 @@ fn check(args: CheckArgs, max: u64, out: &mut dyn Write) -> Result<u8, Error> {
     )?;
     let request = engine::Request {
         operation: operation(args.operation),
-        vms: args.vms,
-        plan: args.plan,
+        vms: args.vms.clone(),
+        plan: args.plan.clone(),
         now: clock(args.now),
-        settings: rules::Settings {
-            max_age: args.max_age,
-            max_rpo: args.max_rpo,
-            drill_max_age: args.drill_max_age,
-            agent_expiry: time::Duration::days(i64::from(args.agent_expiry_days)),
-            quota_headroom_percent: args.quota_headroom,
-            asr_lock_prefix: args.asr_lock_prefix,
-            cert_expiry: time::Duration::days(i64::from(args.cert_expiry_days)),
-            ..rules::Settings::default()
-        },
-        fail_on: args.fail_on.level(),
-        only: (!args.rules.is_empty()).then_some(args.rules),
-        accept: args.accept,
+        config,
     };
-    let report = engine::run(&estate, &request)?;
+    let mut report = engine::run(&estate, &request)?;
+    report.artifact_prefix = artifact_prefix(&args);
+    report.information_uri = request.config.information_uri.clone();
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
     let color = match args.color {
         ColorChoice::Always => true,
@@ -122,12 +171,16 @@ fn check(args: CheckArgs, max: u64, out: &mut dyn Write) -> Result<u8, Error> {
         Some(path) => {
             let mut buf = Vec::new();
             renderer.render(&report, &mut buf)?;
-            std::fs::write(path, buf).map_err(|source| Error::Write {
-                path: path.clone(),
-                source,
-            })?;
+            write_file(path, &buf)?;
         }
         None => renderer.render(&report, out)?,
+    }
+    if let Some(path) = &args.write_baseline {
+        let mut buf = Vec::new();
+        render::Format::Json
+            .renderer(false)
+            .render(&report, &mut buf)?;
+        write_file(path, &buf)?;
     }
     // In GitHub Actions, the readiness report also goes to the job summary.
     if args.format == render::Format::Github {
@@ -218,7 +271,7 @@ fn diagnose(mut args: cli::DiagnoseArgs, max: u64, out: &mut dyn Write) -> Resul
         vms: args.vms,
         since: args.since,
         now: clock(args.now),
-        settings: rules::Settings::default(),
+        settings: configure(&args.config, &args.thresholds)?.settings,
     };
     let d = diagnose::diagnose(&estate, &request);
     let color = match args.color {

@@ -29,6 +29,33 @@ pub struct Report {
     pub notices: Vec<String>,
     /// Needed, free and limit per target region and quota counter.
     pub capacity: Vec<crate::analysis::demand::CapacityRow>,
+    /// Put before a bundle file's name in SARIF and annotations
+    /// (`--sarif-root`, else the `--from` directory); empty for none.
+    pub artifact_prefix: String,
+    /// `[sarif] information-uri` of the configuration.
+    pub information_uri: Option<String>,
+    /// `--baseline`: the file, and how many of its findings are gone.
+    pub baseline: Option<BaselineRun>,
+}
+
+/// A run against a baseline.
+#[derive(Clone, Debug)]
+pub struct BaselineRun {
+    pub path: String,
+    /// Fingerprints of the baseline no finding of this run has (fixed, or
+    /// out of this run's scope).
+    pub gone: usize,
+}
+
+/// The counts of a run against a baseline.
+#[derive(Clone, Copy, Debug, Serialize, PartialEq, Eq)]
+pub struct BaselineCounts {
+    /// Findings not in the baseline (they block as usual).
+    pub new: usize,
+    /// Findings in the baseline (reported, never blocking).
+    pub unchanged: usize,
+    /// Baseline findings this run no longer has.
+    pub gone: usize,
 }
 
 /// The counts behind the verdict.
@@ -46,6 +73,9 @@ pub struct Summary {
     /// ASR901 findings: facts that were missing.
     pub incomplete: usize,
     pub ready: bool,
+    /// With `--baseline`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub baseline: Option<BaselineCounts>,
 }
 
 /// What the run means for a gate.
@@ -82,7 +112,9 @@ impl Report {
         let blocking = self
             .findings
             .iter()
-            .filter(|f| !f.is_missing_fact() && self.fail_on.is_some_and(|t| f.level >= t))
+            .filter(|f| {
+                !f.is_missing_fact() && f.counts() && self.fail_on.is_some_and(|t| f.level >= t)
+            })
             .count();
         let count = |l: Level| {
             self.findings
@@ -101,6 +133,19 @@ impl Report {
             info: count(Level::Info),
             incomplete,
             ready: verdict == Verdict::Ready,
+            baseline: self.baseline.as_ref().map(|b| BaselineCounts {
+                new: self
+                    .findings
+                    .iter()
+                    .filter(|f| f.baseline == Some(crate::finding::BaselineState::New))
+                    .count(),
+                unchanged: self
+                    .findings
+                    .iter()
+                    .filter(|f| f.baseline == Some(crate::finding::BaselineState::Unchanged))
+                    .count(),
+                gone: b.gone,
+            }),
         }
     }
 
@@ -133,7 +178,7 @@ impl Report {
             s.incomplete
         );
         let verdict = self.verdict();
-        match self.fail_on {
+        let gate = match self.fail_on {
             None => format!(
                 "{counts} — gate off (--fail-on never), exit {}",
                 verdict.exit_code()
@@ -145,6 +190,13 @@ impl Report {
                 l.as_str(),
                 s.blocking
             ),
+        };
+        match s.baseline {
+            Some(b) => format!(
+                "{gate}; against the baseline: {} new, {} unchanged, {} gone",
+                b.new, b.unchanged, b.gone
+            ),
+            None => gate,
         }
     }
 

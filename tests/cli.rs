@@ -639,7 +639,7 @@ fn accepted_risks_do_not_block_but_stay_visible() {
     assert!(f["message"]
         .as_str()
         .unwrap()
-        .contains("accepted with --accept"));
+        .contains("accepted by --accept disk-not-protected:app-01"));
     let (_, sarif, _) = run(&[
         "check",
         "--from",

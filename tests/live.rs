@@ -201,7 +201,15 @@ fn live_check_equals_check_of_the_collected_bundle() {
         "--quiet and nothing failed: nothing on stderr"
     );
     for format in ["json", "human", "sarif"] {
-        let args = ["--format", format, "--color", "never"];
+        // A live run has no bundle directory to point SARIF at: both name one.
+        let args = [
+            "--format",
+            format,
+            "--color",
+            "never",
+            "--sarif-root",
+            "asr-bundle",
+        ];
         let offline = offline(&bundle, &args);
         let live = live(
             &arm,

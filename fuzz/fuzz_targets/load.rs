@@ -15,10 +15,7 @@ fuzz_target!(|data: &[u8]| {
         vms: Vec::new(),
         plan: None,
         now: time::macros::datetime!(2026-11-22 12:00 UTC),
-        settings: asr_preflight::rules::Settings::default(),
-        fail_on: Some(asr_preflight::finding::Level::Error),
-        only: None,
-        accept: Vec::new(),
+        config: asr_preflight::config::Config::default(),
     };
     let _ = asr_preflight::engine::run(&estate, &request);
 });

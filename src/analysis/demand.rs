@@ -621,7 +621,7 @@ fn reserved_free(
 pub enum Counter<'a> {
     Found(&'a Usage),
     /// Why it is not known, as an ASR901 finding.
-    Missing(Finding),
+    Missing(Box<Finding>),
 }
 
 /// Finds the usage counter `name` for the region's subscription; a counter
@@ -650,7 +650,7 @@ pub fn counter<'a>(
             return Counter::Found(u);
         };
         let (op, ops) = rd.operations();
-        return Counter::Missing(
+        return Counter::Missing(Box::new(
             missing(
                 op,
                 rd.subject(name, kind),
@@ -669,7 +669,7 @@ pub fn counter<'a>(
                 ),
             )
             .with_evidence(format!("{name} in {}: {why}", rd.region), ctx.source(u.source)),
-        );
+        ));
     }
     let fact = match kind {
         UsageKind::Compute => FactKind::ComputeUsages,
@@ -717,7 +717,7 @@ pub fn counter<'a>(
             .map(|t| ctx.source(t.scoped.item.source))
             .unwrap_or_default(),
     );
-    Counter::Missing(finding.with_evidence_if(failed))
+    Counter::Missing(Box::new(finding.with_evidence_if(failed)))
 }
 
 /// `` `sql-01` (Standard_E16s_v5, 16), `sql-02` (Standard_E16s_v5, 16), and 3 more ``.

@@ -636,6 +636,19 @@ fn cert_store(c: &InputFile, source: SourceId, bytes: &[u8], cache: &certs::Cach
     certs::store(vm_name, resource_group, format, source, bytes, cache)
 }
 
+/// Reads one file outside a bundle (a `--baseline` report) as `read_text`
+/// does: a regular file, at most `max` bytes, UTF-8 or UTF-16 with a BOM.
+pub fn read_file_text(path: &Path, max: u64) -> Result<String, Error> {
+    let f = InputFile {
+        path: path.to_path_buf(),
+        memory: None,
+        display: path.display().to_string(),
+        root: None,
+        rel: path.display().to_string(),
+    };
+    read_text(&f, max)
+}
+
 /// Reads a file as text: UTF-8 (with or without a byte-order mark) or UTF-16
 /// with a byte-order mark (Windows PowerShell's `Out-File` default).
 fn read_text(f: &InputFile, max: u64) -> Result<String, Error> {

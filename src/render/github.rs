@@ -30,11 +30,10 @@ impl Renderer for Github {
                 Level::Warning => "warning",
                 Level::Info => "notice",
             };
-            let file = f
-                .evidence
-                .first()
-                .map(|e| format!("file={},", prop(&e.source)))
-                .unwrap_or_default();
+            let file = match super::artifact(report, f) {
+                (path, Some(line)) => format!("file={},line={line},", prop(&path)),
+                (path, None) => format!("file={},", prop(&path)),
+            };
             writeln!(
                 w,
                 "::{cmd} {file}title={}::{}",

@@ -40,7 +40,7 @@ impl Human {
         writeln!(w, "  {arrow} {} · {}", f.subject.name, f.operation.as_str())?;
         writeln!(w, "      {}", f.subject.id)?;
         for e in &f.evidence {
-            let text = format!("{}  [{}]", e.fact, e.source);
+            let text = format!("{}  [{}]", e.fact, e.place());
             let mut lines = wrap(&text, WIDTH - 16).into_iter();
             if let Some(first) = lines.next() {
                 writeln!(w, "   {} {first}", self.paint("34", "= evidence:"))?;

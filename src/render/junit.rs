@@ -32,7 +32,7 @@ fn body(f: &Finding) -> String {
         f.operation.as_str()
     );
     for e in &f.evidence {
-        s.push_str(&format!("evidence: {} [{}]\n", e.fact, e.source));
+        s.push_str(&format!("evidence: {} [{}]\n", e.fact, e.place()));
     }
     s.push_str(&format!("fix: {}\n", f.help));
     s

@@ -16,6 +16,7 @@ use crate::report::Report;
 use std::io::{self, Write};
 
 pub use human::wrap;
+pub use json::VERSION as JSON_VERSION;
 
 /// An output format of `check`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -51,6 +52,26 @@ impl Format {
             Format::Markdown => Box::new(Escaped(markdown::Markdown)),
         }
     }
+}
+
+/// Where a finding points in the repository: the file of its first
+/// evidence (a bundle file under the report's `artifact_prefix`, or a local
+/// file such as the configuration by its own path), and the line when known.
+/// Findings without evidence point at the bundle's `manifest.json`.
+fn artifact(report: &Report, f: &crate::finding::Finding) -> (String, Option<u32>) {
+    let (source, local, line) = f
+        .evidence
+        .first()
+        .map_or(("manifest.json", false, None), |e| {
+            (e.source.as_str(), e.local, e.line)
+        });
+    let source = source.replace('\\', "/");
+    let path = if local || report.artifact_prefix.is_empty() {
+        source
+    } else {
+        format!("{}/{source}", report.artifact_prefix)
+    };
+    (path, line)
 }
 
 /// A renderer for people (a terminal, a CI log, a Markdown page): every

@@ -4,11 +4,10 @@
 //! the Azure resource as a logical location.
 
 use super::Renderer;
-use crate::finding::{Finding, Level};
+use crate::finding::{BaselineState, Finding, Level};
 use crate::report::Report;
 use crate::rules::RULES;
 use serde_json::{json, Value};
-use std::hash::{Hash, Hasher};
 use std::io::{self, Write};
 
 pub struct Sarif;
@@ -28,22 +27,35 @@ fn level(l: Level) -> &'static str {
     }
 }
 
-/// A stable fingerprint: same problem on the same subject, same value.
-fn fingerprint(f: &Finding) -> String {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    (f.code, f.subject.id.to_ascii_lowercase(), &f.message).hash(&mut h);
-    format!("{:016x}", h.finish())
+/// A path as a URI reference: every byte outside the unreserved set and
+/// `/` percent-encoded (a file name may hold spaces or `#`).
+fn uri(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
-fn result(f: &Finding) -> Value {
-    let uri = f
-        .evidence
-        .first()
-        .map_or("manifest.json", |e| e.source.as_str());
+/// The first Microsoft page a rule's docs cite, as its `helpUri`.
+fn help_uri(docs: &str) -> Option<&str> {
+    let refs = docs.split("## References").nth(1)?;
+    refs.split_whitespace()
+        .find(|w| w.starts_with("https://learn.microsoft.com/"))
+        .map(|w| w.trim_end_matches(['.', ',', ')', ';']))
+}
+
+fn result(report: &Report, f: &Finding) -> Value {
+    let (path, line) = super::artifact(report, f);
     let evidence: Vec<String> = f
         .evidence
         .iter()
-        .map(|e| format!("- {} [{}]", e.fact, e.source))
+        .map(|e| format!("- {} [{}]", e.fact, e.place()))
         .collect();
     let mut r = json!({
         "ruleId": f.code,
@@ -53,16 +65,31 @@ fn result(f: &Finding) -> Value {
             "markdown": format!("{}\n\n**Fix:** {}\n\n**Evidence:**\n{}", f.message, f.help, evidence.join("\n")),
         },
         "locations": [{
-            // The loader keeps no line per fact: the file's first line.
-            "physicalLocation": {"artifactLocation": {"uri": uri}, "region": {"startLine": 1}},
+            "physicalLocation": {
+                "artifactLocation": {"uri": uri(&path)},
+                // The line of the evidence where the loader knows it.
+                "region": {"startLine": line.unwrap_or(1)},
+            },
             "logicalLocations": [{"fullyQualifiedName": f.subject.id, "name": f.subject.name, "kind": "resource"}],
         }],
-        "partialFingerprints": {"asrPreflight/v1": fingerprint(f)},
+        "partialFingerprints": {"asrPreflight/v2": f.fingerprint},
         "properties": {"operation": f.operation.as_str(), "subjectType": f.subject.kind, "help": f.help},
     });
-    if f.accepted {
-        r["suppressions"] =
-            json!([{"kind": "external", "justification": "accepted with asr-preflight --accept"}]);
+    if let Some(b) = f.baseline {
+        r["baselineState"] = json!(match b {
+            BaselineState::New => "new",
+            BaselineState::Unchanged => "unchanged",
+        });
+    }
+    if let Some(a) = &f.acceptance {
+        let mut why = format!("accepted by {}", a.by);
+        if let Some(reason) = &a.reason {
+            why.push_str(&format!(": {reason}"));
+        }
+        if let Some(d) = &a.expires {
+            why.push_str(&format!(" (until {d})"));
+        }
+        r["suppressions"] = json!([{"kind": "external", "justification": why}]);
     }
     r
 }
@@ -73,7 +100,7 @@ impl Renderer for Sarif {
             .iter()
             .map(|r| {
                 let m = r.meta();
-                json!({
+                let mut rule = json!({
                     "id": m.code,
                     "name": m.name,
                     "shortDescription": {"text": m.summary},
@@ -81,19 +108,35 @@ impl Renderer for Sarif {
                     "help": {"text": m.docs, "markdown": m.docs},
                     "defaultConfiguration": {"level": level(m.level)},
                     "properties": {"category": m.category, "operations": m.operations.iter().map(|o| o.as_str()).collect::<Vec<_>>()},
-                })
+                });
+                if let Some(u) = help_uri(m.docs) {
+                    rule["helpUri"] = json!(u);
+                }
+                rule
             })
             .collect();
+        let mut driver = json!({
+            "name": env!("CARGO_PKG_NAME"),
+            "version": env!("CARGO_PKG_VERSION"),
+            "semanticVersion": env!("CARGO_PKG_VERSION"),
+            "rules": rules,
+        });
+        // Where the tool's users read about it: the configuration's
+        // `[sarif] information-uri`, else the package's homepage if it
+        // declares one (never a made-up address).
+        let info = report
+            .information_uri
+            .as_deref()
+            .or(option_env!("CARGO_PKG_HOMEPAGE").filter(|h| !h.is_empty()));
+        if let Some(info) = info {
+            driver["informationUri"] = json!(info);
+        }
         let doc = json!({
             "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
             "version": "2.1.0",
             "runs": [{
-                "tool": {"driver": {
-                    "name": env!("CARGO_PKG_NAME"),
-                    "version": env!("CARGO_PKG_VERSION"),
-                    "rules": rules,
-                }},
-                "results": report.findings.iter().map(result).collect::<Vec<_>>(),
+                "tool": {"driver": driver},
+                "results": report.findings.iter().map(|f| result(report, f)).collect::<Vec<_>>(),
                 "properties": {"operation": report.operation.as_str(), "summary": report.summary()},
             }],
         });

@@ -5,7 +5,8 @@ use crate::finding::{Finding, OperationArg};
 use crate::model::{Estate, Operation, RecoveryPlan, ReplicatedItem, Timestamp};
 use time::Duration;
 
-/// Thresholds, from the command line.
+/// Thresholds: the defaults, the configuration file's `[thresholds]`, the
+/// command line's flags (`config`).
 #[derive(Clone, Debug)]
 pub struct Settings {
     /// `--max-age`: how old a bundle may be (ASR902).
@@ -67,6 +68,8 @@ pub struct RuleCtx<'a> {
     /// The injected clock (`--now`).
     pub now: Timestamp,
     pub settings: &'a Settings,
+    /// The whole configuration (acceptances, rules that run).
+    pub config: &'a crate::config::Config,
     /// What the operations create per target region, computed once for all
     /// quota rules and the capacity table (`quota::demand`).
     pub(crate) demand: std::sync::OnceLock<crate::analysis::demand::Demand<'a>>,
@@ -81,7 +84,7 @@ impl<'a> RuleCtx<'a> {
         operation: OperationArg,
         plan: Option<&'a RecoveryPlan>,
         now: Timestamp,
-        settings: &'a Settings,
+        config: &'a crate::config::Config,
     ) -> Self {
         RuleCtx {
             estate,
@@ -91,7 +94,8 @@ impl<'a> RuleCtx<'a> {
             operation,
             plan,
             now,
-            settings,
+            settings: &config.settings,
+            config,
             demand: std::sync::OnceLock::new(),
         }
     }

@@ -2,6 +2,7 @@
 //! static registry. Rules are pure: they read `RuleCtx` and push findings;
 //! they never read files, the network or the clock.
 
+pub mod acceptance;
 pub mod cert;
 mod context;
 pub mod disk;
@@ -31,6 +32,8 @@ pub enum Category {
     #[serde(rename = "hyper-v")]
     HyperV,
     Facts,
+    /// The configuration's own acceptances.
+    Config,
 }
 
 /// A rule's metadata: everything but its logic.
@@ -62,7 +65,12 @@ impl RuleMeta {
 pub trait Rule: Sync {
     fn meta(&self) -> &'static RuleMeta;
     /// Pushes findings for the items in scope. Pure: no I/O, no clock.
-    fn check(&self, ctx: &RuleCtx, out: &mut Findings);
+    /// (The rules about acceptances find nothing in the estate: they
+    /// implement `review` only.)
+    fn check(&self, _ctx: &RuleCtx, _out: &mut Findings) {}
+    /// Runs once the other rules' findings are judged: `used[i]` tells
+    /// whether acceptance `i` of `ctx.config.accept` accepted one.
+    fn review(&self, _ctx: &RuleCtx, _used: &[bool], _out: &mut Findings) {}
 }
 
 /// Every rule, ordered by code.
@@ -99,6 +107,8 @@ pub static RULES: &[&dyn Rule] = &[
     &hyperv::failback_sync_advice::FailbackSyncAdvice,
     &facts::facts_missing::FactsMissing,
     &facts::snapshot_stale::SnapshotStale,
+    &acceptance::acceptance_expired::AcceptanceExpired,
+    &acceptance::acceptance_unused::AcceptanceUnused,
     &facts::scenario_not_checked::ScenarioNotChecked,
 ];
 

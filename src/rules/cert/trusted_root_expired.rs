@@ -100,6 +100,7 @@ impl Rule for TrustedRootExpired {
                         help.clone(),
                     )
                     .with_level(if root.status == RootStatus::Required { Level::Error } else { Level::Warning })
+                    .keyed(root.name.as_str())
                     .with_evidence(format!("{}: notAfter {}", root.name, text::rfc3339(newest)), src.clone()),
                 );
             }

@@ -61,6 +61,7 @@ impl Rule for TrustedRootExpiring {
                             store.vm_name, root.name
                         ),
                     )
+                    .keyed(root.name.as_str())
                     .with_evidence(
                         format!("#{}: {}, notAfter {}", best.position, root.name, text::rfc3339(best.not_after)),
                         ctx.source(store.source),

@@ -252,7 +252,11 @@ impl Rule for DiskNotProtected {
                         item.name
                     ),
                 )
-                .with_level(level);
+                .with_level(level)
+                .keyed(match g.lun {
+                    Some(lun) => format!("lun:{lun}"),
+                    None => format!("disk:{}", g.name.as_deref().unwrap_or("os")),
+                });
                 for (fact, source) in g.evidence {
                     f = f.with_evidence(fact, source);
                 }

@@ -151,6 +151,7 @@ impl Rule for TargetDiskTypeUnsupported {
                                 item.name, item.name, rd.region
                             ),
                         )
+                        .keyed(format!("{field}={ty}"))
                         .with_evidence(format!("{field} = {ty}"), ctx.source(item.source))
                         .with_evidence(
                             format!(

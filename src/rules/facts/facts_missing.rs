@@ -25,8 +25,12 @@ pub struct FactsMissing;
 
 /// An ASR901 finding: `what` is missing about `subject`; `how` says how to
 /// supply it.
+/// One subject may lack several facts: the message, which names the fact,
+/// tells them apart in the fingerprint (ASR901 is never baselined, so its
+/// wording may change without consequence).
 pub fn missing(operation: OperationArg, subject: Subject, what: String, how: String) -> Finding {
-    Finding::new(&META, operation, subject, what, how)
+    let key = what.clone();
+    Finding::new(&META, operation, subject, what, how).keyed(key)
 }
 
 /// The az CLI command that exports a kind of fact, and the role it needs.

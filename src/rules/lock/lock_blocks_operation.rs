@@ -106,6 +106,7 @@ impl Rule for LockBlocksOperation {
                     lift_help(lock, op.label()),
                 )
                 .with_level(level)
+                .keyed(lock.id.to_string())
                 .with_evidence(lock_evidence(lock), ctx.source(lock.source));
                 for t in &ts {
                     f = f.with_evidence(t.fact.clone(), ctx.source(item.source));

@@ -89,6 +89,7 @@ impl Rule for SiteRecoveryLockStale {
                         lock.id
                     ),
                 )
+                .keyed(lock.id.to_string())
                 .with_evidence(lock_evidence(lock), ctx.source(lock.source)),
             );
         }

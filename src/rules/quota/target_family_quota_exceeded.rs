@@ -45,7 +45,7 @@ impl Rule for TargetFamilyQuotaExceeded {
                 let u = match counter(ctx, rd, UsageKind::Compute, &family) {
                     Counter::Found(u) => u,
                     Counter::Missing(f) => {
-                        out.push(f);
+                        out.push(*f);
                         continue;
                     }
                 };

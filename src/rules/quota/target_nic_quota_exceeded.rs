@@ -61,7 +61,7 @@ impl Rule for TargetNicQuotaExceeded {
             let u = match counter(ctx, rd, UsageKind::Network, NICS) {
                 Counter::Found(u) => u,
                 Counter::Missing(f) => {
-                    out.push(f);
+                    out.push(*f);
                     continue;
                 }
             };

@@ -40,7 +40,7 @@ impl Rule for TargetQuotaHeadroomLow {
                 let u = match counter(ctx, rd, UsageKind::Compute, &name) {
                     Counter::Found(u) => u,
                     Counter::Missing(f) => {
-                        out.push(f);
+                        out.push(*f);
                         continue;
                     }
                 };

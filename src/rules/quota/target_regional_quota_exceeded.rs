@@ -37,7 +37,7 @@ impl Rule for TargetRegionalQuotaExceeded {
             let u = match counter(ctx, rd, UsageKind::Compute, REGIONAL) {
                 Counter::Found(u) => u,
                 Counter::Missing(f) => {
-                    out.push(f);
+                    out.push(*f);
                     continue;
                 }
             };

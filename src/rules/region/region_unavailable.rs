@@ -90,6 +90,7 @@ impl Rule for RegionUnavailable {
                             "Have the policy exemption or region access granted for `{region}` (Azure Policy > Assignments > the 'Allowed locations' assignment > Create exemption; or a support request for region access), or protect the VM to another region."
                         ),
                     )
+                    .keyed(format!("region:{key}"))
                     .with_evidence(fact, source),
                 );
             }
@@ -131,6 +132,7 @@ impl Rule for RegionUnavailable {
                             ),
                         )
                         .with_level(level)
+                        .keyed(format!("health:{vm}"))
                         .with_evidence(format!("availabilityState = {state}"), ctx.source(h.source)),
                     );
                 }

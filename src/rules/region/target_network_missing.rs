@@ -107,6 +107,7 @@ fn check_reprotect<'a>(
                     item.name
                 ),
             )
+            .keyed(net.to_string())
             .with_evidence(format!("vmNics[].vMNetworkName = {net}"), ctx.source(item.source)),
         );
     }
