@@ -123,6 +123,12 @@ pub struct Evidence {
 }
 
 impl Evidence {
+    /// True when `source` names a file: not a directory a file was looked
+    /// for in (`certs/`), not a command-line flag (`--accept …`).
+    pub fn is_file(&self) -> bool {
+        !self.source.ends_with('/') && !self.source.starts_with("--")
+    }
+
     /// `file` or `file:line`, as reports cite it.
     pub fn place(&self) -> String {
         match self.line {

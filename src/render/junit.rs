@@ -65,8 +65,9 @@ fn hostname(report: &Report) -> String {
 impl Renderer for Junit {
     fn render(&self, report: &Report, w: &mut dyn Write) -> io::Result<()> {
         let s = report.summary();
-        let blocking =
-            |f: &Finding| !f.is_missing_fact() && report.fail_on.is_some_and(|t| f.level >= t);
+        let blocking = |f: &Finding| {
+            !f.is_missing_fact() && f.counts() && report.fail_on.is_some_and(|t| f.level >= t)
+        };
         let verdict = report.verdict();
         let failures = s.blocking + usize::from(verdict == Verdict::NotReady);
         let errors = s.incomplete + usize::from(verdict == Verdict::Incomplete);

@@ -55,13 +55,15 @@ impl Format {
 }
 
 /// Where a finding points in the repository: the file of its first
-/// evidence (a bundle file under the report's `artifact_prefix`, or a local
-/// file such as the configuration by its own path), and the line when known.
-/// Findings without evidence point at the bundle's `manifest.json`.
+/// evidence that is a file (a bundle file under the report's
+/// `artifact_prefix`, or a local file such as the configuration by its own
+/// path), and the line when known. Findings without one point at the
+/// bundle's `manifest.json`.
 fn artifact(report: &Report, f: &crate::finding::Finding) -> (String, Option<u32>) {
     let (source, local, line) = f
         .evidence
-        .first()
+        .iter()
+        .find(|e| e.is_file())
         .map_or(("manifest.json", false, None), |e| {
             (e.source.as_str(), e.local, e.line)
         });

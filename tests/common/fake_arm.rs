@@ -533,6 +533,19 @@ fn answer_body(
             json!({"access_token": st.token, "expires_on": expires.to_string(), "resource": "https://management.azure.com/", "token_type": "Bearer", "client_id": "00000000-0000-0000-0000-000000000001"}).to_string(),
         );
     }
+    if method == "POST" && path_only.ends_with("/oidctoken") {
+        // Azure Pipelines' OIDC endpoint (SYSTEM_OIDCREQUESTURI): the job's
+        // access token buys the federated token of the service connection.
+        if headers.get("authorization").map(String::as_str)
+            != Some("Bearer fake-system-access-token")
+        {
+            return error(401, "Unauthorized", "no job access token");
+        }
+        return (
+            200,
+            json!({"oidcToken": "fake-federated-token"}).to_string(),
+        );
+    }
     if method == "POST" && path_only.ends_with("/oauth2/v2.0/token") {
         // Microsoft Entra ID: client credentials with a secret or an assertion.
         let form = String::from_utf8_lossy(body);
