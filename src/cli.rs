@@ -81,6 +81,25 @@ pub enum Command {
     /// Print a rule's documentation (what it checks, why it blocks, how to fix),
     /// or what an ASR error code means (`explain 151066`).
     Explain(ExplainArgs),
+    /// Print the shell completion script, e.g.
+    /// `asr-preflight completions bash > /etc/bash_completion.d/asr-preflight`.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff), e.g. `asr-preflight man > asr-preflight.1`,
+    /// or a command's (`asr-preflight man check > asr-preflight-check.1`).
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// A command (`check`, `collect`, ...); without one, the main page.
+    pub command: Option<String>,
 }
 
 /// The operation to check, per item.
@@ -586,6 +605,39 @@ mod tests {
     fn verify_cli() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    /// The defaults the help states are the ones `Settings::default` has
+    /// (the flags have none of their own: the file may set them).
+    #[test]
+    fn threshold_help_states_the_real_defaults() {
+        use clap::CommandFactory;
+        let d = crate::rules::Settings::default();
+        let stated = |flag: &str| -> String {
+            let cmd = Cli::command();
+            let check = cmd.find_subcommand("check").unwrap();
+            let arg = check
+                .get_arguments()
+                .find(|a| a.get_long() == Some(flag))
+                .unwrap();
+            let help = arg.get_help().unwrap().to_string();
+            let at = help
+                .rfind("[default: ")
+                .unwrap_or_else(|| panic!("--{flag}: {help}"));
+            help[at + 10..].trim_end_matches(']').to_string()
+        };
+        let dur = |flag: &str| parse_duration(&stated(flag)).unwrap();
+        assert_eq!(dur("max-age"), d.max_age);
+        assert_eq!(dur("max-rpo"), d.max_rpo);
+        assert_eq!(dur("drill-max-age"), d.drill_max_age);
+        let days = |flag: &str| time::Duration::days(stated(flag).parse().unwrap());
+        assert_eq!(days("agent-expiry-days"), d.agent_expiry);
+        assert_eq!(days("cert-expiry-days"), d.cert_expiry);
+        assert_eq!(stated("asr-lock-prefix"), d.asr_lock_prefix);
+        assert_eq!(
+            stated("quota-headroom"),
+            d.quota_headroom_percent.to_string()
+        );
     }
 
     #[test]

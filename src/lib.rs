@@ -56,7 +56,35 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
             Ok(0)
         }
         Command::Explain(args) => explain(&args.rule, out),
+        Command::Completions(args) => {
+            use clap::CommandFactory;
+            clap_complete::generate(args.shell, &mut Cli::command(), "asr-preflight", out);
+            Ok(0)
+        }
+        Command::Man(args) => man(args.command.as_deref(), out),
     }
+}
+
+/// The man page of the tool, or of one of its commands (`asr-preflight-check`).
+fn man(command: Option<&str>, out: &mut dyn Write) -> Result<u8, Error> {
+    use clap::CommandFactory;
+    let mut top = Cli::command();
+    top.build();
+    let page = match command {
+        None => top,
+        Some(name) => {
+            let Some(sub) = top.find_subcommand(name).cloned() else {
+                let names: Vec<&str> = top.get_subcommands().map(|c| c.get_name()).collect();
+                return Err(Error::Usage(format!(
+                    "`{name}` is not a command (commands: {})",
+                    names.join(", ")
+                )));
+            };
+            sub.display_name(format!("asr-preflight-{name}"))
+        }
+    };
+    clap_mangen::Man::new(page).render(out)?;
+    Ok(0)
 }
 
 fn operation(choice: OperationChoice) -> OperationArg {

@@ -462,3 +462,527 @@ fn the_azure_pipelines_yaml_collects_checks_and_publishes() {
         .iter()
         .any(|s| s.method == "POST" && s.target.ends_with("/oauth2/v2.0/token")));
 }
+
+fn example() -> PathBuf {
+    common::root().join("examples/contoso")
+}
+
+/// Copies a directory tree (the example bundle) into `to`.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            copy_tree(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+fn findings(report: &Value) -> Vec<&Value> {
+    report["findings"].as_array().unwrap().iter().collect()
+}
+
+#[test]
+fn a_config_with_an_expired_an_unused_and_a_valid_acceptance() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("asr-preflight.toml");
+    std::fs::write(
+        &config,
+        r#"
+[[accept]]
+rule = "ASR403"
+vm = "app-02"
+reason = "the drill is kept for the auditors"
+owner = "team-web"
+expires = 2026-11-01
+
+[[accept]]
+rule = "disk-not-protected"
+vm = "web-01"
+reason = "web-01 had a scratch disk"
+owner = "team-web"
+expires = 2027-06-30
+
+[[accept]]
+rule = "ASR201"
+vm = "app-01"
+reason = "app-01-data-2 is a scratch area rebuilt at boot"
+owner = "team-app"
+expires = "2027-03-31"
+"#,
+    )
+    .unwrap();
+    let ex = example();
+    let args = s(&["--now", NOW, "--config", config.to_str().unwrap()]);
+    let (code, out) = common::check(&ex, "json", &args);
+    assert_eq!(code, 1);
+    let report = json_of(&out);
+    let all = findings(&report);
+    let of =
+        |code: &str| -> Vec<&Value> { all.iter().copied().filter(|f| f["code"] == code).collect() };
+    // Expired: reported as an error at its line, naming the date; and it no
+    // longer accepts, so app-02's pending cleanup is an error again.
+    let expired = of("ASR903");
+    assert_eq!(expired.len(), 1, "{out}");
+    assert_eq!(expired[0]["level"], "error");
+    assert!(expired[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("expired on 2026-11-01"));
+    assert_eq!(expired[0]["evidence"][0]["line"], 2);
+    let cleanup = of("ASR403");
+    assert_eq!(cleanup[0]["level"], "error");
+    assert!(cleanup[0]["accepted"].is_null());
+    // Unused: web-01 has no unprotected disk.
+    let unused = of("ASR904");
+    assert_eq!(unused.len(), 1, "{out}");
+    assert_eq!(unused[0]["level"], "warning");
+    assert!(unused[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("ASR201 for `web-01`"));
+    assert_eq!(unused[0]["evidence"][0]["line"], 9);
+    // Valid: app-01's disk is accepted, with who, why and until when.
+    let app01 = of("ASR201")
+        .into_iter()
+        .find(|f| f["subject"]["name"] == "app-01")
+        .unwrap();
+    assert_eq!(app01["accepted"], true);
+    assert_eq!(app01["level"], "info");
+    assert_eq!(app01["acceptance"]["owner"], "team-app");
+    assert_eq!(app01["acceptance"]["expires"], "2027-03-31");
+    assert_eq!(
+        app01["acceptance"]["reason"],
+        "app-01-data-2 is a scratch area rebuilt at boot"
+    );
+    // The same file in the current directory's parent is found without --config.
+    let (code2, out2) = {
+        let sub = tmp.path().join("pipelines");
+        std::fs::create_dir(&sub).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_asr-preflight"))
+            .args([
+                "check",
+                "--from",
+                ex.to_str().unwrap(),
+                "--now",
+                NOW,
+                "--format",
+                "json",
+            ])
+            .current_dir(&sub)
+            .output()
+            .unwrap();
+        (
+            out.status.code().unwrap(),
+            String::from_utf8(out.stdout).unwrap(),
+        )
+    };
+    assert_eq!(code2, 1);
+    assert_eq!(
+        findings(&json_of(&out2))
+            .iter()
+            .filter(|f| f["code"] == "ASR903")
+            .count(),
+        1
+    );
+    // --no-config: none of it.
+    let (_, out3) = common::check(&ex, "json", &s(&["--now", NOW, "--no-config"]));
+    assert!(!out3.contains("ASR903") && !out3.contains("\"accepted\""));
+}
+
+#[test]
+fn flags_override_the_file_and_rule_levels_apply() {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("c.toml");
+    std::fs::write(
+        &config,
+        "fail-on = \"warning\"\n[thresholds]\ndrill-max-age = \"1000d\"\n[rules]\nASR403 = \"warning\"\nrpo-threshold-exceeded = \"off\"\n",
+    )
+    .unwrap();
+    let ex = example();
+    let with = |extra: &[&str]| {
+        let mut a = s(&["--now", NOW, "--config", config.to_str().unwrap()]);
+        a.extend(s(extra));
+        let (code, out) = common::check(&ex, "json", &a);
+        (code, json_of(&out))
+    };
+    let (code, r) = with(&[]);
+    assert_eq!(code, 1);
+    let all = findings(&r);
+    assert!(all.iter().all(|f| f["code"] != "ASR405"), "ASR405 is off");
+    assert!(all
+        .iter()
+        .filter(|f| f["code"] == "ASR403")
+        .all(|f| f["level"] == "warning"));
+    // fail-on warning from the file: every error and warning blocks.
+    let sm = &r["summary"];
+    assert_eq!(
+        sm["blocking"],
+        sm["errors"].as_u64().unwrap() + sm["warnings"].as_u64().unwrap()
+    );
+    // The drill threshold from the file: sql-02 never drilled still is
+    // overdue, but nothing is overdue by age within 1000 days.
+    assert!(all
+        .iter()
+        .filter(|f| f["code"] == "ASR407")
+        .all(|f| f["message"].as_str().unwrap().contains("never")));
+    // Flags win: --fail-on error, --rule runs the rule the file turned off.
+    let (_, r) = with(&["--fail-on", "error"]);
+    assert_eq!(r["summary"]["blocking"], r["summary"]["errors"]);
+    let (_, r) = with(&["--rule", "ASR405"]);
+    assert!(findings(&r).iter().any(|f| f["code"] == "ASR405"));
+    // A fixed rule cannot be changed: exit 2 naming the file and the rule.
+    std::fs::write(&config, "[rules]\nfacts-missing = \"off\"\n").unwrap();
+    let (code, err) = common::run(&s(&[
+        "check",
+        "--from",
+        ex.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("c.toml") && err.contains("ASR901"), "{err}");
+    // diagnose reads the same file (a broken one stops it too).
+    std::fs::write(&config, "[thresholds]\nmax-rpo = \"soon\"\n").unwrap();
+    let (code, err) = common::run(&s(&[
+        "diagnose",
+        "--from",
+        ex.to_str().unwrap(),
+        "--config",
+        config.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("max-rpo"), "{err}");
+}
+
+/// Rewrites every JSON number or numeric string field named `field` in a
+/// file with `f`.
+fn bump(path: &Path, field: &str, f: &dyn Fn(i64) -> i64) {
+    fn walk(v: &mut Value, field: &str, f: &dyn Fn(i64) -> i64) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m.iter_mut() {
+                    if k == field {
+                        if let Some(n) = x.as_i64() {
+                            *x = Value::from(f(n));
+                        } else if let Some(n) = x.as_str().and_then(|t| t.parse::<i64>().ok()) {
+                            *x = Value::from(f(n).to_string());
+                        }
+                    } else {
+                        walk(x, field, f);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter_mut().for_each(|x| walk(x, field, f)),
+            _ => {}
+        }
+    }
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    walk(&mut doc, field, f);
+    std::fs::write(path, serde_json::to_string_pretty(&doc).unwrap()).unwrap();
+}
+
+#[test]
+fn a_baseline_holds_when_the_numbers_change_and_catches_what_is_new() {
+    let tmp = tempfile::tempdir().unwrap();
+    let baseline = tmp.path().join("baseline.json");
+    let ex = example();
+    let (code, _) = common::check(
+        &ex,
+        "human",
+        &s(&["--now", NOW, "--write-baseline", baseline.to_str().unwrap()]),
+    );
+    assert_eq!(code, 1);
+    // The next day's export: the same problems with other numbers — quota
+    // in use moves, RPOs move.
+    let next = tmp.path().join("next");
+    copy_tree(&ex, &next);
+    bump(&next.join("usages.centralus.json"), "currentValue", &|n| {
+        n + 2
+    });
+    bump(&next.join("usages.eastus2.json"), "currentValue", &|n| {
+        n + 1
+    });
+    bump(&next.join("replicated-items.json"), "rpoInSeconds", &|n| {
+        n * 2 + 7
+    });
+    let plain = common::check(&next, "json", &s(&["--now", NOW])).1;
+    let before = common::check(&ex, "json", &s(&["--now", NOW])).1;
+    assert_ne!(plain, before, "the numbers did change");
+    let (code, out) = common::check(
+        &next,
+        "json",
+        &s(&["--now", NOW, "--baseline", baseline.to_str().unwrap()]),
+    );
+    assert_eq!(code, 0, "no new failure: {out}");
+    let r = json_of(&out);
+    assert_eq!(r["summary"]["baseline"]["new"], 0);
+    assert_eq!(r["summary"]["blocking"], 0);
+    assert!(
+        r["summary"]["errors"].as_u64().unwrap() > 0,
+        "still reported"
+    );
+    assert!(findings(&r).iter().all(|f| f["baseline"] == "unchanged"));
+    // SARIF says so too.
+    let (_, sarif) = common::check(
+        &next,
+        "sarif",
+        &s(&["--now", NOW, "--baseline", baseline.to_str().unwrap()]),
+    );
+    let sarif = json_of(&sarif);
+    assert!(sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|r| r["baselineState"] == "unchanged"));
+    // A new problem fails: a second disk of app-01 left unprotected.
+    let items = next.join("replicated-items.json");
+    let text = std::fs::read_to_string(&items).unwrap();
+    let mut doc: Value = serde_json::from_str(&text).unwrap();
+    let list = doc["value"].as_array_mut().unwrap();
+    let app01 = list
+        .iter_mut()
+        .find(|i| i["properties"]["friendlyName"] == "app-01")
+        .unwrap();
+    let unprotected = app01["properties"]["providerSpecificDetails"]["unprotectedDisks"]
+        .as_array_mut()
+        .unwrap();
+    let mut second = unprotected[0].clone();
+    second["diskLunId"] = Value::from(3);
+    unprotected.push(second);
+    std::fs::write(&items, serde_json::to_string(&doc).unwrap()).unwrap();
+    let (code, out) = common::check(
+        &next,
+        "json",
+        &s(&["--now", NOW, "--baseline", baseline.to_str().unwrap()]),
+    );
+    assert_eq!(code, 1, "{out}");
+    let r = json_of(&out);
+    let new: Vec<&Value> = findings(&r)
+        .into_iter()
+        .filter(|f| f["baseline"] == "new")
+        .collect();
+    assert_eq!(new.len(), 1, "{out}");
+    assert_eq!(new[0]["code"], "ASR201");
+    assert!(new[0]["message"].as_str().unwrap().contains("LUN 3"));
+    // A file that is not a report is refused.
+    let (code, err) = common::run(&s(&[
+        "check",
+        "--from",
+        ex.to_str().unwrap(),
+        "--baseline",
+        items.to_str().unwrap(),
+    ]));
+    assert_eq!(code, 2);
+    assert!(err.contains("--baseline"), "{err}");
+}
+
+#[test]
+fn missing_facts_are_never_baselined() {
+    let tmp = tempfile::tempdir().unwrap();
+    let baseline = tmp.path().join("b.json");
+    // Without its trust store, whether batch-02 can be reprotected is unknown
+    // (ASR901 from ASR301's check): a baseline of that run changes nothing.
+    let ex = example();
+    let args = |extra: &[&str]| {
+        let mut a = s(&[
+            "--now",
+            NOW,
+            "--operation",
+            "reprotect",
+            "--vm",
+            "batch-02",
+            "--rule",
+            "ASR301",
+        ]);
+        a.extend(s(extra));
+        a
+    };
+    let certs_gone = tmp.path().join("bundle");
+    copy_tree(&ex, &certs_gone);
+    std::fs::remove_dir_all(certs_gone.join("certs")).unwrap();
+    let (code, _) = common::check(
+        &certs_gone,
+        "json",
+        &args(&["--write-baseline", baseline.to_str().unwrap()]),
+    );
+    assert_eq!(code, 3);
+    let (code, out) = common::check(
+        &certs_gone,
+        "json",
+        &args(&["--baseline", baseline.to_str().unwrap()]),
+    );
+    assert_eq!(code, 3, "still incomplete: {out}");
+    let r = json_of(&out);
+    assert!(!findings(&r).is_empty());
+    assert!(findings(&r)
+        .iter()
+        .all(|f| f["code"] == "ASR901" && f["baseline"] == "new"));
+}
+
+#[test]
+fn sarif_and_annotations_point_into_the_repository() {
+    let ex = example();
+    // Run from the crate root: the default prefix is the bundle's path from here.
+    let (_, sarif) = common::check(&ex, "sarif", &s(&["--now", NOW]));
+    let sarif = json_of(&sarif);
+    let uris: Vec<&str> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .unwrap()
+        })
+        .collect();
+    assert!(
+        uris.iter().all(|u| u.starts_with("examples/contoso/")),
+        "{uris:?}"
+    );
+    assert!(
+        uris.iter().all(|u| common::root().join(u).is_file()),
+        "{uris:?}"
+    );
+    let driver = &sarif["runs"][0]["tool"]["driver"];
+    for rule in driver["rules"].as_array().unwrap() {
+        assert!(rule["fullDescription"]["text"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty()));
+        assert!(rule["help"]["markdown"]
+            .as_str()
+            .is_some_and(|t| t.contains("## How to fix")));
+    }
+    assert!(driver["informationUri"].is_null(), "no address is made up");
+    // --sarif-root replaces the prefix, for SARIF and annotations alike;
+    // the configuration's information-uri fills informationUri.
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("c.toml");
+    std::fs::write(
+        &config,
+        "[sarif]\ninformation-uri = \"https://git.example.org/dr/asr-preflight\"\n",
+    )
+    .unwrap();
+    let extra = s(&[
+        "--now",
+        NOW,
+        "--sarif-root",
+        "infra/dr/bundle",
+        "--config",
+        config.to_str().unwrap(),
+    ]);
+    let (_, sarif) = common::check(&ex, "sarif", &extra);
+    let sarif = json_of(&sarif);
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+            ["uri"],
+        "infra/dr/bundle/usages.centralus.json"
+    );
+    assert_eq!(
+        sarif["runs"][0]["tool"]["driver"]["informationUri"],
+        "https://git.example.org/dr/asr-preflight"
+    );
+    let (_, gh) = common::check(&ex, "github", &extra);
+    assert!(
+        gh.lines()
+            .next()
+            .unwrap()
+            .starts_with("::error file=infra/dr/bundle/usages.centralus.json,"),
+        "{gh}"
+    );
+}
+
+/// Every key the schema declares is one the parser takes, and the parser
+/// takes no key the schema leaves out.
+#[test]
+fn the_config_schema_matches_what_the_parser_reads() {
+    let schema = json_of(
+        &std::fs::read_to_string(common::root().join("asr-preflight.schema.json")).unwrap(),
+    );
+    let props = schema["properties"].as_object().unwrap();
+    let keys = |v: &Value| -> Vec<String> {
+        v["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    };
+    let mut toml = String::from("fail-on = \"warning\"\n[thresholds]\n");
+    for k in keys(&props["thresholds"]) {
+        let p = &props["thresholds"]["properties"][&k];
+        let v = match p["type"].as_str().unwrap() {
+            "integer" => "50".to_string(),
+            _ => format!("{:?}", p["default"].as_str().unwrap()),
+        };
+        toml.push_str(&format!("{k} = {v}\n"));
+    }
+    toml.push_str("[rules]\nASR407 = \"error\"\n[sarif]\n");
+    for k in keys(&props["sarif"]) {
+        toml.push_str(&format!("{k} = \"https://example.org\"\n"));
+    }
+    toml.push_str("[[accept]]\n");
+    let accept = &props["accept"]["items"];
+    for k in keys(accept) {
+        let v = match k.as_str() {
+            "operation" => "\"failover\"".to_string(),
+            "expires" => "2027-03-31".to_string(),
+            _ => format!(
+                "{:?}",
+                accept["properties"][&k]["examples"][0]
+                    .as_str()
+                    .unwrap_or("x")
+            ),
+        };
+        toml.push_str(&format!("{k} = {v}\n"));
+    }
+    let top: Vec<&String> = props.keys().collect();
+    assert_eq!(top, ["accept", "fail-on", "rules", "sarif", "thresholds"]);
+    let parsed = asr_preflight::config::Config::parse(Path::new("c.toml"), &toml);
+    assert!(parsed.is_ok(), "{toml}\n{:?}", parsed.err());
+    // Each section refuses a key the schema does not have.
+    for (section, stray) in [
+        ("", "fail_on = \"error\""),
+        ("[thresholds]\n", "rpo = \"1m\""),
+        ("[sarif]\n", "uri = \"x\""),
+        (
+            "[[accept]]\nrule = \"ASR201\"\nreason = \"r\"\n",
+            "subject = \"x\"",
+        ),
+    ] {
+        let text = format!("{section}{stray}\n");
+        assert!(
+            asr_preflight::config::Config::parse(Path::new("c.toml"), &text).is_err(),
+            "{text}"
+        );
+    }
+    // The example configuration is valid and names the schema for editors.
+    let example =
+        std::fs::read_to_string(common::root().join("examples/ci/asr-preflight.toml")).unwrap();
+    assert!(example.starts_with("#:schema ../../asr-preflight.schema.json"));
+    asr_preflight::config::Config::parse(Path::new("asr-preflight.toml"), &example).unwrap();
+}
+
+#[test]
+fn completions_and_man_pages_are_generated() {
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let (code, out) = common::run(&s(&["completions", shell]));
+        assert_eq!(code, 0, "{shell}");
+        for word in ["asr-preflight", "fail-on", "baseline", "sarif-root"] {
+            assert!(out.contains(word), "{shell} completion lacks {word}");
+        }
+    }
+    let (code, page) = common::run(&s(&["man"]));
+    assert_eq!(code, 0);
+    assert!(page.contains(".TH asr-preflight 1"), "{page}");
+    assert!(page.contains("check"));
+    let (code, page) = common::run(&s(&["man", "check"]));
+    assert_eq!(code, 0);
+    assert!(page.contains(".TH asr-preflight-check 1"));
+    assert!(page.contains("\\-\\-write\\-baseline"));
+    let (code, err) = common::run(&s(&["man", "chek"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("`chek` is not a command"), "{err}");
+}
