@@ -986,3 +986,25 @@ fn completions_and_man_pages_are_generated() {
     assert_eq!(code, 2);
     assert!(err.contains("`chek` is not a command"), "{err}");
 }
+
+/// The README's configuration is the shipped example, and its workflow
+/// excerpt is taken from the shipped workflow, line for line.
+#[test]
+fn the_readme_shows_the_shipped_ci_files() {
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    let section = &readme[readme.find("## Use in CI").unwrap()..];
+    let block = |lang: &str, from: &str| -> String {
+        let at = from.find(&format!("```{lang}\n")).unwrap() + lang.len() + 4;
+        from[at..at + from[at..].find("```").unwrap()].to_string()
+    };
+    let toml =
+        std::fs::read_to_string(common::root().join("examples/ci/asr-preflight.toml")).unwrap();
+    assert_eq!(block("toml", section), toml);
+    let workflow =
+        std::fs::read_to_string(common::root().join("examples/ci/github-actions.yml")).unwrap();
+    let excerpt = block("yaml", section);
+    for line in excerpt.lines().filter(|l| !l.trim().is_empty()) {
+        let line = line.trim_start_matches("- ").trim();
+        assert!(workflow.contains(line), "not in github-actions.yml: {line}");
+    }
+}
