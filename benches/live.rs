@@ -86,6 +86,7 @@ fn serve(arm: &FakeArm, dir: &Path) -> (usize, usize) {
 
 #[allow(clippy::disallowed_macros, reason = "a benchmark prints its numbers")]
 fn main() {
+    asr_preflight::arm::use_ring();
     let args: Vec<String> = std::env::args()
         .skip(1)
         .filter(|a| !a.starts_with("--"))

@@ -20,12 +20,20 @@ use crate::error::Error;
 use std::sync::Arc;
 use std::time::Duration;
 
+/// Makes `ring` the process's TLS crypto provider (rustls is built without
+/// aws-lc-rs: see Cargo.toml). Every HTTPS client — ARM's and the sign-in's —
+/// is built after this; a second call changes nothing.
+pub fn use_ring() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
 /// Collects the bundle `args` describe. `collected_at` is what the manifest
 /// records (the clock, or `--now`).
 pub fn collect_bundle(
     args: &LiveArgs,
     collected_at: time::OffsetDateTime,
 ) -> Result<Bundle, Error> {
+    use_ring();
     let (vault, subscription) = vault_id(args)?;
     let cloud = cloud::Cloud::new(
         args.cloud,
