@@ -363,7 +363,7 @@ pub fn diagnose(estate: &Estate, req: &DiagnoseRequest) -> Diagnosis {
         .collect();
     let mut jobs: Vec<FailedJob> = selected
         .into_iter()
-        .filter(|j| !children.contains(j.id.key()))
+        .filter(|j| !children.contains(j.id.key().as_ref()))
         .map(|job| {
             let mut w = Walk::default();
             walk_job(estate, job, &[], &mut w, &mut HashSet::new());

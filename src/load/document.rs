@@ -149,25 +149,26 @@ impl DocCtx<'_> {
 
 /// Reads one document into `out`.
 pub fn read_document(ctx: &DocCtx, out: &mut Estate) -> Result<(), Error> {
-    let root: &RawValue = ctx.parse(ctx.text, "not valid JSON")?;
-    read_value(ctx, root, out, true)
+    // Parsed once as what it is (a list, an envelope, a resource): no
+    // separate pass to find the document's bounds first.
+    read_value(ctx, ctx.text, out, true)
 }
 
-fn read_value(ctx: &DocCtx, raw: &RawValue, out: &mut Estate, top: bool) -> Result<(), Error> {
-    let text = raw.get().trim_start();
+fn read_value(ctx: &DocCtx, json: &str, out: &mut Estate, top: bool) -> Result<(), Error> {
+    let text = json.trim_start();
     if text.starts_with('[') {
-        let elems: Vec<&RawValue> = ctx.parse(raw.get(), "expected a JSON array of resources")?;
+        let elems: Vec<&RawValue> = ctx.parse(json, "expected a JSON array of resources")?;
         return read_list(ctx, &elems, Coverage::Loaded { complete: true }, out);
     }
     if !text.starts_with('{') {
         let what = "expected a JSON object or array (an ARM resource, a list, az CLI output, a Resource Graph result or a REST API example)";
-        let e = serde_json::from_str::<Envelope>(raw.get()).err();
+        let e = serde_json::from_str::<Envelope>(json).err();
         return Err(match e {
-            Some(e) => ctx.error_in(raw.get(), e, what),
+            Some(e) => ctx.error_in(json, e, what),
             None => Error::malformed(ctx.file, ctx.text, 0, what.to_string()),
         });
     }
-    let env: Envelope = ctx.parse_path(raw.get(), "unexpected document shape")?;
+    let env: Envelope = ctx.parse_path(json, "unexpected document shape")?;
     if let Some(value) = env.value.filter(|v| v.get().trim_start().starts_with('[')) {
         let elems: Vec<&RawValue> = ctx.parse(value.get(), "`value` must be an array")?;
         let complete = match env.next_link.as_deref().map(str::trim) {
@@ -195,7 +196,7 @@ fn read_value(ctx: &DocCtx, raw: &RawValue, out: &mut Estate, top: bool) -> Resu
         record_error(ctx, err, out);
         return Ok(());
     }
-    read_resource(ctx, raw, out).map(|_| ())
+    read_resource(ctx, json, out).map(|_| ())
 }
 
 fn read_example(
@@ -228,7 +229,7 @@ fn read_example(
                 },
                 followed: ctx.followed,
             };
-            return read_value(&sub, body, out, false);
+            return read_value(&sub, body.get(), out, false);
         }
     }
     out.notices.push(format!(
@@ -321,7 +322,7 @@ fn read_list(
         let mut part = Estate::default();
         let mut others = Vec::new();
         for e in chunk {
-            if let Entry::Other(t) = read_resource(ctx, e, &mut part)? {
+            if let Entry::Other(t) = read_resource(ctx, e.get(), &mut part)? {
                 others.push(t);
             }
         }
@@ -477,15 +478,14 @@ fn kind_without_type(head: &Head, ctx: &DocCtx) -> Option<Kind> {
         return Some(Kind::Usage);
     }
     let id = ResourceId::new(head.id.as_deref()?);
-    let segs: Vec<&str> = id.key().split('/').filter(|s| !s.is_empty()).collect();
+    let key = id.key();
+    let segs: Vec<&str> = key.split('/').filter(|s| !s.is_empty()).collect();
     match segs.as_slice() {
         ["subscriptions", _, "locations", _] => Some(Kind::Location),
         ["subscriptions", _, "resourcegroups", _] => Some(Kind::ResourceGroup),
         _ => match ctx.hint.kind {
             Some(FactKind::Locks)
-                if id
-                    .key()
-                    .contains("/providers/microsoft.authorization/locks/") =>
+                if id.contains_ci("/providers/microsoft.authorization/locks/") =>
             {
                 Some(Kind::Lock)
             }
@@ -501,8 +501,7 @@ enum Entry {
     Other(String),
 }
 
-fn read_resource(ctx: &DocCtx, raw: &RawValue, out: &mut Estate) -> Result<Entry, Error> {
-    let text = raw.get();
+fn read_resource(ctx: &DocCtx, text: &str, out: &mut Estate) -> Result<Entry, Error> {
     if !text.trim_start().starts_with('{') {
         return Err(ctx.error_in(
             text,

@@ -411,7 +411,7 @@ impl Mapper<'_> {
         });
         let network = id
             .as_ref()
-            .is_some_and(|id| id.key().contains("/providers/microsoft.network/"));
+            .is_some_and(|id| id.contains_ci("/providers/microsoft.network/"));
         let kind = if network {
             UsageKind::Network
         } else {

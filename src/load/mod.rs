@@ -149,6 +149,15 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
             Ok(part)
         })
         .collect();
+    // Room for everything at once: growing by doubling would hold two copies
+    // of the largest lists at the peak.
+    let total = |f: fn(&Estate) -> usize| parts.iter().flatten().map(f).sum::<usize>();
+    estate.items.reserve_exact(total(|p| p.items.len()));
+    estate.vms.reserve_exact(total(|p| p.vms.len()));
+    estate.disks.reserve_exact(total(|p| p.disks.len()));
+    estate.nics.reserve_exact(total(|p| p.nics.len()));
+    estate.jobs.reserve_exact(total(|p| p.jobs.len()));
+    estate.health.reserve_exact(total(|p| p.health.len()));
     for part in parts {
         merge(&mut estate, part?);
     }

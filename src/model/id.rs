@@ -6,37 +6,116 @@
 
 use std::cmp::Ordering;
 use std::fmt;
+use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex, OnceLock};
 
 /// A full Azure resource id, with case-insensitive equality.
+///
+/// Ids are interned: an estate names the same VM, disk, network or fabric
+/// many times (the item, the VM, the disk, the plan), and each spelling is
+/// stored once for the whole run, shared by a pointer. Comparisons fold
+/// ASCII case as they go; no lower-cased copy is kept.
 #[derive(Clone)]
-pub struct ResourceId {
+pub struct ResourceId(Arc<Spelling>);
+
+struct Spelling {
     raw: Box<str>,
-    key: Box<str>,
+    /// The hash of the ASCII-lower-cased id: what `Hash` feeds, computed once.
+    folded: u64,
+}
+
+/// The hash of `text` lower-cased (ASCII), without lower-casing a copy.
+fn folded_hash(text: &str) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    let mut buf = [0u8; 64];
+    for chunk in text.as_bytes().chunks(64) {
+        for (d, b) in buf.iter_mut().zip(chunk) {
+            *d = b.to_ascii_lowercase();
+        }
+        h.write(&buf[..chunk.len()]);
+    }
+    h.finish()
+}
+
+/// One spelling in the pool, looked up by its text.
+struct Pooled(Arc<Spelling>);
+
+impl std::borrow::Borrow<str> for Pooled {
+    fn borrow(&self) -> &str {
+        &self.0.raw
+    }
+}
+impl PartialEq for Pooled {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.raw == other.0.raw
+    }
+}
+impl Eq for Pooled {}
+impl Hash for Pooled {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.raw.hash(state);
+    }
+}
+
+/// The pool of spellings, in shards so that parallel loading rarely waits.
+const SHARDS: usize = 16;
+type Pool = HashSet<Pooled, rustc_hash::FxBuildHasher>;
+static POOL: OnceLock<[Mutex<Pool>; SHARDS]> = OnceLock::new();
+
+fn intern(text: &str) -> Arc<Spelling> {
+    let pool = POOL.get_or_init(|| {
+        std::array::from_fn(|_| Mutex::new(Pool::with_capacity_and_hasher(1 << 12, Default::default())))
+    });
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(text.as_bytes());
+    let shard = &pool[(h.finish() as usize >> 7) % SHARDS];
+    let mut set = shard.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(found) = set.get(text) {
+        return found.0.clone();
+    }
+    let spelling = Arc::new(Spelling {
+        raw: text.into(),
+        folded: folded_hash(text),
+    });
+    set.insert(Pooled(spelling.clone()));
+    spelling
 }
 
 impl ResourceId {
     /// Wraps an id as given. Trailing slashes are dropped; nothing else changes.
     pub fn new(raw: &str) -> Self {
-        let trimmed = raw.trim().trim_end_matches('/');
-        ResourceId {
-            raw: trimmed.into(),
-            key: trimmed.to_ascii_lowercase().into(),
-        }
+        ResourceId(intern(raw.trim().trim_end_matches('/')))
+    }
+
+    fn raw(&self) -> &str {
+        &self.0.raw
     }
 
     /// The id as it was written.
     pub fn as_str(&self) -> &str {
-        &self.raw
+        self.raw()
     }
 
-    /// The lower-cased comparison key.
-    pub fn key(&self) -> &str {
-        &self.key
+    /// The lower-cased comparison key (borrowed when the id is lower case).
+    pub fn key(&self) -> std::borrow::Cow<'_, str> {
+        let raw = self.raw();
+        if raw.bytes().any(|b| b.is_ascii_uppercase()) {
+            std::borrow::Cow::Owned(raw.to_ascii_lowercase())
+        } else {
+            std::borrow::Cow::Borrowed(raw)
+        }
+    }
+
+    /// True when the id contains `lower` (a lower-case text), ignoring
+    /// ASCII case, without allocating: e.g. `/providers/microsoft.compute/virtualmachines/`.
+    pub fn contains_ci(&self, lower: &str) -> bool {
+        let (h, n) = (self.raw().as_bytes(), lower.as_bytes());
+        n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
     }
 
     fn segments(&self) -> impl Iterator<Item = &str> {
-        self.raw.split('/').filter(|s| !s.is_empty())
+        self.raw().split('/').filter(|s| !s.is_empty())
     }
 
     /// The value following a segment named `name` (case-insensitive), e.g. the
@@ -122,7 +201,7 @@ impl ResourceId {
     /// item per fact list).
     pub fn is_within_str(&self, scope: &str) -> bool {
         let scope = scope.trim().trim_end_matches('/');
-        let key = self.key.as_bytes();
+        let key = self.raw().as_bytes();
         key.len() >= scope.len()
             && key[..scope.len()].eq_ignore_ascii_case(scope.as_bytes())
             && (key.len() == scope.len() || key[scope.len()] == b'/')
@@ -131,22 +210,25 @@ impl ResourceId {
     /// True when `self` is `other` or lies below it (a resource below its group,
     /// a group below its subscription).
     pub fn is_within(&self, other: &ResourceId) -> bool {
-        self.key == other.key
-            || (self.key.starts_with(&*other.key)
-                && self.key.as_bytes().get(other.key.len()) == Some(&b'/'))
+        let (me, them) = (self.raw().as_bytes(), other.raw().as_bytes());
+        me.len() >= them.len()
+            && me[..them.len()].eq_ignore_ascii_case(them)
+            && (me.len() == them.len() || me[them.len()] == b'/')
     }
 }
 
 impl PartialEq for ResourceId {
     fn eq(&self, other: &Self) -> bool {
-        self.key == other.key
+        Arc::ptr_eq(&self.0, &other.0)
+            || (self.0.folded == other.0.folded && self.raw().eq_ignore_ascii_case(other.raw()))
     }
 }
 impl Eq for ResourceId {}
 
 impl Hash for ResourceId {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        self.key.hash(state);
+        // Equal ids (case aside) have equal folded hashes.
+        state.write_u64(self.0.folded);
     }
 }
 
@@ -157,25 +239,28 @@ impl PartialOrd for ResourceId {
 }
 impl Ord for ResourceId {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.key.cmp(&other.key)
+        self.raw()
+            .bytes()
+            .map(|b| b.to_ascii_lowercase())
+            .cmp(other.raw().bytes().map(|b| b.to_ascii_lowercase()))
     }
 }
 
 impl fmt::Display for ResourceId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.raw)
+        f.write_str(self.raw())
     }
 }
 
 impl fmt::Debug for ResourceId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", &*self.raw)
+        write!(f, "{:?}", self.raw())
     }
 }
 
 impl serde::Serialize for ResourceId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.raw)
+        s.serialize_str(self.raw())
     }
 }
 

@@ -336,8 +336,7 @@ impl Estate {
                     .zip(rg)
                     .is_some_and(|(a, b)| a.eq_ignore_ascii_case(b));
                 let same_resource = nf.resource.as_deref().is_none_or(|r| {
-                    id.key()
-                        .contains(&format!("/providers/{}", r.to_ascii_lowercase()))
+                    id.contains_ci(&format!("/providers/{}", r.to_ascii_lowercase()))
                 });
                 same_group && same_resource
             }

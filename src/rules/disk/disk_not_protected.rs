@@ -39,8 +39,7 @@ struct Gap {
 /// on-premises machine instead).
 fn azure_vm_id(rep: &Replication) -> Option<&crate::model::ResourceId> {
     rep.vm_id.as_ref().filter(|id| {
-        id.key()
-            .contains("/providers/microsoft.compute/virtualmachines/")
+        id.contains_ci("/providers/microsoft.compute/virtualmachines/")
     })
 }
 
@@ -52,15 +51,15 @@ fn unmatched_disks(
     ctx: &RuleCtx,
     gaps: &mut Vec<Gap>,
 ) {
-    let protected_ids: BTreeSet<&str> = rep
+    let protected_ids: BTreeSet<&crate::model::ResourceId> = rep
         .protected_disks
         .iter()
-        .filter_map(|d| d.disk_id.as_ref().map(|i| i.key()))
+        .filter_map(|d| d.disk_id.as_ref())
         .collect();
     let protected_luns: BTreeSet<i64> = rep.protected_disks.iter().filter_map(|d| d.lun).collect();
     let vm_src = ctx.source(vm.source);
     if let Some(os) = &vm.os_disk_id {
-        if !protected_ids.contains(os.key()) {
+        if !protected_ids.contains(os) {
             gaps.push(Gap {
                 lun: None,
                 name: vm.os_disk_name.clone().or(Some(os.name().to_string())),
@@ -74,7 +73,7 @@ fn unmatched_disks(
         let by_id = [&d.managed_disk_id, &d.vhd_uri]
             .into_iter()
             .flatten()
-            .any(|id| protected_ids.contains(id.key()));
+            .any(|id| protected_ids.contains(id));
         let by_lun = d.lun.is_some_and(|l| protected_luns.contains(&l));
         if by_id || by_lun {
             continue;

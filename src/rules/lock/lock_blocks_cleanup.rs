@@ -28,12 +28,11 @@ impl Rule for LockBlocksCleanup {
     }
 
     fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
-        let mut by_lock: BTreeMap<&str, (&Lock, Vec<&Scoped>)> = BTreeMap::new();
+        let mut by_lock: BTreeMap<crate::model::ResourceId, (&Lock, Vec<&Scoped>)> = BTreeMap::new();
         let mut checked = Vec::new();
         for s in ctx.items(&META) {
             let Some(vm) = s.item.vm_id().filter(|v| {
-                v.key()
-                    .contains("/providers/microsoft.compute/virtualmachines/")
+                v.contains_ci("/providers/microsoft.compute/virtualmachines/")
             }) else {
                 continue;
             };
@@ -56,7 +55,7 @@ impl Rule for LockBlocksCleanup {
                 let blocks = matches!(lock.level, LockLevel::ReadOnly | LockLevel::CanNotDelete);
                 if blocks && !is_asr_lock(ctx, lock) {
                     by_lock
-                        .entry(lock.id.key())
+                        .entry(lock.id.clone())
                         .or_insert((lock, Vec::new()))
                         .1
                         .push(s);

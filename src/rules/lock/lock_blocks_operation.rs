@@ -57,7 +57,7 @@ impl Rule for LockBlocksOperation {
                 );
             }
             // Group what each lock blocks.
-            let mut by_lock: BTreeMap<&str, (&Lock, Vec<&Touched>)> = BTreeMap::new();
+            let mut by_lock: BTreeMap<crate::model::ResourceId, (&Lock, Vec<&Touched>)> = BTreeMap::new();
             for t in &touched {
                 checked.push((s, t.id.clone()));
                 for lock in ctx.estate.locks_covering(&t.id) {
@@ -76,7 +76,7 @@ impl Rule for LockBlocksOperation {
                         continue;
                     }
                     by_lock
-                        .entry(lock.id.key())
+                        .entry(lock.id.clone())
                         .or_insert((lock, Vec::new()))
                         .1
                         .push(t);

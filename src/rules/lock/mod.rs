@@ -34,8 +34,7 @@ pub struct Touched<'t> {
 }
 
 fn is_vm(id: &ResourceId) -> bool {
-    id.key()
-        .contains("/providers/microsoft.compute/virtualmachines/")
+    id.contains_ci("/providers/microsoft.compute/virtualmachines/")
 }
 
 /// The resources `op` touches for `item`, and the roles that could not be

@@ -53,8 +53,7 @@ pub fn other_side(item: &ReplicatedItem) -> Option<OtherSide> {
         subscription,
         resource_group: rg,
         vm: vm.filter(|v| {
-            v.key()
-                .contains("/providers/microsoft.compute/virtualmachines/")
+            v.contains_ci("/providers/microsoft.compute/virtualmachines/")
         }),
     })
 }
