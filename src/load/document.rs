@@ -7,7 +7,7 @@
 //! from borrowed slices of the file text, so positions of errors are mapped
 //! back to the file's own line and column.
 
-use super::dto::{self, Envelope, ExampleParameters, ExampleResponse, Head};
+use super::dto::{self, Elems, Envelope, ExampleParameters, ExampleResponse, Head};
 use super::map;
 use crate::error::Error;
 use crate::model::{
@@ -169,8 +169,7 @@ fn read_value(ctx: &DocCtx, json: &str, out: &mut Estate, top: bool) -> Result<(
         });
     }
     let env: Envelope = ctx.parse_path(json, "unexpected document shape")?;
-    if let Some(value) = env.value.filter(|v| v.get().trim_start().starts_with('[')) {
-        let elems: Vec<&RawValue> = ctx.parse(value.get(), "`value` must be an array")?;
+    if let Some(Elems::List(elems)) = env.value {
         let complete = match env.next_link.as_deref().map(str::trim) {
             None | Some("") => true,
             Some(link) => (ctx.followed)(link),
@@ -180,8 +179,7 @@ fn read_value(ctx: &DocCtx, json: &str, out: &mut Estate, top: bool) -> Result<(
         out.facts[before..].iter_mut().for_each(|f| f.page = true);
         return Ok(());
     }
-    if let Some(data) = env.data.filter(|v| v.get().trim_start().starts_with('[')) {
-        let elems: Vec<&RawValue> = ctx.parse(data.get(), "`data` must be an array")?;
+    if let Some(Elems::List(elems)) = env.data {
         let truncated = env
             .result_truncated
             .as_deref()

@@ -655,16 +655,67 @@ pub struct ErrorBody {
     pub message: Option<String>,
 }
 
+/// A field that may hold a list of resources: the elements, each kept as
+/// its own JSON text, read in the same pass as the envelope; anything but
+/// an array is `NotList` (a resource may have a scalar `value`).
+pub enum Elems<'a> {
+    List(Vec<&'a RawValue>),
+    NotList,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Elems<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Elems<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a JSON value")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Elems<'a>, A::Error> {
+                let mut v = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+                while let Some(e) = seq.next_element::<&'de RawValue>()? {
+                    v.push(e);
+                }
+                Ok(Elems::List(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut m: A) -> Result<Elems<'a>, A::Error> {
+                while m.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(Elems::NotList)
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Elems<'a>, E> {
+                Ok(Elems::NotList)
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Elems<'a>, E> {
+                Ok(Elems::NotList)
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Elems<'a>, E> {
+                Ok(Elems::NotList)
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Elems<'a>, E> {
+                Ok(Elems::NotList)
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Elems<'a>, E> {
+                Ok(Elems::NotList)
+            }
+            fn visit_unit<E>(self) -> Result<Elems<'a>, E> {
+                Ok(Elems::NotList)
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
 /// The top level of a document object: which of the five shapes it is.
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct Envelope<'a> {
     #[serde(borrow)]
-    pub value: Option<&'a RawValue>,
+    pub value: Option<Elems<'a>>,
     #[serde(rename = "nextLink", deserialize_with = "opt_string")]
     pub next_link: Option<String>,
     #[serde(borrow)]
-    pub data: Option<&'a RawValue>,
+    pub data: Option<Elems<'a>>,
     #[serde(rename = "$skipToken", deserialize_with = "opt_string")]
     pub skip_token: Option<String>,
     #[serde(rename = "resultTruncated", deserialize_with = "opt_string")]
