@@ -1,6 +1,9 @@
 //! gen-estate: writes a synthetic but realistically shaped bundle of N A2A
-//! replicated items (with their VMs, plans, usages, locks and a manifest) for
-//! benchmarks. Deterministic for a given seed.
+//! replicated items for benchmarks: the items (ARM pages), their VMs spread
+//! over four subscriptions, every VM's managed disks and NIC, a Resource
+//! Health status per VM, 200 jobs with their tasks, recovery plans, and per
+//! subscription the usages and SKUs of the target region, locks and a
+//! manifest. Deterministic for a given seed.
 //!
 //! Usage: gen-estate --items 10000 --out target/bench/10k [--page 200] [--seed 1]
 //!        [--cert-stores N --ca-bundle /etc/ssl/certs/ca-certificates.crt]
@@ -14,7 +17,14 @@ use serde_json::{json, Value};
 use std::fs;
 use std::path::{Path, PathBuf};
 
+/// The vault's subscription, and the first of those the VMs live in.
 const SUB: &str = "0b8c3f2e-7a41-4d6b-9e15-2c7f8a9d0e31";
+const SUBS: [&str; 4] = [
+    SUB,
+    "1c9d4a3f-8b52-4e7c-8f26-3d8a9bae1f42",
+    "2dae5b40-9c63-4f8d-a037-4e9bacbf2053",
+    "3ebf6c51-ad74-409e-b148-5facbdc03164",
+];
 const PRIMARY: &str = "eastus2";
 const RECOVERY: &str = "centralus";
 /// Target sizes: (name, family, vCPUs), spread over many families.
@@ -103,11 +113,22 @@ fn vault() -> String {
     format!("/Subscriptions/{SUB}/resourceGroups/rg-dr-vault/providers/Microsoft.RecoveryServices/vaults/bench-vault")
 }
 
-fn disk_id(rg: &str, name: &str) -> String {
-    format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.Compute/disks/{name}")
+fn disk_id(sub: &str, rg: &str, name: &str) -> String {
+    format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/disks/{name}")
 }
 
-fn item(rng: &mut Rng, n: usize) -> (Value, Value) {
+/// One protected VM: its replicated item, the VM, its disks, its NIC and its
+/// Resource Health status.
+struct Generated {
+    item: Value,
+    vm: Value,
+    disks: Vec<Value>,
+    nic: Value,
+    health: Value,
+}
+
+fn item(rng: &mut Rng, n: usize) -> Generated {
+    let sub = SUBS[n % SUBS.len()];
     let name = format!("vm-{n:06}");
     let rg = format!("rg-app-{:03}", n % 400);
     let (size, _, _) = SIZES[rng.below(SIZES.len() as u64) as usize];
@@ -179,6 +200,22 @@ fn item(rng: &mut Rng, n: usize) -> (Value, Value) {
     };
     let mut pmd = Vec::new();
     let mut vm_data = Vec::new();
+    let mut disks = Vec::new();
+    let vm_arm_id = format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}");
+    // A managed disk as `az disk list` shows it.
+    let disk = |dname: &str, gb: u64, os: bool| {
+        json!({
+            "id": disk_id(sub, &rg, dname), "name": dname, "type": "Microsoft.Compute/disks",
+            "location": PRIMARY, "resourceGroup": rg, "managedBy": vm_arm_id,
+            "sku": {"name": "Premium_LRS", "tier": "Premium"}, "tags": {"env": "prod"},
+            "creationData": {"createOption": if os { "FromImage" } else { "Empty" }},
+            "diskSizeGb": gb, "diskSizeBytes": gb * 1_073_741_824, "diskIopsReadWrite": 500, "diskMBpsReadWrite": 100,
+            "diskState": "Attached", "encryption": {"type": "EncryptionAtRestWithPlatformKey"},
+            "networkAccessPolicy": "AllowAll", "publicNetworkAccess": "Enabled", "provisioningState": "Succeeded",
+            "osType": if os { json!("Windows") } else { Value::Null },
+            "timeCreated": "2025-03-11T08:12:40.1234567+00:00", "uniqueId": format!("{:016x}{:016x}", dname.len(), gb)
+        })
+    };
     let os_name = format!("{name}_OsDisk_1_{}", rng.guid().replace('-', ""));
     for i in 0..=data_disks {
         let dname = if i == 0 {
@@ -187,11 +224,12 @@ fn item(rng: &mut Rng, n: usize) -> (Value, Value) {
             format!("{name}-data-{}", i - 1)
         };
         let gb = [64, 128, 256, 512, 1024][rng.below(5) as usize];
+        disks.push(disk(&dname, gb, i == 0));
         pmd.push(json!({
-            "diskId": disk_id(&rg, &dname).to_lowercase(),
-            "recoveryResourceGroupId": format!("/subscriptions/{SUB}/resourceGroups/{rg}-asr"),
+            "diskId": disk_id(sub, &rg, &dname).to_lowercase(),
+            "recoveryResourceGroupId": format!("/subscriptions/{sub}/resourceGroups/{rg}-asr"),
             "recoveryTargetDiskId": null,
-            "recoveryReplicaDiskId": disk_id(&format!("{rg}-asr"), &format!("{dname}-ASRReplica")),
+            "recoveryReplicaDiskId": disk_id(sub, &format!("{rg}-asr"), &format!("{dname}-ASRReplica")),
             "recoveryOrignalTargetDiskId": null,
             "recoveryReplicaDiskAccountType": "Premium_LRS",
             "recoveryTargetDiskAccountType": "Premium_LRS",
@@ -199,7 +237,7 @@ fn item(rng: &mut Rng, n: usize) -> (Value, Value) {
             "primaryDiskEncryptionSetId": null,
             "diskName": dname,
             "diskCapacityInBytes": gb as u64 * 1_073_741_824,
-            "primaryStagingAzureStorageAccountId": format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/benchasrcache"),
+            "primaryStagingAzureStorageAccountId": format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/benchasrcache"),
             "diskType": if i == 0 { "OperatingSystem" } else { "Data" },
             "resyncRequired": false,
             "monitoringPercentageCompletion": null,
@@ -219,17 +257,18 @@ fn item(rng: &mut Rng, n: usize) -> (Value, Value) {
         }));
         if i > 0 {
             vm_data.push(json!({"lun": i - 1, "name": dname, "createOption": "Attach", "caching": "ReadOnly", "diskSizeGb": gb,
-                "managedDisk": {"id": disk_id(&rg, &dname), "storageAccountType": "Premium_LRS", "resourceGroup": rg}, "toBeDetached": false}));
+                "managedDisk": {"id": disk_id(sub, &rg, &dname), "storageAccountType": "Premium_LRS", "resourceGroup": rg}, "toBeDetached": false}));
         }
     }
     if !unprotected.is_null() {
         let dname = format!("{name}-data-added");
+        disks.push(disk(&dname, 256, false));
         vm_data.push(
             json!({"lun": data_disks, "name": dname, "createOption": "Attach", "diskSizeGb": 256,
-            "managedDisk": {"id": disk_id(&rg, &dname), "storageAccountType": "Premium_LRS"}}),
+            "managedDisk": {"id": disk_id(sub, &rg, &dname), "storageAccountType": "Premium_LRS"}}),
         );
     }
-    let vm_id = format!("/subscriptions/{SUB}/resourcegroups/{rg}/providers/microsoft.compute/virtualmachines/{name}");
+    let vm_id = format!("/subscriptions/{sub}/resourcegroups/{rg}/providers/microsoft.compute/virtualmachines/{name}");
     let container = format!("{}/replicationFabrics/asr-a2a-default-{PRIMARY}/replicationProtectionContainers/asr-a2a-default-{PRIMARY}-container", vault());
     let item = json!({
         "id": format!("{container}/replicationProtectedItems/{guid}"),
@@ -282,17 +321,17 @@ fn item(rng: &mut Rng, n: usize) -> (Value, Value) {
                 "osType": "Windows",
                 "recoveryAzureVMSize": size,
                 "recoveryAzureVMName": name,
-                "recoveryAzureResourceGroupId": format!("/subscriptions/{SUB}/resourceGroups/{rg}-asr"),
+                "recoveryAzureResourceGroupId": format!("/subscriptions/{sub}/resourceGroups/{rg}-asr"),
                 "recoveryCloudService": null,
                 "recoveryAvailabilitySet": null,
-                "selectedRecoveryAzureNetworkId": format!("/subscriptions/{SUB}/resourcegroups/rg-network-{RECOVERY}/providers/microsoft.network/virtualnetworks/vnet-prod-{RECOVERY}"),
-                "selectedTfoAzureNetworkId": format!("/subscriptions/{SUB}/resourcegroups/rg-network-{RECOVERY}/providers/microsoft.network/virtualnetworks/vnet-drill-{RECOVERY}"),
+                "selectedRecoveryAzureNetworkId": format!("/subscriptions/{sub}/resourcegroups/rg-network-{RECOVERY}/providers/microsoft.network/virtualnetworks/vnet-prod-{RECOVERY}"),
+                "selectedTfoAzureNetworkId": format!("/subscriptions/{sub}/resourcegroups/rg-network-{RECOVERY}/providers/microsoft.network/virtualnetworks/vnet-drill-{RECOVERY}"),
                 "vmNics": [{
                     "nicId": rng.guid(),
                     "replicaNicId": null,
-                    "sourceNicArmId": format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.Network/networkInterfaces/{name}-nic"),
-                    "vMNetworkName": format!("/subscriptions/{SUB}/resourceGroups/rg-network-{PRIMARY}/providers/Microsoft.Network/virtualNetworks/vnet-prod-{PRIMARY}"),
-                    "recoveryVMNetworkId": format!("/subscriptions/{SUB}/resourcegroups/rg-network-{RECOVERY}/providers/microsoft.network/virtualnetworks/vnet-prod-{RECOVERY}"),
+                    "sourceNicArmId": format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/networkInterfaces/{name}-nic"),
+                    "vMNetworkName": format!("/subscriptions/{sub}/resourceGroups/rg-network-{PRIMARY}/providers/Microsoft.Network/virtualNetworks/vnet-prod-{PRIMARY}"),
+                    "recoveryVMNetworkId": format!("/subscriptions/{sub}/resourcegroups/rg-network-{RECOVERY}/providers/microsoft.network/virtualnetworks/vnet-prod-{RECOVERY}"),
                     "ipConfigs": [{"name": "ipconfig1", "isPrimary": true, "subnetName": "snet-app", "staticIPAddress": "10.20.1.14", "ipAddressType": "Dynamic", "isSeletedForFailover": true, "recoverySubnetName": "snet-app", "recoveryStaticIPAddress": "", "recoveryIPAddressType": "Dynamic", "recoveryPublicIPAddressId": null, "recoveryLBBackendAddressPoolIds": null, "tfoSubnetName": "snet-app", "tfoStaticIPAddress": null, "tfoPublicIPAddressId": null, "tfoLBBackendAddressPoolIds": null}],
                     "selectionType": "SelectedByDefault",
                     "recoveryNetworkSecurityGroupId": null,
@@ -330,22 +369,51 @@ fn item(rng: &mut Rng, n: usize) -> (Value, Value) {
         }
     });
     let vm = json!({
-        "id": format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}"),
+        "id": format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Compute/virtualMachines/{name}"),
         "name": name, "type": "Microsoft.Compute/virtualMachines", "location": PRIMARY, "resourceGroup": rg,
         "hardwareProfile": {"vmSize": size},
         "storageProfile": {
             "osDisk": {"osType": "Windows", "name": os_name, "createOption": "FromImage", "caching": "ReadWrite",
-                "managedDisk": {"id": disk_id(&rg, &os_name), "storageAccountType": "Premium_LRS"}, "diskSizeGb": 128},
+                "managedDisk": {"id": disk_id(sub, &rg, &os_name), "storageAccountType": "Premium_LRS"}, "diskSizeGb": 128},
             "dataDisks": vm_data
         },
-        "networkProfile": {"networkInterfaces": [{"id": format!("/subscriptions/{SUB}/resourceGroups/{rg}/providers/Microsoft.Network/networkInterfaces/{name}-nic"), "primary": true}]},
+        "networkProfile": {"networkInterfaces": [{"id": format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/networkInterfaces/{name}-nic"), "primary": true}]},
         "osProfile": {"computerName": name, "adminUsername": "azureadmin"},
         "provisioningState": "Succeeded",
         "tags": {"env": "prod"},
         "vmId": rng.guid(),
         "zones": null
     });
-    (item, vm)
+    let nic_id = format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Network/networkInterfaces/{name}-nic");
+    let nic = json!({
+        "id": nic_id, "name": format!("{name}-nic"), "type": "Microsoft.Network/networkInterfaces",
+        "location": PRIMARY, "resourceGroup": rg, "etag": format!("W/\"{}\"", rng.guid()),
+        "virtualMachine": {"id": vm_arm_id, "resourceGroup": rg},
+        "ipConfigurations": [{
+            "id": format!("{nic_id}/ipConfigurations/ipconfig1"), "name": "ipconfig1", "primary": true,
+            "privateIPAddress": format!("10.{}.{}.{}", 20 + n / 65536 % 200, n / 256 % 256, n % 256), "privateIPAddressVersion": "IPv4",
+            "privateIPAllocationMethod": "Dynamic", "provisioningState": "Succeeded",
+            "subnet": {"id": format!("/subscriptions/{sub}/resourceGroups/rg-network-{PRIMARY}/providers/Microsoft.Network/virtualNetworks/vnet-prod-{PRIMARY}/subnets/snet-app"), "resourceGroup": format!("rg-network-{PRIMARY}")}
+        }],
+        "dnsSettings": {"dnsServers": [], "appliedDnsServers": [], "internalDomainNameSuffix": "bench.internal.cloudapp.net"},
+        "enableAcceleratedNetworking": true, "enableIPForwarding": false, "macAddress": "00-0D-3A-00-00-00",
+        "primary": true, "provisioningState": "Succeeded", "nicType": "Standard", "vnetEncryptionSupported": false
+    });
+    let health = json!({
+        "id": format!("{vm_arm_id}/providers/Microsoft.ResourceHealth/availabilityStatuses/current"),
+        "name": "current", "type": "Microsoft.ResourceHealth/AvailabilityStatuses", "location": PRIMARY,
+        "properties": {"availabilityState": "Available", "title": "Available",
+            "summary": "There aren't any known Azure platform problems affecting this virtual machine.",
+            "reasonType": "", "context": "", "category": "", "occuredTime": "2026-11-21T03:00:00Z",
+            "reasonChronicity": "Persistent", "reportedTime": "2026-11-22T09:20:00Z"}
+    });
+    Generated {
+        item,
+        vm,
+        disks,
+        nic,
+        health,
+    }
 }
 
 fn write(path: &Path, v: &Value) {
@@ -365,11 +433,64 @@ fn main() {
     let mut requests = Vec::new();
     let mut items = Vec::with_capacity(a.items);
     let mut vms = Vec::with_capacity(a.items);
+    let mut per_sub: Vec<(Vec<Value>, Vec<Value>, Vec<Value>)> =
+        SUBS.iter().map(|_| (Vec::new(), Vec::new(), Vec::new())).collect();
     for n in 0..a.items {
-        let (i, v) = item(&mut rng, n);
-        items.push(i);
-        vms.push(v);
+        let g = item(&mut rng, n);
+        items.push(g.item);
+        vms.push(g.vm);
+        let (disks, nics, health) = &mut per_sub[n % SUBS.len()];
+        disks.extend(g.disks);
+        nics.push(g.nic);
+        health.push(g.health);
     }
+    // Per subscription: its disks and NICs as `az disk list` / `az network nic
+    // list` arrays, and the Resource Health statuses of its VMs as an ARM list.
+    for (sub, (disks, nics, health)) in SUBS.iter().zip(per_sub) {
+        write(&a.out.join(format!("disks.{sub}.json")), &Value::Array(disks));
+        write(&a.out.join(format!("nics.{sub}.json")), &Value::Array(nics));
+        write(&a.out.join(format!("health.{sub}.json")), &json!({"value": health}));
+    }
+    // 200 jobs of the vault, each with its tasks.
+    let jobs: Vec<Value> = (0..200)
+        .map(|j| {
+            let item = &items[j * items.len().max(1) / 200 % items.len().max(1)];
+            let (kind, state) = match j % 10 {
+                0 => ("TestFailover", "Succeeded"),
+                1 => ("TestFailoverCleanup", "Succeeded"),
+                2 => ("UnplannedFailover", "Succeeded"),
+                3 => ("Commit", "Succeeded"),
+                4 => ("SwitchProtection", "Succeeded"),
+                5 => ("TestFailover", "Failed"),
+                _ => ("EnableDr", "Succeeded"),
+            };
+            let tasks: Vec<Value> = ["Prerequisites check", "Create the virtual machine", "Start the virtual machine", "Finalize"]
+                .iter()
+                .enumerate()
+                .map(|(t, name)| json!({"taskId": format!("task-{t}"), "name": name, "friendlyName": name,
+                    "state": if state == "Failed" && t == 1 { "Failed" } else { "Succeeded" },
+                    "stateDescription": "Completed", "taskType": "TaskDetails",
+                    "startTime": format!("2026-11-{:02}T10:{:02}:00Z", 1 + j % 20, t * 5),
+                    "endTime": format!("2026-11-{:02}T10:{:02}:00Z", 1 + j % 20, t * 5 + 4),
+                    "allowedActions": [], "customDetails": {"instanceType": "TaskDetails"}, "errors": []}))
+                .collect();
+            let errors = if state == "Failed" {
+                json!([{"serviceErrorDetails": {"code": "28031", "message": "The virtual machine could not be created.", "possibleCauses": "Quota", "recommendedAction": "Increase the quota.", "activityId": rng.guid()},
+                        "providerErrorDetails": null, "errorLevel": "Error", "creationTime": "2026-11-06T10:06:00Z", "taskId": "task-1"}])
+            } else {
+                json!([])
+            };
+            json!({"id": format!("{}/replicationJobs/{}", vault, rng.guid()), "name": format!("job-{j:03}"),
+                   "type": "Microsoft.RecoveryServices/vaults/replicationJobs",
+                   "properties": {"activityId": rng.guid(), "scenarioName": kind, "friendlyName": kind, "state": state,
+                       "stateDescription": state, "tasks": tasks, "errors": errors,
+                       "startTime": format!("2026-11-{:02}T10:00:00Z", 1 + j % 20), "endTime": format!("2026-11-{:02}T10:20:00Z", 1 + j % 20),
+                       "allowedActions": [], "targetObjectId": item["id"], "targetObjectName": item["properties"]["friendlyName"],
+                       "targetInstanceType": "ProtectionEntity", "customDetails": {"instanceType": "AsrJobDetails"}}})
+        })
+        .collect();
+    write(&a.out.join("jobs.json"), &json!({"value": jobs}));
+    requests.push(json!({"file": "jobs.json", "method": "GET", "path": format!("{vault}/replicationJobs?api-version=2025-08-01"), "status": 200}));
     // Replicated items as ARM pages chained by nextLink, as collect saves them.
     let pages = items.len().div_ceil(a.page.max(1)).max(1);
     for (p, chunk) in items.chunks(a.page.max(1)).enumerate() {
@@ -415,10 +536,13 @@ fn main() {
     for f in &families {
         usages.push(json!({"currentValue": "40", "limit": "60000", "localName": f, "name": {"value": f, "localizedValue": f}}));
     }
-    write(
-        &a.out.join(format!("usages.{RECOVERY}.json")),
-        &Value::Array(usages),
-    );
+    // Each subscription has its own counters and SKU list in the target region.
+    for sub in SUBS {
+        write(
+            &a.out.join(format!("usages.{sub}.{RECOVERY}.json")),
+            &Value::Array(usages.clone()),
+        );
+    }
     let mut skus: Vec<Value> = SIZES
         .iter()
         .map(|(name, family, vcpus)| {
@@ -438,17 +562,19 @@ fn main() {
                          "locationInfo": [{"location": RECOVERY, "zones": ["1", "2", "3"], "zoneDetails": []}],
                          "capabilities": [{"name": "MaxSizeGiB", "value": "1024"}], "restrictions": []}));
     }
-    write(
-        &a.out.join(format!("skus.{RECOVERY}.json")),
-        &Value::Array(skus),
-    );
-    write(
-        &a.out.join(format!("network-usages.{RECOVERY}.json")),
-        &json!([{"currentValue": 1500, "limit": 200000,
-        "id": format!("/subscriptions/{SUB}/providers/Microsoft.Network/locations/{RECOVERY}/usages/NetworkInterfaces"),
-        "name": {"value": "NetworkInterfaces", "localizedValue": "Network Interfaces"}, "unit": "Count"}]),
-    );
-    write(&a.out.join("locks.json"), &json!([]));
+    for sub in SUBS {
+        write(
+            &a.out.join(format!("skus.{sub}.{RECOVERY}.json")),
+            &Value::Array(skus.clone()),
+        );
+        write(
+            &a.out.join(format!("network-usages.{sub}.{RECOVERY}.json")),
+            &json!([{"currentValue": 1500, "limit": 200000,
+            "id": format!("/subscriptions/{sub}/providers/Microsoft.Network/locations/{RECOVERY}/usages/NetworkInterfaces"),
+            "name": {"value": "NetworkInterfaces", "localizedValue": "Network Interfaces"}, "unit": "Count"}]),
+        );
+        write(&a.out.join(format!("locks.{sub}.json")), &json!([]));
+    }
     if a.cert_stores > 0 {
         let path = a
             .ca_bundle
@@ -473,7 +599,7 @@ fn main() {
             "collectedAt": "2026-11-22T09:30:00Z",
             "cloud": "AzureCloud",
             "endpoint": "https://management.azure.com",
-            "subscriptions": [SUB],
+            "subscriptions": SUBS,
             "requests": requests
         }),
     );
