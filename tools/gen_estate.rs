@@ -433,8 +433,10 @@ fn main() {
     let mut requests = Vec::new();
     let mut items = Vec::with_capacity(a.items);
     let mut vms = Vec::with_capacity(a.items);
-    let mut per_sub: Vec<(Vec<Value>, Vec<Value>, Vec<Value>)> =
-        SUBS.iter().map(|_| (Vec::new(), Vec::new(), Vec::new())).collect();
+    let mut per_sub: Vec<(Vec<Value>, Vec<Value>, Vec<Value>)> = SUBS
+        .iter()
+        .map(|_| (Vec::new(), Vec::new(), Vec::new()))
+        .collect();
     for n in 0..a.items {
         let g = item(&mut rng, n);
         items.push(g.item);
@@ -447,9 +449,15 @@ fn main() {
     // Per subscription: its disks and NICs as `az disk list` / `az network nic
     // list` arrays, and the Resource Health statuses of its VMs as an ARM list.
     for (sub, (disks, nics, health)) in SUBS.iter().zip(per_sub) {
-        write(&a.out.join(format!("disks.{sub}.json")), &Value::Array(disks));
+        write(
+            &a.out.join(format!("disks.{sub}.json")),
+            &Value::Array(disks),
+        );
         write(&a.out.join(format!("nics.{sub}.json")), &Value::Array(nics));
-        write(&a.out.join(format!("health.{sub}.json")), &json!({"value": health}));
+        write(
+            &a.out.join(format!("health.{sub}.json")),
+            &json!({"value": health}),
+        );
     }
     // 200 jobs of the vault, each with its tasks.
     let jobs: Vec<Value> = (0..200)

@@ -5,8 +5,8 @@
 //! key while the original spelling is kept for display.
 
 use std::cmp::Ordering;
-use std::fmt;
 use std::collections::HashSet;
+use std::fmt;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex, OnceLock};
 
@@ -65,7 +65,9 @@ static POOL: OnceLock<[Mutex<Pool>; SHARDS]> = OnceLock::new();
 
 fn intern(text: &str) -> Arc<Spelling> {
     let pool = POOL.get_or_init(|| {
-        std::array::from_fn(|_| Mutex::new(Pool::with_capacity_and_hasher(1 << 12, Default::default())))
+        std::array::from_fn(|_| {
+            Mutex::new(Pool::with_capacity_and_hasher(1 << 12, Default::default()))
+        })
     });
     let mut h = rustc_hash::FxHasher::default();
     h.write(text.as_bytes());

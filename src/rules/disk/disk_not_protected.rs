@@ -38,9 +38,9 @@ struct Gap {
 /// The replicated VM's id, when it is an Azure VM (Hyper-V items name an
 /// on-premises machine instead).
 fn azure_vm_id(rep: &Replication) -> Option<&crate::model::ResourceId> {
-    rep.vm_id.as_ref().filter(|id| {
-        id.contains_ci("/providers/microsoft.compute/virtualmachines/")
-    })
+    rep.vm_id
+        .as_ref()
+        .filter(|id| id.contains_ci("/providers/microsoft.compute/virtualmachines/"))
 }
 
 /// Attached disks of `vm` that are neither protected nor already in `gaps`.

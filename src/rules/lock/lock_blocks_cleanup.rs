@@ -28,12 +28,15 @@ impl Rule for LockBlocksCleanup {
     }
 
     fn check(&self, ctx: &RuleCtx, out: &mut Findings) {
-        let mut by_lock: BTreeMap<crate::model::ResourceId, (&Lock, Vec<&Scoped>)> = BTreeMap::new();
+        let mut by_lock: BTreeMap<crate::model::ResourceId, (&Lock, Vec<&Scoped>)> =
+            BTreeMap::new();
         let mut checked = Vec::new();
         for s in ctx.items(&META) {
-            let Some(vm) = s.item.vm_id().filter(|v| {
-                v.contains_ci("/providers/microsoft.compute/virtualmachines/")
-            }) else {
+            let Some(vm) = s
+                .item
+                .vm_id()
+                .filter(|v| v.contains_ci("/providers/microsoft.compute/virtualmachines/"))
+            else {
                 continue;
             };
             checked.push((s, vm.clone()));

@@ -57,7 +57,8 @@ impl Rule for LockBlocksOperation {
                 );
             }
             // Group what each lock blocks.
-            let mut by_lock: BTreeMap<crate::model::ResourceId, (&Lock, Vec<&Touched>)> = BTreeMap::new();
+            let mut by_lock: BTreeMap<crate::model::ResourceId, (&Lock, Vec<&Touched>)> =
+                BTreeMap::new();
             for t in &touched {
                 checked.push((s, t.id.clone()));
                 for lock in ctx.estate.locks_covering(&t.id) {

@@ -52,9 +52,7 @@ pub fn other_side(item: &ReplicatedItem) -> Option<OtherSide> {
         region,
         subscription,
         resource_group: rg,
-        vm: vm.filter(|v| {
-            v.contains_ci("/providers/microsoft.compute/virtualmachines/")
-        }),
+        vm: vm.filter(|v| v.contains_ci("/providers/microsoft.compute/virtualmachines/")),
     })
 }
 
