@@ -236,7 +236,7 @@ fn item(rng: &mut Rng, n: usize) -> Generated {
             "recoveryDiskEncryptionSetId": null,
             "primaryDiskEncryptionSetId": null,
             "diskName": dname,
-            "diskCapacityInBytes": gb as u64 * 1_073_741_824,
+            "diskCapacityInBytes": gb * 1_073_741_824,
             "primaryStagingAzureStorageAccountId": format!("/subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.Storage/storageAccounts/benchasrcache"),
             "diskType": if i == 0 { "OperatingSystem" } else { "Data" },
             "resyncRequired": false,
