@@ -323,6 +323,16 @@ pub struct CheckArgs {
     #[arg(help_heading = "Output", long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
+    /// Human and Markdown: which findings to show in full (the others are
+    /// counted in their rule's line).
+    #[arg(help_heading = "Output", long, value_enum, default_value_t = crate::report::Details::Blocking, value_name = "WHICH")]
+    pub details: crate::report::Details,
+
+    /// Human and Markdown: at most this many findings of one rule in full;
+    /// the rest are named on a line (0: no limit).
+    #[arg(help_heading = "Output", long, default_value_t = 5, value_name = "N")]
+    pub max_per_rule: usize,
+
     /// SARIF and GitHub annotations: the path, from the repository root,
     /// put before each bundle file's name, so that code scanning finds the
     /// file [default: the --from directory as given, i.e. relative to the

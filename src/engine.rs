@@ -243,6 +243,7 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
             .collect(),
         // The capacity table goes with the quota rules.
         artifact_prefix: String::new(),
+        view: crate::report::View::default(),
         information_uri: None,
         baseline: baseline_run,
         capacity: if RULES

@@ -36,6 +36,52 @@ pub struct Report {
     pub information_uri: Option<String>,
     /// `--baseline`: the file, and how many of its findings are gone.
     pub baseline: Option<BaselineRun>,
+    /// How much detail the readable formats show (`--details`, `--max-per-rule`).
+    pub view: View,
+}
+
+/// Which findings the readable formats (human, Markdown) show in full; the
+/// others are counted in the rule lines. JSON, SARIF and JUnit always carry
+/// every finding.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, Default)]
+pub enum Details {
+    /// Every finding.
+    All,
+    /// Those that block: errors, missing facts (ASR901), and whatever
+    /// `--fail-on` makes blocking; not accepted ones, nor ones the baseline has.
+    #[default]
+    Blocking,
+    /// None: the verdict, the rule lines and the capacity table.
+    None,
+}
+
+/// The view of the readable formats.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct View {
+    pub details: Details,
+    /// At most this many findings of one rule in full; the rest by subject
+    /// on a line. 0: no limit.
+    pub max_per_rule: usize,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View {
+            details: Details::Blocking,
+            max_per_rule: 5,
+        }
+    }
+}
+
+/// One rule that fired, at one level: how many findings, on which subjects.
+#[derive(Clone, Debug, Serialize)]
+pub struct RuleLine {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub level: Level,
+    pub findings: usize,
+    /// The subjects' names, distinct, in report order.
+    pub subjects: Vec<String>,
 }
 
 /// A run against a baseline.
@@ -108,6 +154,51 @@ impl Verdict {
 }
 
 impl Report {
+    /// True when the readable formats show `f` in full under `--details blocking`.
+    pub fn is_blocking_detail(&self, f: &Finding) -> bool {
+        f.is_missing_fact()
+            || (f.counts()
+                && (f.level == Level::Error || self.fail_on.is_some_and(|t| f.level >= t)))
+    }
+
+    /// True when the view shows `f` in full.
+    pub fn shows(&self, f: &Finding) -> bool {
+        match self.view.details {
+            Details::All => true,
+            Details::Blocking => self.is_blocking_detail(f),
+            Details::None => false,
+        }
+    }
+
+    /// One line per rule and level that fired, worst level first, then by code.
+    pub fn rule_lines(&self) -> Vec<RuleLine> {
+        let mut lines: Vec<RuleLine> = Vec::new();
+        for f in &self.findings {
+            let line = match lines
+                .iter_mut()
+                .find(|l| l.code == f.code && l.level == f.level)
+            {
+                Some(l) => l,
+                None => {
+                    lines.push(RuleLine {
+                        code: f.code,
+                        name: f.name,
+                        level: f.level,
+                        findings: 0,
+                        subjects: Vec::new(),
+                    });
+                    lines.last_mut().expect("just pushed")
+                }
+            };
+            line.findings += 1;
+            if !line.subjects.contains(&f.subject.name) {
+                line.subjects.push(f.subject.name.clone());
+            }
+        }
+        lines.sort_by(|a, b| b.level.cmp(&a.level).then(a.code.cmp(b.code)));
+        lines
+    }
+
     pub fn summary(&self) -> Summary {
         let blocking = self
             .findings

@@ -30,24 +30,59 @@ fn run(args: &[&str]) -> (i32, String, String) {
 #[test]
 fn example_estate_is_not_ready_and_names_the_problem_items() {
     let ex = example();
-    let (code, out, _) = run(&["check", "--from", ex.to_str().unwrap(), "--now", NOW]);
+    let check = |extra: &[&str]| {
+        let mut a = vec!["check", "--from", ex.to_str().unwrap(), "--now", NOW];
+        a.extend_from_slice(extra);
+        run(&a)
+    };
+    let block_of = |out: &str, code: &str, vm: &str| -> Option<String> {
+        out.split("\n\n")
+            .find(|b| b.contains(&format!("[{code}]")) && b.contains(&format!("`{vm}`")))
+            .map(str::to_string)
+    };
+    let (code, out, _) = check(&[]);
     assert_eq!(code, 1, "{out}");
+    // By default what blocks is shown in full, with its fix ...
     for (code, vm, fix) in [
-        ("ASR401", "batch-01", "Commit the failover"),
         ("ASR403", "app-02", "Cleanup test failover"),
         ("ASR201", "app-01", "Enable replication of the disk"),
     ] {
-        let block = out
-            .split("\n\n")
-            .find(|b| b.contains(&format!("[{code}]")) && b.contains(&format!("`{vm}`")))
+        let block = block_of(&out, code, vm)
             .unwrap_or_else(|| panic!("no {code} finding for {vm} in:\n{out}"));
         assert!(
             block.contains(fix),
             "{code} for {vm} lacks its fix:\n{block}"
         );
     }
-    assert!(out.contains("12 items checked"), "{out}");
+    // ... and a warning has its rule line, naming the VM, but no block.
+    assert!(block_of(&out, "ASR401", "batch-01").is_none(), "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.contains("ASR401 failover-not-committed"))
+        .unwrap_or_else(|| panic!("no ASR401 rule line:\n{out}"));
+    assert!(
+        line.contains("warning") && line.contains("batch-01"),
+        "{line}"
+    );
+    // The verdict first and last.
+    assert!(out.starts_with("12 items checked"), "{out}");
     assert!(out.trim_end().ends_with("NOT READY"));
+    // --details all: every finding in full; none: no finding in full.
+    let (_, all, _) = check(&["--details", "all"]);
+    let block = block_of(&all, "ASR401", "batch-01").expect("ASR401 in full");
+    assert!(block.contains("Commit the failover"), "{block}");
+    let (code, none, _) = check(&["--details", "none"]);
+    assert_eq!(code, 1);
+    assert!(
+        !none.contains("= fix:") && none.contains("rules that fired (16 findings):"),
+        "{none}"
+    );
+    // --max-per-rule 1 keeps one ASR405 of two in full and names the other.
+    let (_, one, _) = check(&["--details", "all", "--max-per-rule", "1"]);
+    assert!(
+        one.contains("… and 1 more ASR405 (1 shown in full; --max-per-rule 0 for all): "),
+        "{one}"
+    );
 }
 
 #[test]
@@ -578,10 +613,20 @@ fn ci_formats() {
     assert!(md.starts_with("# ASR readiness: NOT READY"), "{md}");
 
     let (_, md, _) = run(&[&base[..], &["--format", "markdown"]].concat());
+    // Rollup first: the rules, the capacity, then what blocks, a block per rule.
+    let at = |h: &str| md.find(h).unwrap_or_else(|| panic!("no {h} in:\n{md}"));
+    assert!(at("## Rules that fired") < at("## Capacity in the target regions"));
+    assert!(at("## Capacity in the target regions") < at("## What blocks"));
     assert!(
-        md.contains("## Blocking and missing facts")
-            && md.contains("## Capacity in the target regions")
+        md.contains("| warning | ASR401 failover-not-committed | 1 | batch-01 |"),
+        "{md}"
     );
+    assert_eq!(md.matches("<details><summary>error ").count(), 5, "{md}");
+    assert_eq!(
+        md.matches("<details>").count(),
+        md.matches("</details>").count()
+    );
+    assert!(md.contains("11 findings are not shown in full"), "{md}");
 }
 
 #[test]
@@ -902,5 +947,57 @@ fn junit_carries_what_strict_consumers_require_and_stays_deterministic() {
     for case in a.split("<testcase ").skip(1) {
         let body = case.split("</testcase>").next().unwrap();
         assert!(!body.contains("<system-out>"), "{body}");
+    }
+}
+
+/// At vault scale the default view stays short, yet names every rule that
+/// fired with its count and every blocking finding's VM.
+#[test]
+fn the_default_view_of_a_large_vault_fits_a_few_hundred_lines() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("estate");
+    let gen = std::process::Command::new(env!("CARGO_BIN_EXE_gen-estate"))
+        .args(["--items", "1000", "--out", dir.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(gen.status.success());
+    let base = [
+        "check",
+        "--from",
+        dir.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--color",
+        "never",
+    ];
+    let (_, human, _) = run(&base);
+    let (_, json, _) = run(&[&base[..], &["--format", "json"]].concat());
+    let report: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let lines = human.lines().count();
+    assert!(lines < 400, "{lines} lines");
+    for r in report["rules"].as_array().unwrap() {
+        let head = format!(
+            "{} {}",
+            r["code"].as_str().unwrap(),
+            r["name"].as_str().unwrap()
+        );
+        let line = human
+            .lines()
+            .find(|l| l.contains(&head) && l.contains(r["level"].as_str().unwrap()))
+            .unwrap_or_else(|| panic!("no rule line for {head}"));
+        assert!(
+            line.contains(&format!(" {}  ", r["findings"])),
+            "{line} vs {r}"
+        );
+    }
+    let findings = report["findings"].as_array().unwrap();
+    let blocking: Vec<&serde_json::Value> = findings
+        .iter()
+        .filter(|f| f["level"] == "error" && f["accepted"].is_null())
+        .collect();
+    assert!(blocking.len() > 20, "the estate has blocking findings");
+    for f in blocking {
+        let name = f["subject"]["name"].as_str().unwrap();
+        assert!(human.contains(name), "{name} ({}) is not named", f["code"]);
     }
 }

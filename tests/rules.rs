@@ -66,7 +66,10 @@ fn every_rule_behaves_on_its_fixtures() {
                     meta.name
                 ));
             }
-            let (hcode, human) = common::check(&dir, "human", &extra);
+            // Every finding in full: the snapshot shows each one's evidence.
+            let mut all = extra.clone();
+            all.extend(["--details".to_string(), "all".to_string()]);
+            let (hcode, human) = common::check(&dir, "human", &all);
             assert_eq!(
                 hcode, code,
                 "{}/{case}: human and JSON runs disagree",

@@ -1,5 +1,8 @@
-//! Human output: each finding with where it applies, its evidence and its
-//! fix, then notices and a one-line verdict.
+//! Human output, rollup first: the verdict; one line per rule that fired
+//! (level, how many findings, on which subjects); the capacity of the
+//! target regions; then the findings the view shows in full (by default
+//! those that block), each with where it applies, its evidence and its fix;
+//! notices; and the verdict again, last, where a CI log's tail shows it.
 
 use super::Renderer;
 use crate::finding::{Finding, Level};
@@ -161,12 +164,148 @@ pub fn wrap(text: &str, width: usize) -> Vec<String> {
     lines
 }
 
+impl Human {
+    /// `rules that fired`: one aligned line per rule and level.
+    fn rule_lines(&self, report: &Report, w: &mut dyn Write) -> io::Result<()> {
+        let lines = report.rule_lines();
+        if lines.is_empty() {
+            return Ok(());
+        }
+        writeln!(
+            w,
+            "{}",
+            self.paint(
+                "1",
+                &format!(
+                    "rules that fired ({}):",
+                    crate::text::count(report.findings.len(), "finding", "findings")
+                )
+            )
+        )?;
+        let rule = |l: &crate::report::RuleLine| format!("{} {}", l.code, l.name);
+        let rule_w = lines.iter().map(|l| rule(l).len()).max().unwrap_or(0);
+        let n_w = lines
+            .iter()
+            .map(|l| l.findings.to_string().len())
+            .max()
+            .unwrap_or(1);
+        for l in &lines {
+            let shown: Vec<&str> = l.subjects.iter().take(3).map(String::as_str).collect();
+            let more = l.subjects.len().saturating_sub(shown.len());
+            let mut who = shown.join(", ");
+            if more > 0 {
+                who.push_str(&format!(" and {more} more"));
+            }
+            let level = format!("{:<7}", l.level.as_str());
+            let level = match l.level {
+                Level::Error => self.paint("31", &level),
+                Level::Warning => self.paint("33", &level),
+                Level::Info => self.paint("36", &level),
+            };
+            let head = format!("  {level} {:<rule_w$} {:>n_w$}  ", rule(l), l.findings);
+            let indent = 2 + 7 + 1 + rule_w + 1 + n_w + 2;
+            let mut parts = wrap(&who, WIDTH.saturating_sub(indent).max(20)).into_iter();
+            writeln!(w, "{head}{}", parts.next().unwrap_or_default())?;
+            for p in parts {
+                writeln!(w, "{}{p}", " ".repeat(indent))?;
+            }
+        }
+        writeln!(w)
+    }
+
+    /// The findings the view shows in full, at most `max_per_rule` per rule;
+    /// the rest of each rule named on a line.
+    fn details(&self, report: &Report, w: &mut dyn Write) -> io::Result<()> {
+        let shown: Vec<&Finding> = report.findings.iter().filter(|f| report.shows(f)).collect();
+        let hidden = report.findings.len() - shown.len();
+        if !shown.is_empty() {
+            let which = match report.view.details {
+                crate::report::Details::All => "every finding".to_string(),
+                _ => "what blocks (errors and missing facts)".to_string(),
+            };
+            writeln!(w, "{}", self.paint("1", &format!("details — {which}:")))?;
+            writeln!(w)?;
+        }
+        let max = report.view.max_per_rule;
+        let mut i = 0;
+        while i < shown.len() {
+            let code = shown[i].code;
+            let group: Vec<&Finding> = shown[i..]
+                .iter()
+                .take_while(|f| f.code == code)
+                .copied()
+                .collect();
+            i += group.len();
+            let full = if max == 0 {
+                group.len()
+            } else {
+                max.min(group.len())
+            };
+            for f in &group[..full] {
+                self.finding(f, w)?;
+            }
+            let rest = &group[full..];
+            if !rest.is_empty() {
+                let names: Vec<String> = rest
+                    .iter()
+                    .map(|f| format!("{} ({})", f.subject.name, f.operation.as_str()))
+                    .collect();
+                let text = format!(
+                    "… and {} more {code} ({} shown in full; --max-per-rule 0 for all): {}",
+                    rest.len(),
+                    full,
+                    names.join(", ")
+                );
+                for line in wrap(&text, WIDTH - 2) {
+                    writeln!(w, "  {line}")?;
+                }
+                writeln!(w)?;
+            }
+        }
+        if hidden > 0 && report.view.details != crate::report::Details::All {
+            writeln!(
+                w,
+                "{} {} not shown in full (warnings, notes, accepted or in the baseline): --details all shows them, --format json has everything.",
+                self.paint("36", "note:"),
+                crate::text::count(hidden, "finding is", "findings are")
+            )?;
+            writeln!(w)?;
+        }
+        Ok(())
+    }
+
+    fn verdict_line(&self, report: &Report) -> String {
+        let s = report.summary();
+        let paint = |v: Verdict, text: &str| match v {
+            Verdict::Ready => self.paint("1;32", text),
+            Verdict::NotReady => self.paint("1;31", text),
+            Verdict::Incomplete => self.paint("1;33", text),
+        };
+        let plan = report
+            .plan
+            .as_deref()
+            .map(|p| format!(" in recovery plan `{p}`"))
+            .unwrap_or_default();
+        let items = crate::text::count(s.items, "item", "items");
+        format!(
+            "{items}{plan} checked {}{}: {}",
+            report.operation_phrase(),
+            report.unchecked_phrase(),
+            report.verdict_tail(&paint)
+        )
+    }
+}
+
 impl Renderer for Human {
     fn render(&self, report: &Report, w: &mut dyn Write) -> io::Result<()> {
-        for f in &report.findings {
-            self.finding(f, w)?;
+        let verdict = self.verdict_line(report);
+        if !report.findings.is_empty() {
+            writeln!(w, "{verdict}")?;
+            writeln!(w)?;
         }
+        self.rule_lines(report, w)?;
         self.capacity(report, w)?;
+        self.details(report, w)?;
         for n in &report.notices {
             let (label, text, color) = match n.strip_prefix("warning: ") {
                 Some(rest) => ("warning:", rest, "33"),
@@ -182,24 +321,6 @@ impl Renderer for Human {
                 writeln!(w, "{lead} {line}")?;
             }
         }
-        let s = report.summary();
-        let paint = |v: Verdict, text: &str| match v {
-            Verdict::Ready => self.paint("1;32", text),
-            Verdict::NotReady => self.paint("1;31", text),
-            Verdict::Incomplete => self.paint("1;33", text),
-        };
-        let plan = report
-            .plan
-            .as_deref()
-            .map(|p| format!(" in recovery plan `{p}`"))
-            .unwrap_or_default();
-        let items = crate::text::count(s.items, "item", "items");
-        writeln!(
-            w,
-            "{items}{plan} checked {}{}: {}",
-            report.operation_phrase(),
-            report.unchecked_phrase(),
-            report.verdict_tail(&paint)
-        )
+        writeln!(w, "{verdict}")
     }
 }

@@ -32,6 +32,8 @@ struct JsonReport<'a> {
     plan: Option<&'a str>,
     summary: Summary,
     bundle: Bundle,
+    /// One line per rule and level that fired (what the human view leads with).
+    rules: Vec<crate::report::RuleLine>,
     findings: &'a [Finding],
     capacity: &'a [crate::analysis::demand::CapacityRow],
     notices: &'a [String],
@@ -50,6 +52,7 @@ impl Renderer for Json {
             operation: report.operation.as_str(),
             plan: report.plan.as_deref(),
             summary: report.summary(),
+            rules: report.rule_lines(),
             bundle: Bundle {
                 collected_at: report.collected_at.map(crate::text::rfc3339),
                 manifest: report.has_manifest,

@@ -1,8 +1,9 @@
-//! A Markdown readiness report (a drill's checklist, a GitHub step summary):
-//! the verdict, the counts, the capacity table, then the findings by level.
+//! A Markdown readiness report (a drill's checklist, a GitHub step summary,
+//! a pull-request comment), rollup first like the human view: the verdict,
+//! one row per rule that fired, the capacity table, then the findings the
+//! view shows in full, one collapsible `<details>` block per rule.
 
 use super::Renderer;
-use crate::finding::Level;
 use crate::report::Report;
 use std::io::{self, Write};
 
@@ -55,6 +56,32 @@ impl Renderer for Markdown {
         if let Some(at) = report.collected_at {
             writeln!(w, "Facts collected {}.", crate::text::date_time(at))?;
         }
+        let lines = report.rule_lines();
+        if !lines.is_empty() {
+            writeln!(w)?;
+            writeln!(w, "## Rules that fired")?;
+            writeln!(w)?;
+            writeln!(w, "| level | rule | findings | on |")?;
+            writeln!(w, "|---|---|---:|---|")?;
+            for l in &lines {
+                let shown: Vec<String> = l.subjects.iter().take(5).map(|s| cell(s)).collect();
+                let more = l.subjects.len().saturating_sub(shown.len());
+                let tail = if more > 0 {
+                    format!(" and {more} more")
+                } else {
+                    String::new()
+                };
+                writeln!(
+                    w,
+                    "| {} | {} {} | {} | {}{tail} |",
+                    l.level.as_str(),
+                    l.code,
+                    l.name,
+                    l.findings,
+                    shown.join(", ")
+                )?;
+            }
+        }
         if !report.capacity.is_empty() {
             writeln!(w)?;
             writeln!(w, "## Capacity in the target regions")?;
@@ -86,36 +113,85 @@ impl Renderer for Markdown {
                 )?;
             }
         }
-        for (level, title) in [
-            (Level::Error, "Blocking and missing facts"),
-            (Level::Warning, "Warnings"),
-            (Level::Info, "Notes"),
-        ] {
-            let fs: Vec<_> = report
-                .findings
-                .iter()
-                .filter(|f| f.level == level)
-                .collect();
-            if fs.is_empty() {
-                continue;
-            }
+        let shown: Vec<&crate::finding::Finding> =
+            report.findings.iter().filter(|f| report.shows(f)).collect();
+        if !shown.is_empty() {
             writeln!(w)?;
-            writeln!(w, "## {title}")?;
-            writeln!(w)?;
-            writeln!(w, "| code | VM / subject | operation | problem | fix |")?;
-            writeln!(w, "|---|---|---|---|---|")?;
-            for f in fs {
+            let which = match report.view.details {
+                crate::report::Details::All => "Every finding",
+                _ => "What blocks",
+            };
+            writeln!(w, "## {which}")?;
+            let max = report.view.max_per_rule;
+            let mut i = 0;
+            while i < shown.len() {
+                let code = shown[i].code;
+                let group: Vec<&crate::finding::Finding> = shown[i..]
+                    .iter()
+                    .take_while(|f| f.code == code)
+                    .copied()
+                    .collect();
+                i += group.len();
+                let full = if max == 0 {
+                    group.len()
+                } else {
+                    max.min(group.len())
+                };
+                writeln!(w)?;
                 writeln!(
                     w,
-                    "| {} {} | {} | {} | {} | {} |",
-                    f.code,
-                    f.name,
-                    cell(&f.subject.name),
-                    f.operation.as_str(),
-                    cell(&f.message),
-                    cell(&f.help)
+                    "<details><summary>{} {} {} — {}</summary>",
+                    group[0].level.as_str(),
+                    code,
+                    group[0].name,
+                    crate::text::count(group.len(), "finding", "findings")
                 )?;
+                writeln!(w)?;
+                writeln!(w, "| VM / subject | operation | problem | evidence | fix |")?;
+                writeln!(w, "|---|---|---|---|---|")?;
+                for f in &group[..full] {
+                    let evidence: Vec<String> = f
+                        .evidence
+                        .iter()
+                        .map(|e| format!("{} [{}]", cell(&e.fact), cell(&e.place())))
+                        .collect();
+                    writeln!(
+                        w,
+                        "| {} | {} | {} | {} | {} |",
+                        cell(&f.subject.name),
+                        f.operation.as_str(),
+                        cell(&f.message),
+                        evidence.join("<br>"),
+                        cell(&f.help)
+                    )?;
+                }
+                let rest = &group[full..];
+                if !rest.is_empty() {
+                    let names: Vec<String> = rest
+                        .iter()
+                        .map(|f| format!("{} ({})", cell(&f.subject.name), f.operation.as_str()))
+                        .collect();
+                    writeln!(w)?;
+                    writeln!(
+                        w,
+                        "… and {} more ({} shown in full; `--max-per-rule 0` for all): {}",
+                        rest.len(),
+                        full,
+                        names.join(", ")
+                    )?;
+                }
+                writeln!(w)?;
+                writeln!(w, "</details>")?;
             }
+        }
+        let hidden = report.findings.iter().filter(|f| !report.shows(f)).count();
+        if hidden > 0 && report.view.details != crate::report::Details::All {
+            writeln!(w)?;
+            writeln!(
+                w,
+                "{} not shown in full (warnings, notes, accepted or in the baseline): `--details all` shows them.",
+                crate::text::count(hidden, "finding is", "findings are")
+            )?;
         }
         for n in &report.notices {
             writeln!(w)?;
