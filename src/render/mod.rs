@@ -5,6 +5,7 @@ pub mod catalog;
 pub mod diagnosis;
 pub mod estimate;
 mod github;
+mod html;
 mod human;
 mod json;
 mod junit;
@@ -33,6 +34,9 @@ pub enum Format {
     Github,
     /// A Markdown readiness report.
     Markdown,
+    /// A self-contained HTML readiness report (charts, a table that sorts
+    /// and filters; no external files).
+    Html,
 }
 
 /// Writes a report in one format.
@@ -50,6 +54,7 @@ impl Format {
             Format::Junit => Box::new(junit::Junit),
             Format::Github => Box::new(Escaped(github::Github)),
             Format::Markdown => Box::new(Escaped(markdown::Markdown)),
+            Format::Html => Box::new(html::Html),
         }
     }
 }

@@ -1,0 +1,142 @@
+//! The HTML readiness report, opened in a real (headless) Chromium: the
+//! verdict, the capacity chart with its shortfall, the table's filter, no
+//! console message; a screenshot is kept in `target/test-artifacts/`.
+//! `.ci/setup` installs Chromium from the distribution's packages.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const NOW: &str = "2026-11-22T12:00:00Z";
+
+fn s(v: &[&str]) -> Vec<String> {
+    v.iter().map(|x| x.to_string()).collect()
+}
+
+/// The browser: `$CHROMIUM`, else the first of the usual names on PATH.
+fn chromium() -> PathBuf {
+    let names = ["chromium", "chromium-browser", "google-chrome"];
+    std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .into_iter()
+        .chain(names.iter().map(PathBuf::from))
+        .find(|b| Command::new(b).arg("--version").output().is_ok_and(|o| o.status.success()))
+        .expect("no Chromium: run `bash .ci/setup` (installs the distribution's package) or set CHROMIUM")
+}
+
+/// Runs headless Chromium on `page`; returns the rendered DOM and stderr.
+fn open(page: &Path, fragment: &str, extra: &[&str]) -> (String, String) {
+    let profile = tempfile::tempdir().unwrap();
+    let out = Command::new(chromium())
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--enable-logging=stderr",
+            "--v=0",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .args(extra)
+        .arg(format!("file://{}{fragment}", page.display()))
+        .output()
+        .unwrap();
+    (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn report(dir: &Path, out: &Path, extra: &[&str]) -> u8 {
+    let mut args = s(&[
+        "check",
+        "--from",
+        dir.to_str().unwrap(),
+        "--now",
+        NOW,
+        "--format",
+        "html",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    args.extend(s(extra));
+    common::run(&args).0
+}
+
+#[test]
+fn the_example_report_renders_filters_and_shows_the_shortfall() {
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("readiness.html");
+    assert_eq!(
+        report(&common::root().join("examples/contoso"), &page, &[]),
+        1
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    // Self-contained: nothing is fetched.
+    for outside in ["<link", "src=\"http", "href=\"http", "@import", "url("] {
+        assert!(
+            !html.contains(outside),
+            "the report refers outside itself: {outside}"
+        );
+    }
+    let (dom, log) = open(&page, "#selftest", &["--dump-dom"]);
+    assert!(
+        dom.contains("class=\"verdict not-ready\">NOT READY</span>"),
+        "{dom}"
+    );
+    // The quota row that is short is drawn past the limit, and labelled.
+    assert!(dom.contains("class=\"shortfall\""), "no shortfall bar");
+    assert!(
+        dom.contains("36 needed, 32 free of 64 — short by 4"),
+        "{dom}"
+    );
+    // The page's own check of its filter, run in the browser.
+    assert!(
+        dom.contains("filter ok: level=error shows 5 of 16 rows (5 errors)"),
+        "{}",
+        dom.lines()
+            .find(|l| l.contains("selftest"))
+            .unwrap_or("no self-test result")
+    );
+    let console: Vec<&str> = log.lines().filter(|l| l.contains(":CONSOLE")).collect();
+    assert!(console.is_empty(), "console messages: {console:?}");
+    // A screenshot for people (and the README).
+    let shots = common::root().join("target/test-artifacts");
+    std::fs::create_dir_all(&shots).unwrap();
+    let shot = shots.join("html-report.png");
+    let _ = std::fs::remove_file(&shot);
+    open(
+        &page,
+        "",
+        &[
+            &format!("--screenshot={}", shot.display()),
+            "--window-size=1280,1800",
+        ],
+    );
+    assert!(
+        std::fs::metadata(&shot).is_ok_and(|m| m.len() > 10_000),
+        "no screenshot"
+    );
+}
+
+#[test]
+fn data_cannot_become_markup() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("bundle");
+    std::fs::create_dir(&dir).unwrap();
+    let src = common::root().join("examples/contoso/replicated-items.json");
+    let text = std::fs::read_to_string(src).unwrap().replace(
+        "\"friendlyName\": \"app-01\"",
+        "\"friendlyName\": \"<img src=x onerror=alert(1)>\"",
+    );
+    assert!(text.contains("onerror"), "the name was replaced");
+    std::fs::write(dir.join("replicated-items.json"), text).unwrap();
+    let page = tmp.path().join("r.html");
+    report(&dir, &page, &["--operation", "failover"]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(!html.contains("<img"), "raw markup from the data");
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+    let (_, log) = open(&page, "", &["--dump-dom"]);
+    assert!(!log.contains(":CONSOLE"), "{log}");
+}
