@@ -198,7 +198,13 @@ fn check(args: CheckArgs, max: u64, out: &mut dyn Write) -> Result<u8, Error> {
         ColorChoice::Never => false,
         ColorChoice::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none(),
     };
-    let renderer = args.format.renderer(color);
+    // On a terminal, human output wraps at its width; elsewhere at a fixed one.
+    let width = terminal_size::terminal_size()
+        .filter(|_| to_terminal)
+        .map_or(render::HUMAN_WIDTH, |(terminal_size::Width(w), _)| {
+            usize::from(w)
+        });
+    let renderer = args.format.renderer_for(color, width);
     match &args.output {
         Some(path) => {
             let mut buf = Vec::new();
@@ -343,15 +349,27 @@ fn status(args: cli::StatusArgs, max: u64, out: &mut dyn Write) -> Result<u8, Er
         match args.format {
             cli::TextFormat::Json => render::status::json(&st, &mut frame)?,
             cli::TextFormat::Human => {
-                if std::io::stdout().is_terminal() {
-                    // Clear the screen and redraw in place.
-                    frame.extend_from_slice(b"\x1b[2J\x1b[H");
+                let footer = format!(
+                    "refreshing every {every}s from Azure Resource Manager; Ctrl-C to stop"
+                );
+                match terminal_size::terminal_size().filter(|_| std::io::stdout().is_terminal()) {
+                    // On a terminal: one screen, redrawn in place.
+                    Some((terminal_size::Width(cols), terminal_size::Height(rows))) => {
+                        frame.extend_from_slice(b"\x1b[2J\x1b[H");
+                        render::status::watch_frame(
+                            &st,
+                            usize::from(rows),
+                            usize::from(cols),
+                            &footer,
+                            &mut frame,
+                        )?;
+                    }
+                    // Piped: every refresh in full, one after the other.
+                    None => {
+                        render::status::human_with(&st, true, &mut frame)?;
+                        writeln!(frame, "\n{footer}")?;
+                    }
                 }
-                render::status::human_with(&st, true, &mut frame)?;
-                writeln!(
-                    frame,
-                    "\nrefreshing every {every}s from Azure Resource Manager; Ctrl-C to stop"
-                )?;
             }
         }
         out.write_all(&frame)?;

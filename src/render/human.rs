@@ -9,11 +9,14 @@ use crate::finding::{Finding, Level};
 use crate::report::{Report, Verdict};
 use std::io::{self, Write};
 
-/// Text width for wrapping (fixed, so output is the same everywhere).
-const WIDTH: usize = 100;
+/// Text width for wrapping when the output is not a terminal (fixed, so a
+/// file or a CI log is the same everywhere).
+pub const WIDTH: usize = 100;
 
 pub struct Human {
     pub color: bool,
+    /// Columns to wrap at: the terminal's width on a terminal, else `WIDTH`.
+    pub width: usize,
 }
 
 impl Human {
@@ -36,7 +39,7 @@ impl Human {
     fn finding(&self, f: &Finding, w: &mut dyn Write) -> io::Result<()> {
         let head = format!("{}[{}] {}", self.level(f.level), f.code, f.name);
         writeln!(w, "{}", self.paint("1", &head))?;
-        for line in wrap(&f.message, WIDTH - 2) {
+        for line in wrap(&f.message, self.width - 2) {
             writeln!(w, "  {line}")?;
         }
         let arrow = self.paint("34", "-->");
@@ -44,7 +47,7 @@ impl Human {
         writeln!(w, "      {}", f.subject.id)?;
         for e in &f.evidence {
             let text = format!("{}  [{}]", e.fact, e.place());
-            let mut lines = wrap(&text, WIDTH - 16).into_iter();
+            let mut lines = wrap(&text, self.width - 16).into_iter();
             if let Some(first) = lines.next() {
                 writeln!(w, "   {} {first}", self.paint("34", "= evidence:"))?;
             }
@@ -52,7 +55,7 @@ impl Human {
                 writeln!(w, "               {l}")?;
             }
         }
-        let mut lines = wrap(&f.help, WIDTH - 11).into_iter();
+        let mut lines = wrap(&f.help, self.width - 11).into_iter();
         if let Some(first) = lines.next() {
             writeln!(w, "   {} {first}", self.paint("32", "= fix:"))?;
         }
@@ -204,7 +207,7 @@ impl Human {
             };
             let head = format!("  {level} {:<rule_w$} {:>n_w$}  ", rule(l), l.findings);
             let indent = 2 + 7 + 1 + rule_w + 1 + n_w + 2;
-            let mut parts = wrap(&who, WIDTH.saturating_sub(indent).max(20)).into_iter();
+            let mut parts = wrap(&who, self.width.saturating_sub(indent).max(20)).into_iter();
             writeln!(w, "{head}{}", parts.next().unwrap_or_default())?;
             for p in parts {
                 writeln!(w, "{}{p}", " ".repeat(indent))?;
@@ -256,7 +259,7 @@ impl Human {
                     full,
                     names.join(", ")
                 );
-                for line in wrap(&text, WIDTH - 2) {
+                for line in wrap(&text, self.width - 2) {
                     writeln!(w, "  {line}")?;
                 }
                 writeln!(w)?;
@@ -312,7 +315,7 @@ impl Renderer for Human {
                 None => ("note:", n.as_str(), "36"),
             };
             let indent = " ".repeat(label.len());
-            for (i, line) in wrap(text, WIDTH - label.len() - 1).iter().enumerate() {
+            for (i, line) in wrap(text, self.width - label.len() - 1).iter().enumerate() {
                 let lead = if i == 0 {
                     self.paint(color, label)
                 } else {

@@ -17,6 +17,7 @@ use crate::report::Report;
 use std::io::{self, Write};
 
 pub use human::wrap;
+pub use human::WIDTH as HUMAN_WIDTH;
 pub use json::VERSION as JSON_VERSION;
 
 /// An output format of `check`.
@@ -47,8 +48,16 @@ pub trait Renderer {
 impl Format {
     /// The renderer for this format; `color` applies to human output only.
     pub fn renderer(self, color: bool) -> Box<dyn Renderer> {
+        self.renderer_for(color, human::WIDTH)
+    }
+
+    /// As `renderer`, wrapping human output at `width` columns (a terminal's).
+    pub fn renderer_for(self, color: bool, width: usize) -> Box<dyn Renderer> {
         match self {
-            Format::Human => Box::new(Escaped(human::Human { color })),
+            Format::Human => Box::new(Escaped(human::Human {
+                color,
+                width: width.clamp(60, 200),
+            })),
             Format::Json => Box::new(json::Json),
             Format::Sarif => Box::new(sarif::Sarif),
             Format::Junit => Box::new(junit::Junit),

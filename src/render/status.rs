@@ -96,6 +96,80 @@ pub fn human_with(st: &Status, bars: bool, w: &mut dyn Write) -> io::Result<()> 
     )
 }
 
+/// One screen of `status --watch`, `rows` × `cols` characters at most: the
+/// vault summary first, then the synchronizing items with their progress
+/// bars, then the items needing attention as far as the screen allows
+/// ("… and N more"), then `footer`. Lines are cut at `cols`, never wrapped,
+/// so the frame never scrolls.
+pub fn watch_frame(
+    st: &Status,
+    rows: usize,
+    cols: usize,
+    footer: &str,
+    w: &mut dyn Write,
+) -> io::Result<()> {
+    let mut full = Vec::new();
+    human_with(st, true, &mut full)?;
+    let full = String::from_utf8_lossy(&full);
+    let summary = full.lines().last().unwrap_or_default().to_string();
+    let mut out: Vec<String> = crate::render::wrap(&summary, cols.max(20));
+    out.push(String::new());
+    // Room left once the footer is placed.
+    let budget = rows.saturating_sub(out.len() + 2).max(1);
+    let sync: Vec<&str> = full
+        .lines()
+        .skip_while(|l| *l != "synchronizing:")
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let attention = &st.attention;
+    let mut left = budget;
+    if !sync.is_empty() {
+        // The header and the column names, then as many items as fit while
+        // leaving four lines for the attention list (its header, two items,
+        // "and N more").
+        let reserve = if attention.is_empty() { 0 } else { 4 };
+        let room = left.saturating_sub(reserve + 2);
+        let items = sync.len() - 2;
+        let shown = if items <= room {
+            items
+        } else {
+            room.saturating_sub(1)
+        };
+        out.extend(sync[..2 + shown].iter().map(|l| l.to_string()));
+        let mut used = 2 + shown;
+        if shown < items {
+            out.push(format!("  … and {} more synchronizing", items - shown));
+            used += 1;
+        }
+        left = left.saturating_sub(used);
+    }
+    if !attention.is_empty() && left >= 2 {
+        out.push("needing attention:".to_string());
+        left -= 1;
+        let fit = if attention.len() <= left {
+            attention.len()
+        } else {
+            left - 1
+        };
+        for (vm, why) in attention.iter().take(fit) {
+            out.push(format!("  {vm}: {why}"));
+        }
+        if fit < attention.len() {
+            out.push(format!(
+                "  … and {} more needing attention",
+                attention.len() - fit
+            ));
+        }
+    }
+    out.push(String::new());
+    out.push(footer.to_string());
+    for line in out.iter().take(rows) {
+        let cut: String = line.chars().take(cols).collect();
+        writeln!(w, "{cut}")?;
+    }
+    Ok(())
+}
+
 /// Writes the status as versioned JSON.
 pub fn json(st: &Status, w: &mut dyn Write) -> io::Result<()> {
     let doc = serde_json::json!({
@@ -111,6 +185,84 @@ pub fn json(st: &Status, w: &mut dyn Write) -> io::Result<()> {
 
 #[cfg(test)]
 mod tests {
+    use crate::status::{Status, Summary, Syncing};
+
+    #[test]
+    fn a_watch_frame_fits_80_by_24_summary_and_bars_first() {
+        let st = Status {
+            summary: Summary {
+                items: 1000,
+                protected: 900,
+                synchronizing: 30,
+                synchronizing_percent: Some(41),
+                needing_attention: 70,
+                ..Summary::default()
+            },
+            synchronizing: (0..30)
+                .map(|i| Syncing {
+                    vm: format!("vm-{i:04}"),
+                    item: format!("item-{i}"),
+                    state: "InitialReplicationInProgress".into(),
+                    job_type: Some("InitialReplication".into()),
+                    percent: Some(i * 3),
+                    rpo_seconds: None,
+                    started: None,
+                    remaining_minutes: Some(40),
+                })
+                .collect(),
+            attention: (0..70)
+                .map(|i| (format!("app-{i:03}"), "replication health is Critical: 153007 No crash consistent recovery point in the last 60 minutes".to_string()))
+                .collect(),
+        };
+        let mut out = Vec::new();
+        super::watch_frame(
+            &st,
+            24,
+            80,
+            "refreshing every 60s; Ctrl-C to stop",
+            &mut out,
+        )
+        .unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert!(lines.len() <= 24, "{} lines:\n{text}", lines.len());
+        assert!(lines.iter().all(|l| l.chars().count() <= 80), "{text}");
+        assert!(
+            lines[0].starts_with("1000 items: 900 protected, 30 synchronizing at 41% overall"),
+            "{text}"
+        );
+        assert!(
+            text.contains("[") && text.contains("% "),
+            "progress bars: {text}"
+        );
+        assert!(
+            text.contains("… and ") && text.contains("more synchronizing"),
+            "{text}"
+        );
+        assert!(
+            text.contains("needing attention:") && text.contains("more needing attention"),
+            "{text}"
+        );
+        assert_eq!(
+            lines.last().copied(),
+            Some("refreshing every 60s; Ctrl-C to stop")
+        );
+        // A small vault fits whole.
+        let small = Status {
+            synchronizing: st.synchronizing[..2].to_vec(),
+            attention: st.attention[..2].to_vec(),
+            ..st.clone()
+        };
+        let mut out = Vec::new();
+        super::watch_frame(&small, 24, 80, "x", &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(!text.contains("more"), "{text}");
+        assert!(
+            text.contains("vm-0001") && text.contains("app-001"),
+            "{text}"
+        );
+    }
+
     #[test]
     fn bars() {
         assert_eq!(super::bar(0), "[--------------------]");
