@@ -244,6 +244,34 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
         // The capacity table goes with the quota rules.
         artifact_prefix: String::new(),
         view: crate::report::View::default(),
+        plans: estate
+            .plans
+            .iter()
+            .filter(|p| plan.is_none_or(|chosen| chosen.id == p.id))
+            .map(|p| crate::report::PlanView {
+                name: p.name.clone(),
+                groups: p
+                    .groups
+                    .iter()
+                    .map(|g| {
+                        let members = g
+                            .items
+                            .iter()
+                            .map(|id| {
+                                let name = estate
+                                    .item(id)
+                                    .map_or_else(|| id.name().to_string(), |i| i.name.clone());
+                                (id.to_string(), name)
+                            })
+                            .collect();
+                        (
+                            g.group_type.clone().unwrap_or_else(|| "group".to_string()),
+                            members,
+                        )
+                    })
+                    .collect(),
+            })
+            .collect(),
         information_uri: None,
         baseline: baseline_run,
         capacity: if RULES

@@ -38,6 +38,19 @@ pub struct Report {
     pub baseline: Option<BaselineRun>,
     /// How much detail the readable formats show (`--details`, `--max-per-rule`).
     pub view: View,
+    /// The recovery plans of the input (only `--plan`'s when given), their
+    /// groups in order: the HTML report filters by plan and shows the
+    /// checked plan's groups.
+    pub plans: Vec<PlanView>,
+}
+
+/// A recovery plan as the reports show it.
+#[derive(Clone, Debug)]
+pub struct PlanView {
+    pub name: String,
+    /// In order: the group's type (`Boot`, `Shutdown`, ...) and its items
+    /// as (item id, VM name).
+    pub groups: Vec<(String, Vec<(String, String)>)>,
 }
 
 /// Which findings the readable formats (human, Markdown) show in full; the

@@ -140,3 +140,39 @@ fn data_cannot_become_markup() {
     let (_, log) = open(&page, "", &["--dump-dom"]);
     assert!(!log.contains(":CONSOLE"), "{log}");
 }
+
+#[test]
+fn a_recovery_plan_report_shows_its_groups_in_order_and_filters_by_plan() {
+    let tmp = tempfile::tempdir().unwrap();
+    let page = tmp.path().join("plan.html");
+    let plans: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(common::root().join("examples/contoso/recovery-plans.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let name = plans["value"][0]["properties"]["friendlyName"]
+        .as_str()
+        .unwrap();
+    report(
+        &common::root().join("examples/contoso"),
+        &page,
+        &["--plan", name],
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    let groups = &html[html.find("<ol id=\"plan-groups\">").expect("plan groups")..];
+    let groups = &groups[..groups.find("</ol>").unwrap()];
+    let order: Vec<&str> = groups
+        .match_indices("<li><strong>")
+        .map(|(i, _)| groups[i + 12..].split('<').next().unwrap())
+        .collect();
+    assert_eq!(order.first().copied(), Some("Shutdown"), "{groups}");
+    assert!(
+        groups.contains("sql-01 <span class=\"level error\">error</span>"),
+        "{groups}"
+    );
+    assert!(html.contains("data-filter=\"plan\""));
+    assert!(html.contains(&format!("data-plan=\"|{name}|\"")));
+    let (dom, log) = open(&page, "#selftest", &["--dump-dom"]);
+    assert!(dom.contains("filter ok"), "{dom}");
+    assert!(!log.contains(":CONSOLE"), "{log}");
+}

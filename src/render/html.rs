@@ -101,7 +101,11 @@ const SCRIPT: &str = r##"
     var text = search.value.trim().toLowerCase();
     var n = 0;
     rows.forEach(function (r) {
-      var ok = filters.every(function (f) { return f.value === "" || r.dataset[f.dataset.filter] === f.value; });
+      var ok = filters.every(function (f) {
+        if (f.value === "") { return true; }
+        if (f.dataset.filter === "plan") { return r.dataset.plan.indexOf("|" + f.value + "|") >= 0; }
+        return r.dataset[f.dataset.filter] === f.value;
+      });
       if (ok && text) { ok = r.textContent.toLowerCase().indexOf(text) >= 0; }
       r.hidden = !ok;
       if (ok) { n++; }
@@ -220,8 +224,19 @@ impl Html {
         Ok(())
     }
 
-    fn finding_row(&self, f: &Finding, w: &mut dyn Write) -> io::Result<()> {
+    fn finding_row(&self, report: &Report, f: &Finding, w: &mut dyn Write) -> io::Result<()> {
         let level = f.level.as_str();
+        let item = f.subject.item.as_deref().unwrap_or(&f.subject.id);
+        let plans: Vec<&str> = report
+            .plans
+            .iter()
+            .filter(|p| {
+                p.groups
+                    .iter()
+                    .any(|(_, m)| m.iter().any(|(id, _)| id.eq_ignore_ascii_case(item)))
+            })
+            .map(|p| p.name.as_str())
+            .collect();
         let rg = resource_group(&f.subject.id);
         let rank = match f.level {
             Level::Error => 0,
@@ -230,10 +245,11 @@ impl Html {
         };
         write!(
             w,
-            "<tr data-level=\"{level}\" data-rule=\"{}\" data-operation=\"{}\" data-rg=\"{}\">",
+            "<tr data-level=\"{level}\" data-rule=\"{}\" data-operation=\"{}\" data-rg=\"{}\" data-plan=\"|{}|\">",
             f.code,
             f.operation.as_str(),
-            esc(&rg)
+            esc(&rg),
+            esc(&plans.join("|"))
         )?;
         write!(
             w,
@@ -373,6 +389,47 @@ impl Renderer for Html {
             writeln!(w, "</tbody></table>")?;
         }
 
+        if let (Some(name), [plan]) = (&report.plan, report.plans.as_slice()) {
+            writeln!(
+                w,
+                "<h2>Recovery plan {}: its groups in order</h2>\n<ol id=\"plan-groups\">",
+                esc(name)
+            )?;
+            for (kind, members) in &plan.groups {
+                let items: Vec<String> = members
+                    .iter()
+                    .map(|(id, vm)| {
+                        let worst = report
+                            .findings
+                            .iter()
+                            .filter(|f| {
+                                f.subject
+                                    .item
+                                    .as_deref()
+                                    .unwrap_or(&f.subject.id)
+                                    .eq_ignore_ascii_case(id)
+                            })
+                            .map(|f| f.level)
+                            .max();
+                        match worst {
+                            Some(l) => format!(
+                                "{} <span class=\"level {lvl}\">{lvl}</span>",
+                                esc(vm),
+                                lvl = l.as_str()
+                            ),
+                            None => format!("{} <span class=\"meta\">no finding</span>", esc(vm)),
+                        }
+                    })
+                    .collect();
+                writeln!(
+                    w,
+                    "<li><strong>{}</strong>: {}</li>",
+                    esc(kind),
+                    items.join(", ")
+                )?;
+            }
+            writeln!(w, "</ol>")?;
+        }
         if !report.findings.is_empty() {
             writeln!(w, "<h2>Findings</h2>")?;
             let f = &report.findings;
@@ -387,9 +444,18 @@ impl Renderer for Html {
                 s
             };
             let rgs: Vec<String> = f.iter().map(|x| resource_group(&x.subject.id)).collect();
+            let plan_filter = if report.plans.is_empty() {
+                String::new()
+            } else {
+                select(
+                    "recovery plan",
+                    "plan",
+                    options(report.plans.iter().map(|p| p.name.as_str())),
+                )
+            };
             writeln!(
                 w,
-                "<div class=\"filters\">{}{}{}{}<label>text <input id=\"search\" type=\"search\"></label><span class=\"meta\"><span id=\"shown\">{}</span> of {} shown</span></div>",
+                "<div class=\"filters\">{}{}{}{}{plan_filter}<label>text <input id=\"search\" type=\"search\"></label><span class=\"meta\"><span id=\"shown\">{}</span> of {} shown</span></div>",
                 select("level", "level", options(f.iter().map(|x| x.level.as_str()))),
                 select("rule", "rule", options(f.iter().map(|x| x.code))),
                 select("operation", "operation", options(f.iter().map(|x| x.operation.as_str()))),
@@ -399,7 +465,7 @@ impl Renderer for Html {
             )?;
             writeln!(w, "<table id=\"findings\"><thead><tr><th class=\"sortable\">level</th><th class=\"sortable\">rule</th><th class=\"sortable\">VM / subject</th><th class=\"sortable\">operation</th><th>problem</th></tr></thead><tbody>")?;
             for x in f {
-                self.finding_row(x, w)?;
+                self.finding_row(report, x, w)?;
             }
             writeln!(w, "</tbody></table>")?;
         }
