@@ -96,7 +96,7 @@ pub fn human_with(st: &Status, bars: bool, w: &mut dyn Write) -> io::Result<()> 
     )
 }
 
-/// One screen of `status --watch`, `rows` × `cols` characters at most: the
+/// One screen of `status --watch`, `rows - 1` lines of `cols` characters at most: the
 /// vault summary first, then the synchronizing items with their progress
 /// bars, then the items needing attention as far as the screen allows
 /// ("… and N more"), then `footer`. Lines are cut at `cols`, never wrapped,
@@ -108,6 +108,9 @@ pub fn watch_frame(
     footer: &str,
     w: &mut dyn Write,
 ) -> io::Result<()> {
+    // The last line ends with a newline: one row stays free, or the screen
+    // would scroll the summary away.
+    let rows = rows.saturating_sub(1).max(4);
     let mut full = Vec::new();
     human_with(st, true, &mut full)?;
     let full = String::from_utf8_lossy(&full);
@@ -225,7 +228,11 @@ mod tests {
         .unwrap();
         let text = String::from_utf8(out).unwrap();
         let lines: Vec<&str> = text.lines().collect();
-        assert!(lines.len() <= 24, "{} lines:\n{text}", lines.len());
+        assert!(
+            lines.len() <= 23,
+            "{} lines (the 24th row stays free):\n{text}",
+            lines.len()
+        );
         assert!(lines.iter().all(|l| l.chars().count() <= 80), "{text}");
         assert!(
             lines[0].starts_with("1000 items: 900 protected, 30 synchronizing at 41% overall"),
