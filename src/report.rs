@@ -86,6 +86,15 @@ impl Default for View {
     }
 }
 
+/// The findings of one rule the view shows: those in full (at most
+/// `--max-per-rule`) and the rest, named only.
+#[derive(Debug)]
+pub struct DetailGroup<'a> {
+    pub code: &'static str,
+    pub full: &'a [&'a Finding],
+    pub rest: &'a [&'a Finding],
+}
+
 /// One rule that fired, at one level: how many findings, on which subjects.
 #[derive(Clone, Debug, Serialize)]
 pub struct RuleLine {
@@ -181,6 +190,31 @@ impl Report {
             Details::Blocking => self.is_blocking_detail(f),
             Details::None => false,
         }
+    }
+
+    /// The findings the view shows, in report order.
+    pub fn shown(&self) -> Vec<&Finding> {
+        self.findings.iter().filter(|f| self.shows(f)).collect()
+    }
+
+    /// `shown` (from `shown()`) cut into runs of one rule, each split at
+    /// `--max-per-rule`.
+    pub fn detail_groups<'a>(&self, shown: &'a [&'a Finding]) -> Vec<DetailGroup<'a>> {
+        let max = self.view.max_per_rule;
+        let mut groups = Vec::new();
+        let mut rest = shown;
+        while let Some(first) = rest.first() {
+            let len = rest.iter().take_while(|f| f.code == first.code).count();
+            let (group, tail) = rest.split_at(len);
+            let full = if max == 0 { len } else { max.min(len) };
+            groups.push(DetailGroup {
+                code: first.code,
+                full: &group[..full],
+                rest: &group[full..],
+            });
+            rest = tail;
+        }
+        groups
     }
 
     /// One line per rule and level that fired, worst level first, then by code.

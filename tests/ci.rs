@@ -162,6 +162,25 @@ impl Workspace {
         self.dir.path()
     }
 
+    /// Runs a pipeline step: the gate's exit code and output are kept for
+    /// the test to judge; every other step must succeed.
+    fn step(
+        &self,
+        name: &str,
+        script: &str,
+        env: &BTreeMap<String, String>,
+        ran: &mut Vec<String>,
+        gate: &mut Option<(i32, String)>,
+    ) {
+        let (code, out, err) = self.run(script, env);
+        ran.push(name.to_string());
+        if name == "Gate" {
+            *gate = Some((code, out));
+        } else {
+            assert_eq!(code, 0, "{name}: {out}\n{err}");
+        }
+    }
+
     /// Runs a step's script as the runners do (bash, stop on the first
     /// failing command), with only `env` and PATH set.
     fn run(&self, script: &str, env: &BTreeMap<String, String>) -> (i32, String, String) {
@@ -296,13 +315,7 @@ fn the_github_actions_workflow_collects_checks_and_publishes() {
         }
         let mut env = base.clone();
         env.extend(env_of(&step["env"], &x));
-        let (code, out, err) = ws.run(&x(script), &env);
-        ran.push(name.to_string());
-        if name == "Gate" {
-            gate = Some((code, out));
-        } else {
-            assert_eq!(code, 0, "{name}: {out}\n{err}");
-        }
+        ws.step(name, &x(script), &env, &mut ran, &mut gate);
     }
     assert_eq!(
         ran,
@@ -434,13 +447,7 @@ fn the_azure_pipelines_yaml_collects_checks_and_publishes() {
             "SYSTEM_OIDCREQUESTURI".into(),
             format!("{}/oidctoken", arm.base),
         );
-        let (code, out, err) = ws.run(&x(script), &env);
-        ran.push(name.to_string());
-        if name == "Gate" {
-            gate = Some((code, out));
-        } else {
-            assert_eq!(code, 0, "{name}: {out}\n{err}");
-        }
+        ws.step(name, &x(script), &env, &mut ran, &mut gate);
     }
     assert_eq!(
         ran,

@@ -219,7 +219,7 @@ impl Human {
     /// The findings the view shows in full, at most `max_per_rule` per rule;
     /// the rest of each rule named on a line.
     fn details(&self, report: &Report, w: &mut dyn Write) -> io::Result<()> {
-        let shown: Vec<&Finding> = report.findings.iter().filter(|f| report.shows(f)).collect();
+        let shown = report.shown();
         let hidden = report.findings.len() - shown.len();
         if !shown.is_empty() {
             let which = match report.view.details {
@@ -229,34 +229,21 @@ impl Human {
             writeln!(w, "{}", self.paint("1", &format!("details — {which}:")))?;
             writeln!(w)?;
         }
-        let max = report.view.max_per_rule;
-        let mut i = 0;
-        while i < shown.len() {
-            let code = shown[i].code;
-            let group: Vec<&Finding> = shown[i..]
-                .iter()
-                .take_while(|f| f.code == code)
-                .copied()
-                .collect();
-            i += group.len();
-            let full = if max == 0 {
-                group.len()
-            } else {
-                max.min(group.len())
-            };
-            for f in &group[..full] {
+        for g in report.detail_groups(&shown) {
+            for f in g.full {
                 self.finding(f, w)?;
             }
-            let rest = &group[full..];
-            if !rest.is_empty() {
-                let names: Vec<String> = rest
+            if !g.rest.is_empty() {
+                let names: Vec<String> = g
+                    .rest
                     .iter()
                     .map(|f| format!("{} ({})", f.subject.name, f.operation.as_str()))
                     .collect();
                 let text = format!(
-                    "… and {} more {code} ({} shown in full; --max-per-rule 0 for all): {}",
-                    rest.len(),
-                    full,
+                    "… and {} more {} ({} shown in full; --max-per-rule 0 for all): {}",
+                    g.rest.len(),
+                    g.code,
+                    g.full.len(),
                     names.join(", ")
                 );
                 for line in wrap(&text, self.width - 2) {

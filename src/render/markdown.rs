@@ -113,8 +113,7 @@ impl Renderer for Markdown {
                 )?;
             }
         }
-        let shown: Vec<&crate::finding::Finding> =
-            report.findings.iter().filter(|f| report.shows(f)).collect();
+        let shown = report.shown();
         if !shown.is_empty() {
             writeln!(w)?;
             let which = match report.view.details {
@@ -122,67 +121,54 @@ impl Renderer for Markdown {
                 _ => "What blocks",
             };
             writeln!(w, "## {which}")?;
-            let max = report.view.max_per_rule;
-            let mut i = 0;
-            while i < shown.len() {
-                let code = shown[i].code;
-                let group: Vec<&crate::finding::Finding> = shown[i..]
+        }
+        for g in report.detail_groups(&shown) {
+            let first = g.full[0];
+            writeln!(w)?;
+            writeln!(
+                w,
+                "<details><summary>{} {} {} — {}</summary>",
+                first.level.as_str(),
+                g.code,
+                first.name,
+                crate::text::count(g.full.len() + g.rest.len(), "finding", "findings")
+            )?;
+            writeln!(w)?;
+            writeln!(w, "| VM / subject | operation | problem | evidence | fix |")?;
+            writeln!(w, "|---|---|---|---|---|")?;
+            for f in g.full {
+                let evidence: Vec<String> = f
+                    .evidence
                     .iter()
-                    .take_while(|f| f.code == code)
-                    .copied()
+                    .map(|e| format!("{} [{}]", cell(&e.fact), cell(&e.place())))
                     .collect();
-                i += group.len();
-                let full = if max == 0 {
-                    group.len()
-                } else {
-                    max.min(group.len())
-                };
+                writeln!(
+                    w,
+                    "| {} | {} | {} | {} | {} |",
+                    cell(&f.subject.name),
+                    f.operation.as_str(),
+                    cell(&f.message),
+                    evidence.join("<br>"),
+                    cell(&f.help)
+                )?;
+            }
+            if !g.rest.is_empty() {
+                let names: Vec<String> = g
+                    .rest
+                    .iter()
+                    .map(|f| format!("{} ({})", cell(&f.subject.name), f.operation.as_str()))
+                    .collect();
                 writeln!(w)?;
                 writeln!(
                     w,
-                    "<details><summary>{} {} {} — {}</summary>",
-                    group[0].level.as_str(),
-                    code,
-                    group[0].name,
-                    crate::text::count(group.len(), "finding", "findings")
+                    "… and {} more ({} shown in full; `--max-per-rule 0` for all): {}",
+                    g.rest.len(),
+                    g.full.len(),
+                    names.join(", ")
                 )?;
-                writeln!(w)?;
-                writeln!(w, "| VM / subject | operation | problem | evidence | fix |")?;
-                writeln!(w, "|---|---|---|---|---|")?;
-                for f in &group[..full] {
-                    let evidence: Vec<String> = f
-                        .evidence
-                        .iter()
-                        .map(|e| format!("{} [{}]", cell(&e.fact), cell(&e.place())))
-                        .collect();
-                    writeln!(
-                        w,
-                        "| {} | {} | {} | {} | {} |",
-                        cell(&f.subject.name),
-                        f.operation.as_str(),
-                        cell(&f.message),
-                        evidence.join("<br>"),
-                        cell(&f.help)
-                    )?;
-                }
-                let rest = &group[full..];
-                if !rest.is_empty() {
-                    let names: Vec<String> = rest
-                        .iter()
-                        .map(|f| format!("{} ({})", cell(&f.subject.name), f.operation.as_str()))
-                        .collect();
-                    writeln!(w)?;
-                    writeln!(
-                        w,
-                        "… and {} more ({} shown in full; `--max-per-rule 0` for all): {}",
-                        rest.len(),
-                        full,
-                        names.join(", ")
-                    )?;
-                }
-                writeln!(w)?;
-                writeln!(w, "</details>")?;
             }
+            writeln!(w)?;
+            writeln!(w, "</details>")?;
         }
         let hidden = report.findings.iter().filter(|f| !report.shows(f)).count();
         if hidden > 0 && report.view.details != crate::report::Details::All {
