@@ -118,11 +118,22 @@ impl Acceptance {
     }
 }
 
-/// The fingerprints of a previous report (`--baseline`).
+/// The fingerprints of a previous report (`--baseline`), each with the
+/// level it had there.
 #[derive(Clone, Debug)]
 pub struct Baseline {
     pub path: PathBuf,
-    pub fingerprints: std::collections::HashSet<String>,
+    pub fingerprints: std::collections::HashMap<String, Level>,
+}
+
+impl Baseline {
+    /// True when the baseline has this finding at its level or a worse one:
+    /// a warning that has become an error is new.
+    pub fn has(&self, f: &Finding) -> bool {
+        self.fingerprints
+            .get(&f.fingerprint)
+            .is_some_and(|was| *was >= f.level)
+    }
 }
 
 impl Baseline {
@@ -143,11 +154,23 @@ impl Baseline {
         let findings = doc["findings"]
             .as_array()
             .ok_or_else(|| bad("has no `findings` array".to_string()))?;
-        let mut fingerprints = std::collections::HashSet::new();
+        let mut fingerprints = std::collections::HashMap::new();
         for (i, f) in findings.iter().enumerate() {
+            let level = match f["level"].as_str() {
+                Some("error") => Level::Error,
+                Some("warning") => Level::Warning,
+                Some("info") => Level::Info,
+                other => {
+                    return Err(bad(format!(
+                        "finding {} has no known `level` ({other:?})",
+                        i + 1
+                    )))
+                }
+            };
             match f["fingerprint"].as_str() {
                 Some(fp) if !fp.is_empty() => {
-                    fingerprints.insert(fp.to_string());
+                    let was = fingerprints.entry(fp.to_string()).or_insert(level);
+                    *was = (*was).max(level);
                 }
                 _ => {
                     return Err(bad(format!(
@@ -165,6 +188,40 @@ impl Baseline {
 }
 
 impl Config {
+    /// What the configuration file changed, for the report's notes: a gate
+    /// that reads a file must say so, and what it turned down or off.
+    pub fn describe(&self) -> Option<String> {
+        let file = self.file.as_ref()?;
+        let mut parts = Vec::new();
+        if self.fail_on != Config::default().fail_on {
+            parts.push(format!(
+                "fail-on {}",
+                self.fail_on.map_or("never", Level::as_str)
+            ));
+        }
+        if self.settings != Settings::default() {
+            parts.push("thresholds changed".to_string());
+        }
+        let levels: Vec<String> = self
+            .levels
+            .iter()
+            .map(|(code, l)| format!("{code} {}", l.map_or("off", Level::as_str)))
+            .collect();
+        if !levels.is_empty() {
+            parts.push(format!("rules {}", levels.join(", ")));
+        }
+        let accepted = self.accept.iter().filter(|a| a.at.is_some()).count();
+        if accepted > 0 {
+            parts.push(crate::text::count(accepted, "acceptance", "acceptances"));
+        }
+        let what = if parts.is_empty() {
+            "nothing changed".to_string()
+        } else {
+            parts.join("; ")
+        };
+        Some(format!("configuration `{}`: {what}", file.display()))
+    }
+
     /// True when the rule runs: named by `--rule`, or else not `off`.
     pub fn runs(&self, meta: &RuleMeta) -> bool {
         match &self.only {

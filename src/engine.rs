@@ -132,13 +132,11 @@ fn fingerprint(findings: &mut [Finding], config: &Config) {
     for f in findings.iter_mut() {
         f.fingerprint = f.fingerprint_of();
         if let Some(b) = &config.baseline {
-            f.baseline = Some(
-                if f.baselinable() && b.fingerprints.contains(&f.fingerprint) {
-                    BaselineState::Unchanged
-                } else {
-                    BaselineState::New
-                },
-            );
+            f.baseline = Some(if f.baselinable() && b.has(f) {
+                BaselineState::Unchanged
+            } else {
+                BaselineState::New
+            });
         }
     }
 }
@@ -210,7 +208,7 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
             path: b.path.display().to_string(),
             gone: b
                 .fingerprints
-                .iter()
+                .keys()
                 .filter(|fp| !here.contains(fp.as_str()))
                 .count(),
         }
@@ -240,6 +238,7 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
             .iter()
             .cloned()
             .chain(crate::rules::facts::facts_missing::gap_notes(estate))
+            .chain(config.describe())
             .collect(),
         // The capacity table goes with the quota rules.
         artifact_prefix: String::new(),

@@ -774,6 +774,32 @@ fn a_baseline_holds_when_the_numbers_change_and_catches_what_is_new() {
     assert_eq!(new.len(), 1, "{out}");
     assert_eq!(new[0]["code"], "ASR201");
     assert!(new[0]["message"].as_str().unwrap().contains("LUN 3"));
+    // A warning of the baseline that has become an error is new: cache-01's
+    // added disk loses its automatic protection.
+    let text = std::fs::read_to_string(&items).unwrap();
+    let mut doc: Value = serde_json::from_str(&text).unwrap();
+    let list = doc["value"].as_array_mut().unwrap();
+    let cache = list
+        .iter_mut()
+        .find(|i| i["properties"]["friendlyName"] == "cache-01")
+        .unwrap();
+    cache["properties"]["providerSpecificDetails"]["unprotectedDisks"][0]
+        ["diskAutoProtectionStatus"] = Value::from("Disabled");
+    std::fs::write(&items, serde_json::to_string(&doc).unwrap()).unwrap();
+    let (code, out) = common::check(
+        &next,
+        "json",
+        &s(&["--now", NOW, "--baseline", baseline.to_str().unwrap()]),
+    );
+    assert_eq!(code, 1, "{out}");
+    let r = json_of(&out);
+    assert!(
+        findings(&r).iter().any(|f| f["code"] == "ASR201"
+            && f["subject"]["name"] == "cache-01"
+            && f["level"] == "error"
+            && f["baseline"] == "new"),
+        "an escalated finding is new: {out}"
+    );
     // A file that is not a report is refused.
     let (code, err) = common::run(&s(&[
         "check",

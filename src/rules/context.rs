@@ -7,7 +7,7 @@ use time::Duration;
 
 /// Thresholds: the defaults, the configuration file's `[thresholds]`, the
 /// command line's flags (`config`).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Settings {
     /// `--max-age`: how old a bundle may be (ASR902).
     pub max_age: Duration,
