@@ -122,6 +122,38 @@ pub struct Evidence {
     pub local: bool,
 }
 
+/// Where a fact was read: a bundle file, and its line when the loader knows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Origin {
+    pub file: String,
+    pub line: Option<u32>,
+}
+
+impl From<String> for Origin {
+    fn from(file: String) -> Origin {
+        Origin { file, line: None }
+    }
+}
+
+impl From<&str> for Origin {
+    fn from(file: &str) -> Origin {
+        Origin::from(file.to_string())
+    }
+}
+
+impl From<&String> for Origin {
+    fn from(file: &String) -> Origin {
+        Origin::from(file.clone())
+    }
+}
+
+/// The file's name (what messages quote).
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.file)
+    }
+}
+
 impl Evidence {
     /// True when `source` names a file: not a directory a file was looked
     /// for in (`certs/`), not a command-line flag (`--accept …`).
@@ -160,12 +192,12 @@ impl Problems {
     }
 
     /// `f` at the worst level, with each problem's fact as evidence from `source`.
-    pub fn apply(self, mut f: Finding, source: &str) -> Finding {
+    pub fn apply(self, mut f: Finding, source: &crate::finding::Origin) -> Finding {
         if let Some(level) = self.level() {
             f.level = level;
         }
         for (_, _, fact) in self.0 {
-            f = f.with_evidence(fact, source);
+            f = f.with_evidence(fact, source.clone());
         }
         f
     }
@@ -304,11 +336,12 @@ impl Finding {
     }
 
     /// Adds a fact and its source.
-    pub fn with_evidence(mut self, fact: impl Into<String>, source: impl Into<String>) -> Finding {
+    pub fn with_evidence(mut self, fact: impl Into<String>, source: impl Into<Origin>) -> Finding {
+        let origin = source.into();
         self.evidence.push(Evidence {
             fact: fact.into(),
-            source: source.into(),
-            line: None,
+            source: origin.file,
+            line: origin.line,
             local: false,
         });
         self

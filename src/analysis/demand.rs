@@ -183,7 +183,7 @@ fn target<'a>(ctx: &RuleCtx<'a>, s: &Scoped<'a>) -> Result<Option<Target<'a>>, B
             format!("`providerSpecificDetails` of `{}` is not in the bundle: where its {} creates a VM is unknown", item.name, s.operation.label()),
             format!("{}.", export_hint(FactKind::ReplicatedItems)),
         )
-        .with_evidence("providerSpecificDetails absent", ctx.source(item.source))));
+        .with_evidence("providerSpecificDetails absent", ctx.at(item))));
     };
     let on_recovery_side = item.active_location == Some(ActiveLocation::Recovery);
     let (region, zone) = match rep.kind {
@@ -216,7 +216,7 @@ fn target<'a>(ctx: &RuleCtx<'a>, s: &Scoped<'a>) -> Result<Option<Target<'a>>, B
             format!("the region where the {} of `{}` creates its VM is unknown ({field} not in the bundle)", s.operation.label(), item.name),
             format!("{how}."),
         )
-        .with_evidence(format!("{field} absent"), ctx.source(item.source))));
+        .with_evidence(format!("{field} absent"), ctx.at(item))));
     };
     let subscription = rep
         .recovery_resource_group
@@ -244,7 +244,7 @@ fn target<'a>(ctx: &RuleCtx<'a>, s: &Scoped<'a>) -> Result<Option<Target<'a>>, B
 fn sizing_gap(ctx: &RuleCtx, t: &Target) -> Option<Finding> {
     let item = t.scoped.item;
     let op = OperationArg::Op(t.scoped.operation);
-    let src = ctx.source(item.source);
+    let src = ctx.at(item);
     let Some(size) = &t.size else {
         return Some(
             missing(
@@ -329,7 +329,7 @@ fn unknown_sizes(ctx: &RuleCtx, rd: &RegionDemand) -> Option<Finding> {
     let first = rd
         .targets
         .first()
-        .map(|t| ctx.source(t.scoped.item.source))
+        .map(|t| ctx.at(t.scoped.item))
         .unwrap_or_default();
     Some(
         missing(
@@ -544,7 +544,7 @@ fn kept_original(ctx: &RuleCtx, t: &Target) -> Kept {
             )
             .with_evidence(
                 format!("recoveryFabricObjectId = {original}"),
-                ctx.source(item.source),
+                ctx.at(item),
             ),
         )),
     }
@@ -610,7 +610,7 @@ fn reserved_free(
                 )
                 .with_evidence(
                     format!("recoveryCapacityReservationGroupId = {group}"),
-                    ctx.source(t.scoped.item.source),
+                    ctx.at(t.scoped.item),
                 ),
             ))
         }
@@ -714,7 +714,7 @@ pub fn counter<'a>(
         ),
         rd.targets
             .first()
-            .map(|t| ctx.source(t.scoped.item.source))
+            .map(|t| ctx.at(t.scoped.item))
             .unwrap_or_default(),
     );
     Counter::Missing(Box::new(finding.with_evidence_if(failed)))

@@ -41,6 +41,29 @@ pub struct DocCtx<'a> {
     pub hint: Hint,
     /// Whether a `nextLink` was followed (recorded in the manifest).
     pub followed: &'a (dyn Fn(&str) -> bool + Sync),
+    /// Where `text`'s lines end, built the first time a line is asked for.
+    pub line_ends: std::sync::OnceLock<Vec<u32>>,
+}
+
+impl DocCtx<'_> {
+    /// The line (from 1) at which `slice`, a part of this file's text,
+    /// starts; `None` for a slice from elsewhere or a file over 4 GiB.
+    pub fn line_of(&self, slice: &str) -> Option<u32> {
+        let offset = (slice.as_ptr() as usize).checked_sub(self.text.as_ptr() as usize)?;
+        if offset > self.text.len() || self.text.len() > u32::MAX as usize {
+            return None;
+        }
+        let ends = self.line_ends.get_or_init(|| {
+            self.text
+                .bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i as u32)
+                .collect()
+        });
+        let before = ends.partition_point(|&nl| (nl as usize) < offset);
+        u32::try_from(before + 1).ok()
+    }
 }
 
 /// A kind of resource the loader keeps.
@@ -226,6 +249,7 @@ fn read_example(
                     ..ctx.hint.clone()
                 },
                 followed: ctx.followed,
+                line_ends: std::sync::OnceLock::new(),
             };
             return read_value(&sub, body.get(), out, false);
         }
@@ -534,9 +558,11 @@ fn read_resource(ctx: &DocCtx, text: &str, out: &mut Estate) -> Result<Entry, Er
     };
     let m = map::Mapper { ctx, head: &head };
     match kind {
-        Kind::Item => out
-            .items
-            .push(m.item(ctx.parse_path(props, "replicated item")?)),
+        Kind::Item => {
+            let mut item = m.item(ctx.parse_path(props, "replicated item")?);
+            item.line = ctx.line_of(text);
+            out.items.push(item);
+        }
         Kind::Plan => out
             .plans
             .push(m.plan(ctx.parse_path(props, "recovery plan")?)),

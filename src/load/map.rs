@@ -277,6 +277,7 @@ impl Mapper<'_> {
         ReplicatedItem {
             name,
             source: self.ctx.source,
+            line: None,
             protection_state,
             protection_state_description: nonempty(p.protection_state_description),
             active_location,

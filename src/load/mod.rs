@@ -137,6 +137,7 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
                 source: SourceId(first_source + i as u32),
                 hint,
                 followed: &followed,
+                line_ends: std::sync::OnceLock::new(),
             };
             let mut part = Estate::default();
             document::read_document(&ctx, &mut part)?;
@@ -526,6 +527,7 @@ fn dedupe_items(e: &mut Estate) {
                 let kept = &e.items[*o.get()];
                 let mut same = item.clone();
                 same.source = kept.source;
+                same.line = kept.line;
                 if same != *kept {
                     conflicts.push((*o.get(), item.source));
                 }

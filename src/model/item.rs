@@ -325,6 +325,8 @@ pub struct ReplicatedItem {
     /// `friendlyName` (the VM name), else the id's last segment.
     pub name: String,
     pub source: SourceId,
+    /// The line of `source` where the item starts, when known.
+    pub line: Option<u32>,
     pub protection_state: Option<String>,
     pub protection_state_description: Option<String>,
     pub active_location: Option<ActiveLocation>,

@@ -123,6 +123,14 @@ impl<'a> RuleCtx<'a> {
     pub fn source(&self, id: crate::model::SourceId) -> String {
         self.estate.source_name(id).to_string()
     }
+
+    /// Where an item was read: its file and the line it starts at.
+    pub fn at(&self, item: &ReplicatedItem) -> crate::finding::Origin {
+        crate::finding::Origin {
+            file: self.source(item.source),
+            line: item.line,
+        }
+    }
 }
 
 /// Collects one rule's findings.

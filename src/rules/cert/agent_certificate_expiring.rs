@@ -41,7 +41,7 @@ impl Rule for AgentCertificateExpiring {
                 continue;
             };
             let op = OperationArg::Op(s.operation);
-            let src = ctx.source(item.source);
+            let src = ctx.at(item);
             let (expiry, flagged) = (
                 rep.agent_certificate_expiry,
                 rep.agent_certificate_update_required,

@@ -32,7 +32,7 @@ struct Gap {
     size_gb: Option<i64>,
     /// ASR will protect it by itself (`diskAutoProtectionStatus: Enabled`).
     auto: bool,
-    evidence: Vec<(String, String)>,
+    evidence: Vec<(String, crate::finding::Origin)>,
 }
 
 /// The replicated VM's id, when it is an Azure VM (Hyper-V items name an
@@ -57,7 +57,7 @@ fn unmatched_disks(
         .filter_map(|d| d.disk_id.as_ref())
         .collect();
     let protected_luns: BTreeSet<i64> = rep.protected_disks.iter().filter_map(|d| d.lun).collect();
-    let vm_src = ctx.source(vm.source);
+    let vm_src: crate::finding::Origin = ctx.source(vm.source).into();
     if let Some(os) = &vm.os_disk_id {
         if !protected_ids.contains(os) {
             gaps.push(Gap {
@@ -153,10 +153,10 @@ impl Rule for DiskNotProtected {
                     Subject::item(item),
                     format!("`providerSpecificDetails` of `{}` is not in the bundle: its replicated disks are unknown", item.name),
                     "Export the replicated item from ARM (the vault's `replicationProtectedItems`, api-version 2025-08-01).".to_string(),
-                ).with_evidence("providerSpecificDetails absent", ctx.source(item.source)));
+                ).with_evidence("providerSpecificDetails absent", ctx.at(item)));
                 continue;
             };
-            let src = ctx.source(item.source);
+            let src = ctx.at(item);
             let mut gaps: Vec<Gap> = rep
                 .unprotected_disks
                 .iter()

@@ -152,7 +152,7 @@ impl Rule for TargetDiskTypeUnsupported {
                             ),
                         )
                         .keyed(format!("{field}={ty}"))
-                        .with_evidence(format!("{field} = {ty}"), ctx.source(item.source))
+                        .with_evidence(format!("{field} = {ty}"), ctx.at(item))
                         .with_evidence(
                             format!(
                                 "disk SKUs of {}{}",

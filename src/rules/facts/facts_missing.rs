@@ -96,7 +96,7 @@ pub fn unknown_facts(
         ),
     );
     for u in fields {
-        f = f.with_evidence(format!("{} = {}", u.field, u.seen), ctx.source(item.source));
+        f = f.with_evidence(format!("{} = {}", u.field, u.seen), ctx.at(item));
     }
     Some(f)
 }
@@ -186,7 +186,7 @@ pub fn input_gaps(ctx: &RuleCtx) -> Vec<Finding> {
                         item.name
                     ),
                 )
-                .with_evidence(state_line(item), ctx.source(item.source)),
+                .with_evidence(state_line(item), ctx.at(item)),
             ),
         }
     }

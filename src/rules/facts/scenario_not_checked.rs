@@ -65,7 +65,7 @@ impl Rule for ScenarioNotChecked {
                 )
                 .with_evidence(
                     format!("providerSpecificDetails.instanceType = {kind}"),
-                    ctx.source(item.source),
+                    ctx.at(item),
                 ),
             );
             if ctx.named {
@@ -81,7 +81,7 @@ impl Rule for ScenarioNotChecked {
                     )
                     .with_evidence(
                         format!("providerSpecificDetails.instanceType = {kind}"),
-                        ctx.source(item.source),
+                        ctx.at(item),
                     ),
                 );
             }

@@ -72,7 +72,7 @@ impl Rule for FailbackSyncAdvice {
                     format!("for the failback of `{}` choose \"{option}\": {why}", item.name),
                     "In Planned Failover > Data Synchronization pick that option. \"Before failover\" runs in two phases: it copies a snapshot while the VM keeps running in Azure, then waits for you to click Complete Failover (shut down in Azure, last changes, start on premises). If data encryption is enabled for the cloud, select in Encryption Key the certificate issued when the Provider was installed on the VMM server. To fail back to an alternate location, prepare a Hyper-V host with a virtual switch of the original switch's name and tick \"Create on-premises virtual machine if it does not exist\" — this tool cannot see on-premises hosts, switches or encryption settings. Do not cancel the job during data synchronization: the on-premises VM would be left corrupted.".to_string(),
                 )
-                .with_evidence(fact, ctx.source(item.source)),
+                .with_evidence(fact, ctx.at(item)),
             );
         }
     }

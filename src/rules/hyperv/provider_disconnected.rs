@@ -53,7 +53,7 @@ impl Rule for ProviderDisconnected {
                         ),
                         format!("{}.", export_hint(FactKind::ReplicatedItems)),
                     )
-                    .with_evidence("recoveryServicesProviderId absent", ctx.source(item.source)),
+                    .with_evidence("recoveryServicesProviderId absent", ctx.at(item)),
                 );
                 continue;
             };
@@ -77,7 +77,7 @@ impl Rule for ProviderDisconnected {
                             ),
                             format!("{}.", export_hint(FactKind::Providers)),
                         )
-                        .with_evidence(format!("recoveryServicesProviderId = {pid}"), ctx.source(item.source)),
+                        .with_evidence(format!("recoveryServicesProviderId = {pid}"), ctx.at(item)),
                     ),
                     None => out.push(
                         Finding::new(
@@ -92,7 +92,7 @@ impl Rule for ProviderDisconnected {
                             ),
                             "Register the VMM server or Hyper-V host again (install the Azure Site Recovery Provider and register it with the vault's registration key), or fail back to an alternate location on a registered host.".to_string(),
                         )
-                        .with_evidence(format!("recoveryServicesProviderId = {pid}"), ctx.source(item.source)),
+                        .with_evidence(format!("recoveryServicesProviderId = {pid}"), ctx.at(item)),
                     ),
                 }
                 continue;
@@ -145,7 +145,7 @@ impl Rule for ProviderDisconnected {
                     ),
                 )
                 .with_evidence(format!("connectionStatus = NotConnected; {}", heartbeat(ctx, p)), ctx.source(p.source))
-                .with_evidence(format!("recoveryServicesProviderId = {pid}"), ctx.source(item.source)),
+                .with_evidence(format!("recoveryServicesProviderId = {pid}"), ctx.at(item)),
             );
         }
     }

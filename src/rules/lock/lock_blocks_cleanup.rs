@@ -100,7 +100,7 @@ impl Rule for LockBlocksCleanup {
                         s.item.name,
                         s.item.vm_id().map(|v| v.to_string()).unwrap_or_default()
                     ),
-                    ctx.source(s.item.source),
+                    ctx.at(s.item),
                 );
             }
             out.push(f);

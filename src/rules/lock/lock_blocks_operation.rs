@@ -53,7 +53,7 @@ impl Rule for LockBlocksOperation {
                         ),
                         "Export the replicated item from ARM (api-version 2025-08-01) and the VMs (`az vm list -o json > vms.json`).".to_string(),
                     )
-                    .with_evidence(format!("{} absent", unknown.join(", ")), ctx.source(item.source)),
+                    .with_evidence(format!("{} absent", unknown.join(", ")), ctx.at(item)),
                 );
             }
             // Group what each lock blocks.
@@ -110,7 +110,7 @@ impl Rule for LockBlocksOperation {
                 .keyed(lock.id.to_string())
                 .with_evidence(lock_evidence(lock), ctx.source(lock.source));
                 for t in &ts {
-                    f = f.with_evidence(t.fact.clone(), ctx.source(item.source));
+                    f = f.with_evidence(t.fact.clone(), ctx.at(item));
                 }
                 out.push(f);
             }

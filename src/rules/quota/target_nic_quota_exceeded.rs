@@ -53,7 +53,7 @@ impl Rule for TargetNicQuotaExceeded {
                                 format!("the NICs of `{}` are unknown (no `vmNics` on the item, no source VM in the bundle)", item.name),
                                 format!("{}.", export_hint(FactKind::VirtualMachines)),
                             )
-                            .with_evidence("vmNics absent", ctx.source(item.source)),
+                            .with_evidence("vmNics absent", ctx.at(item)),
                         );
                     }
                 }

@@ -165,10 +165,7 @@ impl Rule for TargetSizeUnavailable {
                     help,
                 )
                 .with_evidence(fact, source)
-                .with_evidence(
-                    format!("recoveryAzureVMSize = {size}"),
-                    ctx.source(item.source),
-                ),
+                .with_evidence(format!("recoveryAzureVMSize = {size}"), ctx.at(item)),
             );
         }
     }

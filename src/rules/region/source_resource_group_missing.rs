@@ -68,7 +68,7 @@ impl Rule for SourceResourceGroupMissing {
                     ),
                     way_out(item),
                 )
-                .with_evidence(format!("original resource group {rg}"), ctx.source(item.source)),
+                .with_evidence(format!("original resource group {rg}"), ctx.at(item)),
             );
         }
         super::report_existence_gaps(

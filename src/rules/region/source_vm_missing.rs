@@ -87,7 +87,7 @@ impl Rule for SourceVmMissing {
                         item.name, item.name
                     ),
                 )
-                .with_evidence(format!("fabricObjectId = {vm}"), ctx.source(item.source)),
+                .with_evidence(format!("fabricObjectId = {vm}"), ctx.at(item)),
             );
         }
         super::report_existence_gaps(gaps, ctx, "original VMs", FactKind::VirtualMachines, out);

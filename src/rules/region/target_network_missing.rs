@@ -83,7 +83,7 @@ fn check_reprotect<'a>(
                 ),
                 format!("{}.", export_hint(FactKind::ReplicatedItems)),
             )
-            .with_evidence("vmNics[].vMNetworkName absent", ctx.source(item.source)),
+            .with_evidence("vmNics[].vMNetworkName absent", ctx.at(item)),
         );
         return;
     }
@@ -108,7 +108,7 @@ fn check_reprotect<'a>(
                 ),
             )
             .keyed(net.to_string())
-            .with_evidence(format!("vmNics[].vMNetworkName = {net}"), ctx.source(item.source)),
+            .with_evidence(format!("vmNics[].vMNetworkName = {net}"), ctx.at(item)),
         );
     }
 }
@@ -182,7 +182,7 @@ impl Rule for TargetNetworkMissing {
                         item.name
                     ),
                 )
-                .with_evidence(format!("{field} = {net}"), ctx.source(item.source)),
+                .with_evidence(format!("{field} = {net}"), ctx.at(item)),
             );
         }
         for (key, op, items, n) in gaps.drain() {

@@ -28,7 +28,7 @@ impl Rule for TestNetworkNotIsolated {
             let Some(rep) = &item.replication else {
                 continue;
             };
-            let src = ctx.source(item.source);
+            let src = ctx.at(item);
             let prod = rep.recovery_network.as_ref();
             match (&rep.tfo_network, prod) {
                 (Some(tfo), Some(p)) if tfo == p => out.push(

@@ -41,7 +41,7 @@ impl Rule for AgentUpdateRequired {
                 continue; // other providers report their agents elsewhere
             };
             let op = OperationArg::Op(s.operation);
-            let src = ctx.source(item.source);
+            let src = ctx.at(item);
             let version = rep.agent_version.as_deref().unwrap_or("unknown version");
             if rep.agent_update_required.is_none()
                 && rep.agent_expiry.is_none()

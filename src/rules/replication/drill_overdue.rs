@@ -74,7 +74,7 @@ impl Rule for DrillOverdue {
                     message,
                     help,
                 )
-                .with_evidence(fact, ctx.source(item.source)),
+                .with_evidence(fact, ctx.at(item)),
             );
         }
     }

@@ -63,7 +63,7 @@ impl Rule for FailoverNotCommitted {
                 ),
             )
             .with_level(level)
-            .with_evidence(format!("protectionState = {state}"), ctx.source(item.source))
+            .with_evidence(format!("protectionState = {state}"), ctx.at(item))
             .with_evidence(
                 format!(
                     "allowedOperations = [{}]",
@@ -74,7 +74,7 @@ impl Rule for FailoverNotCommitted {
                         .collect::<Vec<_>>()
                         .join(", ")
                 ),
-                ctx.source(item.source),
+                ctx.at(item),
             );
             out.push(f);
         }

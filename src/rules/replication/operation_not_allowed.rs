@@ -123,7 +123,7 @@ impl Rule for OperationNotAllowed {
                 )
                 .with_evidence(
                     format!("allowedOperations = [{}]", allowed_now.join(", ")),
-                    ctx.source(item.source),
+                    ctx.at(item),
                 )
                 .with_evidence(
                     format!(
@@ -135,7 +135,7 @@ impl Rule for OperationNotAllowed {
                         op.label(),
                         needs.join(", ")
                     ),
-                    ctx.source(item.source),
+                    ctx.at(item),
                 ),
             );
         }

@@ -113,10 +113,7 @@ impl Rule for ReplicationUnhealthy {
                 help,
             )
             .with_level(level)
-            .with_evidence(
-                format!("replicationHealth = {health}"),
-                ctx.source(item.source),
-            );
+            .with_evidence(format!("replicationHealth = {health}"), ctx.at(item));
             for e in errors {
                 f = f.with_evidence(
                     format!(
@@ -124,7 +121,7 @@ impl Rule for ReplicationUnhealthy {
                         e.code.as_deref().unwrap_or("none"),
                         e.level.as_deref().unwrap_or("none")
                     ),
-                    ctx.source(item.source),
+                    ctx.at(item),
                 );
             }
             out.push(f);

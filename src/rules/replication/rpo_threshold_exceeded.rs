@@ -37,7 +37,7 @@ impl Rule for RpoThresholdExceeded {
                 continue;
             }
             let op = OperationArg::Op(s.operation);
-            let src = ctx.source(item.source);
+            let src = ctx.at(item);
             let rep = item.replication.as_ref();
             let rpo = rep.and_then(|r| r.rpo_seconds);
             let calculated = rep.and_then(|r| r.last_rpo_calculated);

@@ -60,12 +60,9 @@ impl Rule for TestFailoverCleanupPending {
                     item.name
                 ),
             )
-            .with_evidence(format!("testFailoverState = {state}"), ctx.source(item.source));
+            .with_evidence(format!("testFailoverState = {state}"), ctx.at(item));
             if let Some(d) = &item.protection_state_description {
-                f = f.with_evidence(
-                    format!("protectionStateDescription = {d}"),
-                    ctx.source(item.source),
-                );
+                f = f.with_evidence(format!("protectionStateDescription = {d}"), ctx.at(item));
             }
             out.push(f);
         }
