@@ -176,3 +176,40 @@ fn a_recovery_plan_report_shows_its_groups_in_order_and_filters_by_plan() {
     assert!(dom.contains("filter ok"), "{dom}");
     assert!(!log.contains(":CONSOLE"), "{log}");
 }
+
+#[test]
+fn an_incomplete_report_names_what_was_missing() {
+    // Without the trust stores, whether batch-02 can be reprotected is unknown (ASR901).
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("bundle");
+    std::fs::create_dir(&dir).unwrap();
+    for e in std::fs::read_dir(common::root().join("examples/contoso"))
+        .unwrap()
+        .flatten()
+    {
+        if e.path().is_file() {
+            std::fs::copy(e.path(), dir.join(e.file_name())).unwrap();
+        }
+    }
+    let page = tmp.path().join("r.html");
+    assert_eq!(
+        report(
+            &dir,
+            &page,
+            &["--operation", "reprotect", "--vm", "batch-02"]
+        ),
+        3
+    );
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(
+        html.contains("class=\"verdict incomplete\">INCOMPLETE"),
+        "{html}"
+    );
+    let missing = &html[html
+        .find("<ul id=\"missing\">")
+        .expect("the missing facts are listed")..];
+    assert!(
+        missing.contains("batch-02") && missing.contains("trusted root store"),
+        "{missing}"
+    );
+}

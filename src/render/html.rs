@@ -359,6 +359,32 @@ impl Renderer for Html {
             "<p class=\"meta\" id=\"completeness\">{}</p>",
             esc(&complete)
         )?;
+        // What was missing, named: the first ASR901 findings.
+        let missing: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.is_missing_fact())
+            .collect();
+        if !missing.is_empty() {
+            writeln!(w, "<ul id=\"missing\">")?;
+            for f in missing.iter().take(10) {
+                writeln!(
+                    w,
+                    "<li><strong>{}</strong> ({}): {}</li>",
+                    esc(&f.subject.name),
+                    f.operation.as_str(),
+                    rich(&f.message)
+                )?;
+            }
+            if missing.len() > 10 {
+                writeln!(
+                    w,
+                    "<li class=\"meta\">and {} more (filter the findings by rule ASR901)</li>",
+                    missing.len() - 10
+                )?;
+            }
+            writeln!(w, "</ul>")?;
+        }
 
         if !report.capacity.is_empty() {
             writeln!(w, "<h2>Capacity in the target regions</h2>")?;
