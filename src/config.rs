@@ -285,14 +285,9 @@ impl Config {
             }
             config.levels.insert(meta.code, level.level());
         }
-        let line_of = |offset: usize| {
-            1 + text.as_bytes()[..offset.min(text.len())]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u32
-        };
         for spanned in file.accept {
-            let line = line_of(spanned.span().start);
+            let offset = spanned.span().start.min(text.len());
+            let line = crate::error::line_col(text, offset).0 as u32;
             let a = spanned.into_inner();
             let at = format!("{}:{line}", path.display());
             let bad_at = |m: String| bad(format!("[[accept]] at line {line}: {m}"));

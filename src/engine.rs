@@ -271,7 +271,7 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
                     .collect(),
             })
             .collect(),
-        information_uri: None,
+        information_uri: config.information_uri.clone(),
         baseline: baseline_run,
         capacity: if RULES
             .iter()

@@ -120,6 +120,10 @@ pub struct Evidence {
     /// directory (SARIF and annotations then do not prefix it).
     #[serde(skip)]
     pub local: bool,
+    /// False when `source` names no file (a directory a file was looked for
+    /// in, a command-line flag): SARIF and annotations then point elsewhere.
+    #[serde(skip)]
+    pub is_file: bool,
 }
 
 /// Where a fact was read: a bundle file, and its line when the loader knows it.
@@ -155,12 +159,6 @@ impl std::fmt::Display for Origin {
 }
 
 impl Evidence {
-    /// True when `source` names a file: not a directory a file was looked
-    /// for in (`certs/`), not a command-line flag (`--accept …`).
-    pub fn is_file(&self) -> bool {
-        !self.source.ends_with('/') && !self.source.starts_with("--")
-    }
-
     /// `file` or `file:line`, as reports cite it.
     pub fn place(&self) -> String {
         match self.line {
@@ -343,6 +341,20 @@ impl Finding {
             source: origin.file,
             line: origin.line,
             local: false,
+            is_file: true,
+        });
+        self
+    }
+
+    /// Adds a fact whose `source` names no file: the place it was looked for
+    /// (`certs/`), or the command-line flag it came from.
+    pub fn with_evidence_from(mut self, fact: String, place: String) -> Finding {
+        self.evidence.push(Evidence {
+            fact,
+            source: place,
+            line: None,
+            local: false,
+            is_file: false,
         });
         self
     }
@@ -354,6 +366,7 @@ impl Finding {
             source: path,
             line: Some(line),
             local: true,
+            is_file: true,
         });
         self
     }

@@ -187,7 +187,6 @@ fn check(args: CheckArgs, max: u64, out: &mut dyn Write) -> Result<u8, Error> {
     };
     let mut report = engine::run(&estate, &request)?;
     report.artifact_prefix = artifact_prefix(&args);
-    report.information_uri = request.config.information_uri.clone();
     report.view = report::View {
         details: args.details,
         max_per_rule: args.max_per_rule,

@@ -274,9 +274,11 @@ fn the_github_actions_workflow_collects_checks_and_publishes() {
     let steps = wf["jobs"]["preflight"]["steps"].as_array().unwrap();
     let mut ran = Vec::new();
     let mut gate = None;
+    let mut used: Vec<&str> = Vec::new();
     for step in steps {
         let name = step["name"].as_str().unwrap_or("");
         if let Some(uses) = step["uses"].as_str() {
+            used.push(uses.split('@').next().unwrap());
             if uses.starts_with("actions/github-script") {
                 // What the script writes: the job's OIDC token for Entra ID.
                 assert!(step["with"]["script"]
@@ -323,6 +325,16 @@ fn the_github_actions_workflow_collects_checks_and_publishes() {
             "Collect the vault",
             "Readiness report (SARIF, JSON)",
             "Gate"
+        ]
+    );
+    // The actions checked above were all there (else their checks never ran).
+    assert_eq!(
+        used,
+        [
+            "actions/checkout",
+            "actions/github-script",
+            "github/codeql-action/upload-sarif",
+            "actions/upload-artifact"
         ]
     );
     let (code, annotations) = gate.unwrap();
@@ -412,9 +424,11 @@ fn the_azure_pipelines_yaml_collects_checks_and_publishes() {
     let x = |s: &str| expand(s, "$(", ")", &vars);
     let mut ran = Vec::new();
     let mut gate = None;
+    let mut tasks: Vec<&str> = Vec::new();
     for step in p["steps"].as_array().unwrap() {
         let name = step["displayName"].as_str().unwrap_or("");
         if let Some(task) = step["task"].as_str() {
+            tasks.push(task);
             assert_eq!(
                 step["condition"], "always()",
                 "{task} runs even when the gate fails"
@@ -457,6 +471,7 @@ fn the_azure_pipelines_yaml_collects_checks_and_publishes() {
             "Gate"
         ]
     );
+    assert_eq!(tasks, ["PublishTestResults@2", "PublishPipelineArtifact@1"]);
     let (code, out) = gate.unwrap();
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("NOT READY"), "{out}");

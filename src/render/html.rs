@@ -48,15 +48,11 @@ fn rich(s: &str) -> String {
         .collect()
 }
 
-/// The resource group named in an id, or `-`.
+/// The resource group named in an id (lower-cased), or `-`.
 fn resource_group(id: &str) -> String {
-    let mut it = id.split('/');
-    while let Some(seg) = it.next() {
-        if seg.eq_ignore_ascii_case("resourcegroups") {
-            return it.next().unwrap_or("-").to_ascii_lowercase();
-        }
-    }
-    "-".to_string()
+    crate::model::ResourceId::new(id)
+        .resource_group()
+        .map_or_else(|| "-".to_string(), str::to_ascii_lowercase)
 }
 
 const STYLE: &str = r#"

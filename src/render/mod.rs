@@ -77,7 +77,7 @@ fn artifact(report: &Report, f: &crate::finding::Finding) -> (String, Option<u32
     let (source, local, line) = f
         .evidence
         .iter()
-        .find(|e| e.is_file())
+        .find(|e| e.is_file)
         .map_or(("manifest.json", false, None), |e| {
             (e.source.as_str(), e.local, e.line)
         });

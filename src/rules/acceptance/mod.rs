@@ -70,7 +70,7 @@ pub fn evidence(f: Finding, a: &Acceptance) -> Finding {
     }
     match &a.at {
         Some((path, line)) => f.with_local_evidence(fact, path.display().to_string(), *line),
-        None => f.with_evidence(fact, a.by.clone()),
+        None => f.with_evidence_from(fact, a.by.clone()),
     }
 }
 

@@ -111,7 +111,10 @@ pub fn store_for<'a>(ctx: &RuleCtx<'a>, s: &Scoped) -> Result<&'a CertStore, Box
                 ),
                 export_help(&vm, &rg),
             )
-            .with_evidence(format!("no certs/{vm}.pem (or .crt, .cer, .der)"), "certs/"),
+            .with_evidence_from(
+                format!("no certs/{vm}.pem (or .crt, .cer, .der)"),
+                "certs/".to_string(),
+            ),
         ));
     };
     if let Some(why) = &store.unusable {
