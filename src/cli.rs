@@ -154,13 +154,26 @@ impl FailOn {
 #[derive(Debug, Args, Clone)]
 #[command(next_help_heading = "Live Azure")]
 pub struct LiveArgs {
-    /// The vault's subscription id.
+    /// The vault's subscription id; with --all-vaults, a subscription in
+    /// scope (repeatable; none: every subscription the identity can list).
     #[arg(long, value_name = "ID")]
-    pub subscription: Option<String>,
+    pub subscription: Vec<String>,
 
-    /// The vault, as `<resource group>/<name>`.
+    /// The vault, as `<resource group>/<name>`; repeatable (several vaults,
+    /// or with --all-vaults the vaults to keep: `<group>/<name>`, a name or an id).
     #[arg(long, value_name = "GROUP/NAME")]
-    pub vault: Option<String>,
+    pub vault: Vec<String>,
+
+    /// Every vault in scope, read in bulk through Azure Resource Graph
+    /// (read-only POST queries): the --subscription values, the
+    /// --management-group's subscriptions, or every subscription the
+    /// identity can list.
+    #[arg(long)]
+    pub all_vaults: bool,
+
+    /// With --all-vaults: the subscriptions of this management group.
+    #[arg(long, value_name = "ID", requires = "all_vaults")]
+    pub management_group: Option<String>,
 
     /// The vault's full resource id (instead of --subscription and --vault).
     #[arg(long, value_name = "ID")]

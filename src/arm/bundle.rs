@@ -151,6 +151,34 @@ pub(super) struct Entry {
     pub record: Record,
     /// Set when a `nextLink` was refused: the link, for the manifest.
     pub refused: Option<String>,
+    /// A Resource Graph query page: what was asked.
+    pub graph: Option<GraphRequest>,
+}
+
+/// One page of a Resource Graph query as the manifest records it.
+#[derive(Clone, Debug)]
+pub struct GraphRequest {
+    pub query: String,
+    /// The request's `subscriptions` (empty with a management group).
+    pub subscriptions: Vec<String>,
+    pub management_groups: Vec<String>,
+    /// `options.$skipToken` sent (pages after the first).
+    pub skip_token: Option<String>,
+}
+
+/// What a fleet collection covered (`--all-vaults`).
+#[derive(Clone, Debug, Default)]
+pub struct FleetScope {
+    /// The subscriptions in scope (given, of the management group, or all
+    /// the identity can list).
+    pub subscriptions: Vec<String>,
+    pub management_group: Option<String>,
+    /// In scope but returned nothing from Resource Graph, not even the
+    /// subscription itself: not readable by this identity.
+    pub unreadable: Vec<String>,
+    /// The vaults checked, and those of them without replicated items.
+    pub vaults: Vec<String>,
+    pub without_items: Vec<String>,
 }
 
 /// What the manifest says about the collection as a whole.
@@ -158,8 +186,9 @@ pub(super) struct About<'a> {
     pub collected_at: time::OffsetDateTime,
     pub cloud: &'a str,
     pub endpoint: String,
-    pub vault: &'a str,
+    pub vault: Option<&'a str>,
     pub subscriptions: &'a BTreeSet<String>,
+    pub fleet: Option<&'a FleetScope>,
 }
 
 /// Writes the manifest (requests in a stable order: concurrency must not
@@ -170,11 +199,21 @@ pub(super) fn assemble(
     about: About,
     sent: usize,
 ) -> Bundle {
+    let graph_key = |e: &Entry| {
+        e.graph.as_ref().map(|g| {
+            (
+                g.query.clone(),
+                g.subscriptions.clone(),
+                g.skip_token.clone(),
+            )
+        })
+    };
     entries.sort_by(|a, b| {
-        (a.file.is_none(), &a.file, &a.record.path).cmp(&(
+        (a.file.is_none(), &a.file, &a.record.path, graph_key(a)).cmp(&(
             b.file.is_none(),
             &b.file,
             &b.record.path,
+            graph_key(b),
         ))
     });
     let requests: Vec<serde_json::Value> = entries
@@ -203,12 +242,27 @@ pub(super) fn assemble(
             if let Some(link) = &e.refused {
                 m.insert("refusedLink".into(), link.clone().into());
             }
+            if let Some(g) = &e.graph {
+                m.insert("query".into(), g.query.clone().into());
+                if !g.subscriptions.is_empty() {
+                    m.insert("subscriptions".into(), g.subscriptions.clone().into());
+                }
+                if !g.management_groups.is_empty() {
+                    m.insert(
+                        "managementGroups".into(),
+                        g.management_groups.clone().into(),
+                    );
+                }
+                if let Some(t) = &g.skip_token {
+                    m.insert("skipToken".into(), t.clone().into());
+                }
+            }
             serde_json::Value::Object(m)
         })
         .collect();
     let mut written: Vec<&str> = files.iter().map(|(f, _)| f.as_str()).collect();
     written.sort_unstable();
-    let manifest = serde_json::json!({
+    let mut manifest = serde_json::json!({
         "format": crate::load::BUNDLE_FORMAT,
         // Every file collect wrote: a later collect into the same --out
         // replaces these and refuses to touch anything else.
@@ -220,6 +274,15 @@ pub(super) fn assemble(
         "subscriptions": about.subscriptions,
         "requests": requests,
     });
+    if let Some(f) = about.fleet {
+        manifest["fleet"] = serde_json::json!({
+            "subscriptions": f.subscriptions,
+            "managementGroup": f.management_group,
+            "unreadable": f.unreadable,
+            "vaults": f.vaults,
+            "vaultsWithoutItems": f.without_items,
+        });
+    }
     files.push((
         "manifest.json".to_string(),
         serde_json::to_vec_pretty(&manifest).unwrap_or_default(),

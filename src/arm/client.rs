@@ -66,6 +66,10 @@ pub struct Fetched {
     pub location: Option<String>,
     pub async_operation: Option<String>,
     pub retry_after: Option<Duration>,
+    /// Resource Graph said the query reached the tenant's subscription
+    /// limit (`x-ms-tenant-subscription-limit-hit: true`): its rows cover
+    /// only part of the subscriptions asked for.
+    pub subscription_limit_hit: bool,
 }
 
 impl Fetched {
@@ -76,16 +80,117 @@ impl Fetched {
             location: None,
             async_operation: None,
             retry_after: None,
+            subscription_limit_hit: false,
         }
     }
 }
 
-/// A request to send: GET, or the opt-in Run Command POST.
+/// A request to send: GET, the opt-in Run Command POST, or a Resource
+/// Graph query (a read-only POST, paced by its own quota).
 struct Outgoing<'a> {
     method: &'static str,
     url: &'a Url,
     body: Option<&'a [u8]>,
+    graph: bool,
 }
+
+/// Resource Graph's per-user quota (by default 15 queries per 5-second
+/// window), as its headers last reported it: `x-ms-user-quota-remaining`
+/// and `x-ms-user-quota-resets-after` (`hh:mm:ss`). Queries wait for the
+/// window to reset rather than be throttled; ARM requests are not held up.
+#[derive(Default)]
+struct GraphQuota {
+    state: Mutex<QuotaState>,
+}
+
+#[derive(Default)]
+struct QuotaState {
+    /// Queries left in the window (`None` until a response says).
+    remaining: Option<u32>,
+    resets_at: Option<Instant>,
+}
+
+impl GraphQuota {
+    /// Waits until a query may be sent, and counts it.
+    async fn acquire(&self) {
+        loop {
+            let wait = {
+                let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+                let now = Instant::now();
+                match s.remaining {
+                    Some(0) => match s.resets_at {
+                        Some(t) if t > now => Some(t - now),
+                        _ => {
+                            s.remaining = None;
+                            None
+                        }
+                    },
+                    Some(n) => {
+                        s.remaining = Some(n - 1);
+                        None
+                    }
+                    None => None,
+                }
+            };
+            match wait {
+                Some(w) => tokio::time::sleep(w).await,
+                None => return,
+            }
+        }
+    }
+
+    /// Learns the quota from a response's headers. Within one window the
+    /// lower of the header and the local count wins (queries still in
+    /// flight are already counted locally); a later reset is a new window.
+    fn update(&self, headers: &reqwest::header::HeaderMap) {
+        let get = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::trim);
+        let Some(remaining) = get("x-ms-user-quota-remaining").and_then(|v| v.parse::<u32>().ok())
+        else {
+            return;
+        };
+        let resets = get("x-ms-user-quota-resets-after")
+            .and_then(parse_hms)
+            .unwrap_or(Duration::from_secs(5));
+        let now = Instant::now();
+        let resets_at = now + resets;
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let new_window = s
+            .resets_at
+            .is_none_or(|t| t <= now || resets_at > t + Duration::from_millis(500));
+        s.remaining = Some(if new_window {
+            remaining
+        } else {
+            remaining.min(s.remaining.unwrap_or(remaining))
+        });
+        s.resets_at = Some(resets_at);
+    }
+
+    /// Throttled anyway (429): no query before `d` has passed.
+    fn hold(&self, d: Duration) {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        s.remaining = Some(0);
+        s.resets_at = Some(Instant::now() + d);
+    }
+}
+
+/// `hh:mm:ss` (seconds may have a fraction), as Resource Graph writes
+/// `x-ms-user-quota-resets-after`; capped at five minutes.
+fn parse_hms(v: &str) -> Option<Duration> {
+    let mut parts = v.split(':');
+    let (h, m, s) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() {
+        return None;
+    }
+    let secs = h.parse::<u64>().ok()? * 3600 + m.parse::<u64>().ok()? * 60;
+    let frac: f64 = s
+        .parse()
+        .ok()
+        .filter(|x: &f64| x.is_finite() && *x >= 0.0)?;
+    Some(Duration::from_secs_f64((secs as f64 + frac).min(300.0)))
+}
+
+/// Resource Graph queries in flight at once.
+const GRAPH_CONCURRENCY: usize = 3;
 
 pub struct Client {
     http: reqwest::Client,
@@ -101,6 +206,10 @@ pub struct Client {
     /// Set once ARM rejected a freshly obtained token: later requests are
     /// not sent with it.
     rejected: std::sync::atomic::AtomicBool,
+    graph_quota: GraphQuota,
+    /// Resource Graph queries in flight at once: few, so that a burst does
+    /// not spend the window's quota before its headers are seen.
+    graph_slots: Semaphore,
 }
 
 /// True for 127.0.0.0/8, ::1 and `localhost`.
@@ -166,6 +275,8 @@ impl Client {
             progress,
             sent: AtomicUsize::new(0),
             rejected: std::sync::atomic::AtomicBool::new(false),
+            graph_quota: GraphQuota::default(),
+            graph_slots: Semaphore::new(GRAPH_CONCURRENCY),
         })
     }
 
@@ -233,6 +344,19 @@ impl Client {
             method: "GET",
             url,
             body: None,
+            graph: false,
+        })
+        .await
+    }
+
+    /// POSTs a Resource Graph query (`/providers/Microsoft.ResourceGraph/resources`):
+    /// a read, paced by Resource Graph's own per-user quota.
+    pub async fn post_graph(&self, url: &Url, body: &[u8]) -> Fetched {
+        self.send(Outgoing {
+            method: "POST",
+            url,
+            body: Some(body),
+            graph: true,
         })
         .await
     }
@@ -245,6 +369,7 @@ impl Client {
             method: "POST",
             url,
             body: Some(&bytes),
+            graph: false,
         })
         .await
     }
@@ -325,6 +450,8 @@ impl Client {
                         location: header("location"),
                         async_operation: header("azure-asyncoperation"),
                         retry_after: retry_after(&headers),
+                        subscription_limit_hit: header("x-ms-tenant-subscription-limit-hit")
+                            .is_some_and(|v| v.trim().eq_ignore_ascii_case("true")),
                     };
                 }
                 Attempt::Unauthorized {
@@ -415,7 +542,10 @@ impl Client {
                     return Fetched::failed(record);
                 }
             }
-            if retry_after.is_some() && record.status == Some(429) {
+            if out.graph && record.status == Some(429) {
+                // Resource Graph's quota is its own: only queries wait.
+                self.graph_quota.hold(wait);
+            } else if retry_after.is_some() && record.status == Some(429) {
                 // Throttling is per subscription and principal: everyone waits.
                 self.hold_off(wait);
             } else {
@@ -429,8 +559,20 @@ impl Client {
             Ok(t) => t,
             Err(e) => return Attempt::NoToken(e),
         };
+        // A query waits for Resource Graph's window before it takes one of
+        // the request slots, so that ARM requests go on meanwhile.
+        let _graph_slot = match out.graph {
+            true => {
+                let slot = self.graph_slots.acquire().await;
+                self.graph_quota.acquire().await;
+                Some(slot)
+            }
+            false => None,
+        };
         let _slot = self.slots.acquire().await;
-        self.wait_turn().await;
+        if !out.graph {
+            self.wait_turn().await;
+        }
         // Checked with the slot held: requests queued behind the one that
         // learned of the rejection do not send the token again.
         if self.rejected.load(Ordering::Relaxed) {
@@ -468,7 +610,11 @@ impl Client {
             self.rejected.store(true, Ordering::Relaxed);
         }
         let headers = response.headers().clone();
-        self.pace(&headers);
+        if out.graph {
+            self.graph_quota.update(&headers);
+        } else {
+            self.pace(&headers);
+        }
         let body = match response.bytes().await {
             Ok(b) => b.to_vec(),
             Err(e) => return Attempt::transport(&e),
@@ -665,6 +811,15 @@ mod tests {
         assert!(!ok("http://management.azure.com"));
         assert!(!ok("http://10.0.0.1"));
         assert!(!ok("ftp://127.0.0.1"));
+    }
+
+    #[test]
+    fn graph_quota_reset_times_read_as_hh_mm_ss() {
+        assert_eq!(parse_hms("00:00:05"), Some(Duration::from_secs(5)));
+        assert_eq!(parse_hms("00:01:02.5"), Some(Duration::from_millis(62_500)));
+        assert_eq!(parse_hms("01:00:00"), Some(Duration::from_secs(300)));
+        assert_eq!(parse_hms("5"), None);
+        assert_eq!(parse_hms("00:00:-1"), None);
     }
 
     #[test]

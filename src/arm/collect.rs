@@ -61,8 +61,8 @@ pub struct GuestCerts {
     pub budget: std::time::Duration,
 }
 
-struct Collector<'a> {
-    client: &'a Client,
+pub(super) struct Collector<'a> {
+    pub(super) client: &'a Client,
     files: Mutex<Vec<(String, Vec<u8>)>>,
     entries: Mutex<Vec<Entry>>,
     /// Lists whose first page failed (stem, record).
@@ -92,15 +92,48 @@ struct JobProps<'a> {
     scenario: Option<&'a str>,
 }
 
-impl Collector<'_> {
-    fn save(&self, file: &str, bytes: Vec<u8>) {
+impl<'a> Collector<'a> {
+    pub(super) fn new(client: &'a Client) -> Collector<'a> {
+        Collector {
+            client,
+            files: Mutex::new(Vec::new()),
+            entries: Mutex::new(Vec::new()),
+            first_failed: Mutex::new(Vec::new()),
+        }
+    }
+
+    /// The files saved so far (name and bytes).
+    pub(super) fn saved(&self) -> Vec<(String, Vec<u8>)> {
+        self.files.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Writes the manifest and returns the bundle.
+    pub(super) fn finish(self, about: super::bundle::About) -> Bundle {
+        let sent = self.client.sent();
+        super::bundle::assemble(
+            self.files.into_inner().unwrap_or_else(|p| p.into_inner()),
+            self.entries.into_inner().unwrap_or_else(|p| p.into_inner()),
+            about,
+            sent,
+        )
+    }
+
+    /// The ARM endpoint, as the manifest records it.
+    pub(super) fn endpoint(&self) -> String {
+        self.client
+            .url("/")
+            .map(|u| u.as_str().trim_end_matches('/').to_string())
+            .unwrap_or_default()
+    }
+
+    pub(super) fn save(&self, file: &str, bytes: Vec<u8>) {
         self.files
             .lock()
             .unwrap_or_else(|p| p.into_inner())
             .push((file.to_string(), bytes));
     }
 
-    fn note(&self, file: Option<String>, record: Record, refused: Option<String>) {
+    pub(super) fn note(&self, file: Option<String>, record: Record, refused: Option<String>) {
         self.entries
             .lock()
             .unwrap_or_else(|p| p.into_inner())
@@ -108,11 +141,30 @@ impl Collector<'_> {
                 file,
                 record,
                 refused,
+                graph: None,
+            });
+    }
+
+    /// Records one page of a Resource Graph query.
+    pub(super) fn note_graph(
+        &self,
+        file: Option<String>,
+        record: Record,
+        graph: super::bundle::GraphRequest,
+    ) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(Entry {
+                file,
+                record,
+                refused: None,
+                graph: Some(graph),
             });
     }
 
     /// GETs one resource and saves it as `file`.
-    async fn one(&self, file: &str, path: &str) -> Option<Vec<u8>> {
+    pub(super) async fn one(&self, file: &str, path: &str) -> Option<Vec<u8>> {
         let url = match self.client.url(path) {
             Ok(u) => u,
             Err(_) => return None,
@@ -133,7 +185,7 @@ impl Collector<'_> {
 
     /// GETs a list and every page after it, saving page n as `stem.json`,
     /// `stem.page2.json`, ...; `keep` filters the entries saved.
-    async fn list(
+    pub(super) async fn list(
         &self,
         stem: &str,
         path: &str,
@@ -226,16 +278,11 @@ impl Collector<'_> {
     }
 }
 
-type Work<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>;
+pub(super) type Work<'a> = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send + 'a>>;
 
 /// Runs the collection.
 pub async fn collect(client: &Client, target: &Target) -> Result<Bundle, Error> {
-    let c = Collector {
-        client,
-        files: Mutex::new(Vec::new()),
-        entries: Mutex::new(Vec::new()),
-        first_failed: Mutex::new(Vec::new()),
-    };
+    let c = Collector::new(client);
     let home = target.subscription.to_ascii_lowercase();
     // The vault's subscription is known from the start: its lists run
     // beside the vault's own, so the slowest paging chains overlap.
@@ -248,13 +295,12 @@ pub async fn collect(client: &Client, target: &Target) -> Result<Bundle, Error> 
     Ok(finish(c, target, &plan))
 }
 
-/// The vault's lists, then what its items need beyond the home subscription.
-async fn from_vault(c: &Collector<'_>, target: &Target, home: &str) -> Result<Plan, Error> {
-    let v = target.vault.as_str();
-    let since = target.jobs_since;
-    // Jobs in the window; enable-replication jobs of any age too: their
-    // duration is the checksum time of a reprotect estimate.
-    let in_window = move |raw: &RawValue| -> bool {
+/// Jobs in the window, and enable-replication jobs of any age: their
+/// duration is the checksum time of a reprotect estimate.
+pub(super) fn jobs_filter(
+    since: Option<time::OffsetDateTime>,
+) -> impl Fn(&RawValue) -> bool + Sync + Send {
+    move |raw: &RawValue| -> bool {
         let Some(since) = since else { return true };
         let Some(p) = serde_json::from_str::<JobTimes>(raw.get())
             .ok()
@@ -269,29 +315,57 @@ async fn from_vault(c: &Collector<'_>, target: &Target, home: &str) -> Result<Pl
         }
         let started = p.start_time.and_then(crate::load::parse_time);
         started.is_none_or(|t| t >= since)
-    };
-    let items = format!("{v}/replicationProtectedItems?api-version={ASR_API}");
-    let plans = format!("{v}/replicationRecoveryPlans?api-version={ASR_API}");
-    let jobs = format!("{v}/replicationJobs?api-version={ASR_API}");
-    let policies = format!("{v}/replicationPolicies?api-version={ASR_API}");
-    // The VMM servers and Hyper-V hosts of the vault's sites: a Hyper-V
-    // failback needs its provider connected (ASR701).
-    let providers = format!("{v}/replicationRecoveryServicesProviders?api-version={ASR_API}");
-    let vault = format!("{v}?api-version={VAULT_API}");
-    futures::join!(
-        c.list("replicated-items", &items, None),
-        c.list("recovery-plans", &plans, None),
-        c.list("jobs", &jobs, Some(&in_window)),
-        c.list("policies", &policies, None),
-        c.list("providers", &providers, None),
-        c.one("vault.json", &vault),
-    );
-    vault_reachable(c, v)?;
-    let first = snapshot(c)?;
-    c.client.progress.items(first.items.len());
+    }
+}
 
-    // Child jobs of failed jobs that are not in the window.
-    let vault_key = ResourceId::new(v);
+/// A vault's own lists: plans, jobs in the window, policies, and (when
+/// `providers`) the VMM servers and Hyper-V hosts of its sites, which a
+/// Hyper-V failback needs connected (ASR701). `dir` prefixes the files.
+pub(super) fn vault_work<'a>(
+    c: &'a Collector<'a>,
+    vault: &str,
+    dir: &str,
+    since: Option<time::OffsetDateTime>,
+    providers: bool,
+) -> Vec<Work<'a>> {
+    let mut lists = vec![
+        (
+            "recovery-plans",
+            format!("{vault}/replicationRecoveryPlans?api-version={ASR_API}"),
+        ),
+        (
+            "jobs",
+            format!("{vault}/replicationJobs?api-version={ASR_API}"),
+        ),
+        (
+            "policies",
+            format!("{vault}/replicationPolicies?api-version={ASR_API}"),
+        ),
+    ];
+    if providers {
+        lists.push((
+            "providers",
+            format!("{vault}/replicationRecoveryServicesProviders?api-version={ASR_API}"),
+        ));
+    }
+    lists
+        .into_iter()
+        .map(|(stem, path)| {
+            let stem = format!("{dir}{stem}");
+            Box::pin(async move {
+                if stem.ends_with("jobs") {
+                    c.list(&stem, &path, Some(&jobs_filter(since))).await
+                } else {
+                    c.list(&stem, &path, None).await
+                }
+            }) as Work<'a>
+        })
+        .collect()
+}
+
+/// Child jobs of failed jobs that are not in the estate (outside the
+/// window): each read from its own vault, saved under `jobs/`.
+pub(super) fn child_job_work<'a>(c: &'a Collector<'a>, first: &Estate) -> Vec<Work<'a>> {
     let mut children: BTreeSet<String> = BTreeSet::new();
     fn walk<'t>(t: &'t crate::model::job::Task, out: &mut Vec<&'t ResourceId>) {
         out.extend(t.child_job.iter().map(|c| &c.job_id));
@@ -300,30 +374,35 @@ async fn from_vault(c: &Collector<'_>, target: &Target, home: &str) -> Result<Pl
         }
     }
     for job in first.jobs.iter().filter(|j| crate::diagnose::is_failed(j)) {
+        let Some(vault) = job.id.vault_id() else {
+            continue;
+        };
         let mut ids = Vec::new();
         for t in &job.tasks {
             walk(t, &mut ids);
         }
         for rid in ids {
-            if first.job(rid).is_none() && rid.is_within(&vault_key) && safe_path(rid.as_str()) {
+            if first.job(rid).is_none() && rid.is_within(&vault) && safe_path(rid.as_str()) {
                 children.insert(rid.as_str().to_string());
             }
         }
     }
+    children
+        .into_iter()
+        .map(|id| {
+            let name = id.rsplit('/').next().unwrap_or("job").to_string();
+            let path = format!("{id}?api-version={ASR_API}");
+            Box::pin(async move {
+                c.one(&format!("jobs/{name}.json"), &path).await;
+            }) as Work<'a>
+        })
+        .collect()
+}
 
-    // Subscriptions, regions and groups the items touch.
-    let plan = Plan::of(&first, target);
+/// Per target (subscription, region): compute and network usages, SKUs.
+/// Resource Health of the groups a reprotect or failback returns to.
+pub(super) fn region_work<'a>(c: &'a Collector<'a>, plan: &Plan) -> Vec<Work<'a>> {
     let mut work: Vec<Work> = Vec::new();
-    for id in &children {
-        let name = id.rsplit('/').next().unwrap_or("job").to_string();
-        let path = format!("{id}?api-version={ASR_API}");
-        work.push(Box::pin(async move {
-            c.one(&format!("jobs/{name}.json"), &path).await;
-        }));
-    }
-    for sub in plan.subscriptions.iter().filter(|s| *s != home) {
-        work.extend(subscription_lists(c, sub));
-    }
     for (sub, region) in &plan.regions {
         let dir = format!("subscriptions/{sub}");
         let s = format!("/subscriptions/{sub}");
@@ -336,6 +415,12 @@ async fn from_vault(c: &Collector<'_>, target: &Target, home: &str) -> Result<Pl
             work.push(Box::pin(async move { c.list(&stem, &path, None).await }));
         }
     }
+    work
+}
+
+/// Resource Health of the groups a reprotect or failback returns to.
+fn health_work<'a>(c: &'a Collector<'a>, plan: &Plan) -> Vec<Work<'a>> {
+    let mut work: Vec<Work> = Vec::new();
     for (sub, groups) in &plan.health {
         let dir = format!("subscriptions/{sub}");
         if groups.len() > HEALTH_GROUPS_PER_SUBSCRIPTION {
@@ -350,6 +435,31 @@ async fn from_vault(c: &Collector<'_>, target: &Target, home: &str) -> Result<Pl
             }
         }
     }
+    work
+}
+
+/// The vault's lists, then what its items need beyond the home subscription.
+async fn from_vault(c: &Collector<'_>, target: &Target, home: &str) -> Result<Plan, Error> {
+    let v = target.vault.as_str();
+    let items = format!("{v}/replicationProtectedItems?api-version={ASR_API}");
+    let vault = format!("{v}?api-version={VAULT_API}");
+    futures::join!(
+        c.list("replicated-items", &items, None),
+        join_all(vault_work(c, v, "", target.jobs_since, true)),
+        c.one("vault.json", &vault),
+    );
+    vault_reachable(c, v)?;
+    let first = snapshot(c)?;
+    c.client.progress.items(first.items.len());
+
+    // Subscriptions, regions and groups the items touch.
+    let plan = Plan::of(&first, Some(&target.subscription));
+    let mut work: Vec<Work> = child_job_work(c, &first);
+    for sub in plan.subscriptions.iter().filter(|s| *s != home) {
+        work.extend(subscription_lists(c, sub));
+    }
+    work.extend(region_work(c, &plan));
+    work.extend(health_work(c, &plan));
     if let Some(g) = target.guest_certs {
         let slots = tokio::sync::Semaphore::new(g.concurrency);
         let vms = guest_vms(&first);
@@ -384,7 +494,7 @@ async fn from_vault(c: &Collector<'_>, target: &Target, home: &str) -> Result<Pl
 
 /// The per-subscription lists: VMs, disks, NICs, virtual networks, locks,
 /// resource groups, policy-aware locations.
-fn subscription_lists<'a>(c: &'a Collector<'a>, sub: &str) -> Vec<Work<'a>> {
+pub(super) fn subscription_lists<'a>(c: &'a Collector<'a>, sub: &str) -> Vec<Work<'a>> {
     let dir = format!("subscriptions/{sub}");
     let s = format!("/subscriptions/{sub}");
     [
@@ -457,29 +567,19 @@ fn vault_reachable(c: &Collector, vault: &str) -> Result<(), Error> {
 }
 
 /// The estate so far (files of step 1, read as `check` would).
-fn snapshot(c: &Collector) -> Result<Estate, Error> {
-    let files = c.files.lock().unwrap_or_else(|p| p.into_inner()).clone();
-    crate::load::load_memory(files)
+pub(super) fn snapshot(c: &Collector) -> Result<Estate, Error> {
+    crate::load::load_memory(c.saved())
 }
 
 /// Writes the manifest and returns the bundle.
 fn finish(c: Collector, target: &Target, plan: &Plan) -> Bundle {
-    let endpoint = c
-        .client
-        .url("/")
-        .map(|u| u.as_str().trim_end_matches('/').to_string())
-        .unwrap_or_default();
-    let sent = c.client.sent();
-    super::bundle::assemble(
-        c.files.into_inner().unwrap_or_else(|p| p.into_inner()),
-        c.entries.into_inner().unwrap_or_else(|p| p.into_inner()),
-        super::bundle::About {
-            collected_at: target.collected_at,
-            cloud: &target.cloud,
-            endpoint,
-            vault: &target.vault,
-            subscriptions: &plan.subscriptions,
-        },
-        sent,
-    )
+    let endpoint = c.endpoint();
+    c.finish(super::bundle::About {
+        collected_at: target.collected_at,
+        cloud: &target.cloud,
+        endpoint,
+        vault: Some(&target.vault),
+        subscriptions: &plan.subscriptions,
+        fleet: None,
+    })
 }

@@ -9,6 +9,7 @@ pub mod bundle;
 pub mod client;
 pub mod cloud;
 pub mod collect;
+pub mod fleet;
 pub mod guest;
 mod plan;
 pub mod progress;
@@ -34,7 +35,8 @@ pub fn collect_bundle(
     collected_at: time::OffsetDateTime,
 ) -> Result<Bundle, Error> {
     use_ring();
-    let (vault, subscription) = vault_id(args)?;
+    let fleet = args.all_vaults || args.vault.len() > 1;
+    let single = if fleet { None } else { Some(vault_id(args)?) };
     let cloud = cloud::Cloud::new(
         args.cloud,
         args.arm_endpoint.as_deref(),
@@ -57,17 +59,48 @@ pub fn collect_bundle(
         retry_delay: Duration::from_millis(args.retry_delay_ms),
         ca_certs,
     };
-    let target = collect::Target {
+    if fleet && args.guest_certs {
+        return Err(Error::Usage(
+            "--guest-certs reads one vault's VMs: use it with one --vault, not with --all-vaults"
+                .to_string(),
+        ));
+    }
+    let ok_segment = |s: &String| plan::safe_segment(s.trim());
+    if let Some(bad) = args
+        .subscription
+        .iter()
+        .chain(args.management_group.iter())
+        .find(|s| !ok_segment(s))
+    {
+        return Err(Error::Usage(format!(
+            "`{bad}`: unexpected characters in a subscription or management group id"
+        )));
+    }
+    let jobs_since = args.jobs_since.map(|d| collected_at - d);
+    let fleet_target = fleet.then(|| fleet::FleetTarget {
+        subscriptions: args.subscription.clone(),
+        management_group: args.management_group.clone(),
+        vaults: args
+            .vault
+            .iter()
+            .chain(args.vault_id.iter())
+            .cloned()
+            .collect(),
+        jobs_since,
+        collected_at,
+        cloud: cloud.name.to_string(),
+    });
+    let target = single.map(|(vault, subscription)| collect::Target {
         vault,
         subscription,
-        jobs_since: args.jobs_since.map(|d| collected_at - d),
+        jobs_since,
         collected_at,
         cloud: cloud.name.to_string(),
         guest_certs: args.guest_certs.then(|| collect::GuestCerts {
             concurrency: args.guest_certs_concurrency.max(1),
             budget: Duration::from_secs(args.guest_certs_timeout.max(1)),
         }),
-    };
+    });
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -84,7 +117,13 @@ pub fn collect_bundle(
         credential.token().await.map_err(Error::Auth)?;
         let progress = progress::Progress::new(args.quiet);
         let client = client::Client::new(config, credential, progress)?;
-        collect::collect(&client, &target).await
+        match (&target, &fleet_target) {
+            (Some(t), _) => collect::collect(&client, t).await,
+            (None, Some(f)) => fleet::collect(&client, f).await,
+            (None, None) => Err(Error::Internal(
+                "no vault and no fleet to collect".to_string(),
+            )),
+        }
     })
 }
 
@@ -111,8 +150,8 @@ fn vault_id(args: &LiveArgs) -> Result<(String, String), Error> {
                 "--vault-id `{id}` is not a vault id; expected /subscriptions/<id>/resourceGroups/<group>/providers/Microsoft.RecoveryServices/vaults/<name>"
             )));
         }
-        if let Some(s) = &args.subscription {
-            if !s.eq_ignore_ascii_case(parts[2]) {
+        if let Some(s) = args.subscription.first() {
+            if args.subscription.len() > 1 || !s.eq_ignore_ascii_case(parts[2]) {
                 return Err(Error::Usage(format!(
                     "--subscription `{s}` differs from the subscription in --vault-id (`{}`)",
                     parts[2]
@@ -127,9 +166,13 @@ fn vault_id(args: &LiveArgs) -> Result<(String, String), Error> {
             parts[2].to_string(),
         ));
     }
-    let (Some(sub), Some(vault)) = (&args.subscription, &args.vault) else {
+    let (Some(sub), Some(vault), 1) = (
+        args.subscription.first(),
+        args.vault.first(),
+        args.subscription.len(),
+    ) else {
         return Err(Error::Usage(
-            "live mode needs the vault: --subscription <id> --vault <resource group>/<name>, or --vault-id <full id>".to_string(),
+            "live mode needs the vault: --subscription <id> --vault <resource group>/<name>, or --vault-id <full id>; or --all-vaults for every vault of the --subscription values".to_string(),
         ));
     };
     let Some((group, name)) = vault.split_once('/') else {

@@ -3,7 +3,6 @@
 //! root stores `--guest-certs` reads. Names taken from the data become
 //! request paths and file names only when they are plain path segments.
 
-use super::collect::Target;
 use crate::model::item::{ActiveLocation, ProviderKind};
 use crate::model::{Estate, ResourceId};
 use std::collections::{BTreeMap, BTreeSet};
@@ -31,23 +30,49 @@ pub(super) struct Plan {
     pub subscriptions: BTreeSet<String>,
     pub regions: BTreeSet<(String, String)>,
     pub health: BTreeMap<String, BTreeSet<String>>,
+    /// Subscriptions an item that has failed over touches (its VMs, groups,
+    /// disks and NICs on either side): where a reprotect or failback
+    /// needs disks and NICs read.
+    pub failed_over: BTreeSet<String>,
 }
 
 impl Plan {
-    pub(super) fn of(e: &Estate, target: &Target) -> Plan {
+    /// What the items of `e` touch; `home` is the vault's subscription
+    /// (one vault), always included.
+    pub(super) fn of(e: &Estate, home: Option<&str>) -> Plan {
         let lower = |s: &str| s.to_ascii_lowercase();
-        let home = lower(&target.subscription);
+        let home = home.map(lower);
         let mut subscriptions: BTreeSet<String> = crate::load::subscriptions_touched(e);
-        subscriptions.insert(home.clone());
+        subscriptions.extend(home.clone());
         let sub_of = |id: Option<&ResourceId>| id.and_then(|i| i.subscription()).map(lower);
         let mut regions = BTreeSet::new();
         let mut health: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-        let vault_location = e.vaults.iter().find_map(|v| v.location.clone());
+        let mut failed_over = BTreeSet::new();
         for item in &e.items {
-            let item_sub = sub_of(Some(&item.id)).unwrap_or_else(|| home.clone());
+            let Some(item_sub) = sub_of(Some(&item.id)).or_else(|| home.clone()) else {
+                continue;
+            };
             let Some(rep) = &item.replication else {
                 continue;
             };
+            // Hyper-V fails over into its vault's region.
+            let vault_location = item
+                .vault_id()
+                .and_then(|v| e.vaults.iter().find(|g| g.id == v))
+                .and_then(|v| v.location.clone());
+            if item.active_location == Some(ActiveLocation::Recovery) {
+                failed_over.insert(item_sub.clone());
+                for id in [
+                    &rep.vm_id,
+                    &rep.recovery_vm_id,
+                    &rep.recovery_resource_group,
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    failed_over.extend(sub_of(Some(id)));
+                }
+            }
             let mut add = |sub: Option<String>, region: Option<&String>| {
                 if let Some(r) = region.filter(|r| !r.trim().is_empty()) {
                     let sub = sub.unwrap_or_else(|| item_sub.clone());
@@ -80,6 +105,7 @@ impl Plan {
         subscriptions.retain(|s| safe_segment(s));
         regions.retain(|(s, r)| safe_segment(s) && safe_segment(r));
         health.retain(|s, _| safe_segment(s));
+        failed_over.retain(|s| safe_segment(s));
         for groups in health.values_mut() {
             groups.retain(|g| safe_segment(g));
         }
@@ -87,6 +113,7 @@ impl Plan {
             subscriptions,
             regions,
             health,
+            failed_over,
         }
     }
 }

@@ -31,6 +31,12 @@ pub struct Hint {
     pub request_id: Option<ResourceId>,
     /// The manifest already recorded this request's failure or 404.
     pub recorded: bool,
+    /// The subscriptions a Resource Graph page covers (`/subscriptions/{id}`,
+    /// readable ones only): a list of them covers each, empty or not.
+    pub scopes: Vec<String>,
+    /// A list asr-preflight reads for its scope alone (subscriptions): no
+    /// notice when nothing in it is kept.
+    pub expected_empty: bool,
 }
 
 /// Everything a document parser needs to know about its file.
@@ -90,6 +96,46 @@ pub(crate) enum Kind {
     Provider,
 }
 
+impl Kind {
+    /// The fact kind a list of this kind of resource gives.
+    pub(crate) fn fact_kind(self) -> FactKind {
+        match self {
+            Kind::Item => FactKind::ReplicatedItems,
+            Kind::Plan => FactKind::RecoveryPlans,
+            Kind::Job => FactKind::Jobs,
+            Kind::Policy => FactKind::Policies,
+            Kind::RecoveryPoint => FactKind::RecoveryPoints,
+            Kind::Vault => FactKind::Vaults,
+            Kind::Vm => FactKind::VirtualMachines,
+            Kind::Disk => FactKind::Disks,
+            Kind::Sku => FactKind::Skus,
+            Kind::Usage => FactKind::ComputeUsages,
+            Kind::Lock => FactKind::Locks,
+            Kind::ResourceGroup => FactKind::ResourceGroups,
+            Kind::Location => FactKind::Locations,
+            Kind::Health => FactKind::ResourceHealth,
+            Kind::Nic => FactKind::NetworkInterfaces,
+            Kind::Network => FactKind::VirtualNetworks,
+            Kind::Storage => FactKind::StorageAccounts,
+            Kind::CapacityReservation => FactKind::CapacityReservations,
+            Kind::Provider => FactKind::Providers,
+        }
+    }
+}
+
+/// The fact kind a Resource Graph query of the shape `collect` sends
+/// (`<table> | where type =~ '<type>' | …`) lists; `None` for another shape
+/// or a type no check reads (subscriptions).
+pub fn fact_kind_of_graph_query(kql: &str) -> Option<FactKind> {
+    let compact: String = kql.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = compact
+        .split("where type =~ '")
+        .nth(1)?
+        .split('\'')
+        .next()?;
+    kind_of_type(t).map(Kind::fact_kind)
+}
+
 /// The kind of a resource from its ARM type (any case).
 pub(crate) fn kind_of_type(t: &str) -> Option<Kind> {
     let t = t.to_ascii_lowercase();
@@ -99,7 +145,8 @@ pub(crate) fn kind_of_type(t: &str) -> Option<Kind> {
         "microsoft.compute/disks" => Kind::Disk,
         "microsoft.compute/skus" => Kind::Sku,
         "microsoft.authorization/locks" => Kind::Lock,
-        "microsoft.resources/resourcegroups" => Kind::ResourceGroup,
+        "microsoft.resources/resourcegroups"
+        | "microsoft.resources/subscriptions/resourcegroups" => Kind::ResourceGroup,
         "region" | "microsoft.resources/locations" => Kind::Location,
         "microsoft.network/networkinterfaces" => Kind::Nic,
         "microsoft.network/virtualnetworks" => Kind::Network,
@@ -207,7 +254,12 @@ fn read_value(ctx: &DocCtx, json: &str, out: &mut Estate, top: bool) -> Result<(
             .result_truncated
             .as_deref()
             .is_some_and(|t| t.eq_ignore_ascii_case("true"));
-        let complete = env.skip_token.as_deref().is_none_or(str::is_empty) && !truncated;
+        // A page whose `$skipToken` the manifest shows was sent for the
+        // next page is complete as far as it goes (that page says the rest).
+        let complete = match env.skip_token.as_deref().map(str::trim) {
+            None | Some("") => true,
+            Some(t) => (ctx.followed)(&super::manifest::graph_token_key(t)),
+        } && !truncated;
         return read_list(ctx, &elems, Coverage::Loaded { complete }, out);
     }
     if let (Some(responses), true) = (&env.responses, top) {
@@ -409,6 +461,7 @@ fn read_list(
     let subscriptions = subscriptions_in(out);
     for kind in kinds {
         let scopes: Vec<Option<String>> = match &ctx.hint.scope {
+            _ if !ctx.hint.scopes.is_empty() => ctx.hint.scopes.iter().cloned().map(Some).collect(),
             Some(scope) => vec![Some(scope.clone())],
             None if subscriptions.len() == 1 || kind.is_per_subscription() => subscriptions
                 .iter()

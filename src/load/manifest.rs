@@ -27,6 +27,19 @@ struct ManifestDto {
     endpoint: Option<String>,
     subscriptions: Option<Vec<String>>,
     requests: Option<Vec<RequestDto>>,
+    fleet: Option<FleetDto>,
+}
+
+/// What a fleet collection (`--all-vaults`) covered.
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+struct FleetDto {
+    subscriptions: Vec<String>,
+    #[serde(deserialize_with = "opt_string")]
+    management_group: Option<String>,
+    unreadable: Vec<String>,
+    vaults: Vec<String>,
+    vaults_without_items: Vec<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -44,7 +57,30 @@ struct RequestDto {
     error_code: Option<String>,
     #[serde(deserialize_with = "opt_string")]
     message: Option<String>,
+    /// A Resource Graph query: its KQL, subscriptions and `$skipToken`.
+    #[serde(deserialize_with = "opt_string")]
+    query: Option<String>,
+    subscriptions: Option<Vec<String>>,
+    #[serde(deserialize_with = "opt_string")]
+    skip_token: Option<String>,
 }
+
+/// The key under which a Resource Graph `$skipToken` that was sent is
+/// remembered (a page that names it was followed).
+pub fn graph_token_key(token: &str) -> String {
+    format!("graph-skip-token:{}", token.trim())
+}
+
+/// The kinds of facts a fleet collection reads through Resource Graph in
+/// each subscription it can read: an unreadable one lacks all of them.
+const FLEET_KINDS: [FactKind; 6] = [
+    FactKind::Vaults,
+    FactKind::ReplicatedItems,
+    FactKind::VirtualMachines,
+    FactKind::ResourceGroups,
+    FactKind::Locks,
+    FactKind::VirtualNetworks,
+];
 
 /// What a manifest contributes to the estate and to reading the other files.
 #[derive(Default)]
@@ -213,9 +249,46 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
             has_manifest: true,
             manifest: Some(source),
             newest_fact: None,
+            fleet: dto.fleet.as_ref().map(|f| crate::model::FleetInfo {
+                subscriptions: f.subscriptions.clone(),
+                management_group: f.management_group.clone(),
+                unreadable: f.unreadable.clone(),
+                vaults: f.vaults.clone(),
+                without_items: f.vaults_without_items.clone(),
+            }),
         },
         ..Manifest::default()
     };
+    let unreadable: HashSet<String> = dto
+        .fleet
+        .as_ref()
+        .map(|f| {
+            f.unreadable
+                .iter()
+                .map(|s| s.to_ascii_lowercase())
+                .collect()
+        })
+        .unwrap_or_default();
+    for sub in &unreadable {
+        for kind in FLEET_KINDS {
+            m.facts.push(FactRecord {
+                why: None,
+                page: false,
+                kind,
+                scope: Some(format!("/subscriptions/{sub}")),
+                location: None,
+                request: Some("POST /providers/Microsoft.ResourceGraph/resources".to_string()),
+                coverage: Coverage::Failed {
+                    status: None,
+                    error_code: Some("SubscriptionNotReadable".to_string()),
+                    message: Some(format!(
+                        "subscription {sub} was in scope but Resource Graph returned nothing of it, not even the subscription: the identity cannot read it (give it the Reader role there)"
+                    )),
+                },
+                source,
+            });
+        }
+    }
     // Where each request object starts in the text, so that an error in
     // one points at it (line and column), not just at the file.
     #[derive(serde::Deserialize)]
@@ -248,10 +321,37 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
             return Err(semantic(at(i), format!("requests[{i}] has no `path`")));
         };
         let mut hint = classify_path(&path);
+        if let Some(q) = r.query.as_deref() {
+            // A Resource Graph page: its kind from the query, its scope the
+            // readable subscriptions it asked for.
+            hint = Hint {
+                kind: super::document::fact_kind_of_graph_query(q),
+                request: Some(format!(
+                    "POST {} ({})",
+                    request_key(&path),
+                    crate::text::excerpt(q, 120)
+                )),
+                scopes: r
+                    .subscriptions
+                    .iter()
+                    .flatten()
+                    .map(|s| s.to_ascii_lowercase())
+                    .filter(|s| !unreadable.contains(s))
+                    .map(|s| format!("/subscriptions/{s}"))
+                    .collect(),
+                expected_empty: q.contains("'microsoft.resources/subscriptions'"),
+                ..Hint::default()
+            };
+            if let Some(t) = r.skip_token.as_deref() {
+                m.requested.insert(graph_token_key(t));
+            }
+        } else if request_key(&path).split('?').next() == Some("/subscriptions") {
+            hint.expected_empty = true;
+        }
         if let Some(method) = r
             .method
             .as_deref()
-            .filter(|m| !m.eq_ignore_ascii_case("GET"))
+            .filter(|m| !m.eq_ignore_ascii_case("GET") && r.query.is_none())
         {
             hint.request = Some(format!(
                 "{} {}",
@@ -283,20 +383,26 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
             });
             hint.recorded = true;
         } else if !ok {
-            m.facts.push(FactRecord {
-                why: None,
-                page: false,
-                kind: hint.kind.unwrap_or(FactKind::Other),
-                scope: hint.scope.clone(),
-                location: hint.location.clone(),
-                request: hint.request.clone(),
-                coverage: Coverage::Failed {
-                    status,
-                    error_code: r.error_code.clone(),
-                    message: r.message.clone(),
-                },
-                source,
-            });
+            let scopes: Vec<Option<String>> = match hint.scopes.is_empty() {
+                true => vec![hint.scope.clone()],
+                false => hint.scopes.iter().cloned().map(Some).collect(),
+            };
+            for scope in scopes {
+                m.facts.push(FactRecord {
+                    why: None,
+                    page: false,
+                    kind: hint.kind.unwrap_or(FactKind::Other),
+                    scope,
+                    location: hint.location.clone(),
+                    request: hint.request.clone(),
+                    coverage: Coverage::Failed {
+                        status,
+                        error_code: r.error_code.clone(),
+                        message: r.message.clone(),
+                    },
+                    source,
+                });
+            }
             hint.recorded = true;
         }
         if let Some(f) = r.file.as_deref() {

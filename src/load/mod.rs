@@ -12,6 +12,7 @@ mod manifest;
 mod map;
 
 pub use certs::{read_store as read_cert_store, PART_MARK as GUEST_EXPORT_MARK};
+pub use document::fact_kind_of_graph_query;
 pub use lenient::parse_time;
 pub use manifest::{safe_relative, FORMAT as BUNDLE_FORMAT};
 
@@ -104,6 +105,7 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
         manifests.push((m.root, parsed));
     }
     check_manifest_files(&found, &manifests, &mut estate);
+    fleet_notices(&mut estate);
     if !estate.bundle.has_manifest {
         estate
             .notices
@@ -141,7 +143,7 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
             };
             let mut part = Estate::default();
             document::read_document(&ctx, &mut part)?;
-            if part.is_empty() {
+            if part.is_empty() && !ctx.hint.expected_empty {
                 part.notices.push(format!(
                     "{}: nothing asr-preflight uses was found in it (unknown resource types or document shape); it was ignored",
                     f.display
@@ -458,7 +460,65 @@ fn merge_bundle_info(estate: &mut Estate, info: &crate::model::BundleInfo) {
             b.subscriptions.push(s.clone());
         }
     }
+    if let Some(f) = &info.fleet {
+        let mine = b.fleet.get_or_insert_with(Default::default);
+        let add = |to: &mut Vec<String>, from: &[String]| {
+            for s in from {
+                if !to.iter().any(|t| t.eq_ignore_ascii_case(s)) {
+                    to.push(s.clone());
+                }
+            }
+        };
+        add(&mut mine.subscriptions, &f.subscriptions);
+        add(&mut mine.unreadable, &f.unreadable);
+        add(&mut mine.vaults, &f.vaults);
+        add(&mut mine.without_items, &f.without_items);
+        mine.management_group = mine.management_group.clone().or(f.management_group.clone());
+    }
     b.has_manifest = true;
+}
+
+/// What a fleet collection says about itself: how many vaults and
+/// subscriptions, how fresh Resource Graph's facts are, which subscriptions
+/// could not be read, which vaults hold nothing to check.
+fn fleet_notices(estate: &mut Estate) {
+    let Some(f) = estate.bundle.fleet.clone() else {
+        return;
+    };
+    let at = estate
+        .bundle
+        .collected_at
+        .map(crate::text::rfc3339)
+        .unwrap_or_else(|| "an unknown time".to_string());
+    let scope = match &f.management_group {
+        Some(mg) => format!(" of management group `{mg}`"),
+        None => String::new(),
+    };
+    estate.notices.push(format!(
+        "fleet: {} in {}{scope} read through Azure Resource Graph at {at}; Resource Graph can lag ARM by a few minutes, so a change made just before then may not show",
+        crate::text::count(f.vaults.len(), "vault", "vaults"),
+        crate::text::count(f.subscriptions.len(), "subscription", "subscriptions"),
+    ));
+    if !f.unreadable.is_empty() {
+        estate.notices.push(format!(
+            "warning: {} in scope could not be read (Resource Graph returned nothing of {}): {}; their vaults and the facts they hold are missing (ASR901)",
+            crate::text::count(f.unreadable.len(), "subscription", "subscriptions"),
+            if f.unreadable.len() == 1 { "it" } else { "them" },
+            crate::text::ticks(f.unreadable.iter().take(10)),
+        ));
+    }
+    for v in f.without_items.iter().take(10) {
+        estate.notices.push(format!(
+            "vault `{}` has no replicated items (a backup-only vault?): nothing to check there",
+            ResourceId::new(v).name()
+        ));
+    }
+    if f.without_items.len() > 10 {
+        estate.notices.push(format!(
+            "{} more vaults have no replicated items",
+            f.without_items.len() - 10
+        ));
+    }
 }
 
 /// A file the manifest says was saved but is not in the bundle is a fact

@@ -159,4 +159,18 @@ pub struct BundleInfo {
     /// The newest time Azure reported in the facts (RPO calculations,
     /// heartbeats): the bundle is at least this recent.
     pub newest_fact: Option<Timestamp>,
+    /// A fleet collection (`--all-vaults`): what it covered.
+    pub fleet: Option<FleetInfo>,
+}
+
+/// What a fleet collection covered, from its manifest.
+#[derive(Clone, Debug, Default)]
+pub struct FleetInfo {
+    pub subscriptions: Vec<String>,
+    pub management_group: Option<String>,
+    /// In scope, not readable by the identity.
+    pub unreadable: Vec<String>,
+    pub vaults: Vec<String>,
+    /// Vaults without replicated items (backup-only).
+    pub without_items: Vec<String>,
 }

@@ -201,6 +201,16 @@ impl ResourceId {
 
     /// `is_within` for a scope given as text (no allocation: it runs per
     /// item per fact list).
+    /// The Recovery Services vault this id is in or is
+    /// (`…/providers/Microsoft.RecoveryServices/vaults/{name}`).
+    pub fn vault_id(&self) -> Option<ResourceId> {
+        const AT: &str = "/providers/microsoft.recoveryservices/vaults/";
+        let raw = self.as_str();
+        let start = raw.to_ascii_lowercase().find(AT)? + AT.len();
+        let end = raw[start..].find('/').map_or(raw.len(), |i| start + i);
+        (end > start).then(|| ResourceId::new(&raw[..end]))
+    }
+
     pub fn is_within_str(&self, scope: &str) -> bool {
         let scope = scope.trim().trim_end_matches('/');
         let key = self.raw().as_bytes();

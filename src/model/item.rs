@@ -595,9 +595,7 @@ impl ReplicatedItem {
 
     /// The vault the item belongs to.
     pub fn vault_id(&self) -> Option<ResourceId> {
-        let key = self.id.as_str();
-        let at = key.to_ascii_lowercase().find("/replicationfabrics/")?;
-        Some(ResourceId::new(&key[..at]))
+        self.id.vault_id()
     }
 }
 

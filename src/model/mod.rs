@@ -22,7 +22,7 @@ pub use arm::{
 };
 pub use cert::{CertInfo, CertProblem, CertStore};
 pub use compute::{CapacityReservation, DataDisk, Disk, Sku, SkuRestriction, Usage, UsageKind, Vm};
-pub use facts::{BundleInfo, Coverage, FactKind, FactRecord, NotFound};
+pub use facts::{BundleInfo, Coverage, FactKind, FactRecord, FleetInfo, NotFound};
 pub use id::ResourceId;
 pub use item::{Phase, ReplicatedItem};
 pub use job::Job;

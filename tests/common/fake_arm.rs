@@ -76,6 +76,37 @@ struct State {
     /// Run Command output loses its closing part line (a failed script).
     guest_cut: Mutex<bool>,
     operations: Mutex<HashMap<String, Value>>,
+    graph: Mutex<Graph>,
+}
+
+/// The Resource Graph this server answers: rows per table, subscriptions
+/// the principal cannot read, management groups, and the quota it enforces.
+pub struct Graph {
+    /// (table, row) with `type` lower-cased, as Resource Graph returns it.
+    pub rows: Vec<(String, Value)>,
+    pub unreadable: std::collections::HashSet<String>,
+    pub management_groups: HashMap<String, Vec<String>>,
+    /// Queries per window, and the window (Resource Graph's default: 15 per 5 s).
+    pub quota: Option<(u32, Duration)>,
+    window: Option<(std::time::Instant, u32)>,
+    /// Answer `x-ms-tenant-subscription-limit-hit: true`.
+    pub limit_hit: bool,
+    /// Queries throttled (429) because they came over the quota.
+    pub throttled: usize,
+}
+
+impl Default for Graph {
+    fn default() -> Self {
+        Graph {
+            rows: Vec::new(),
+            unreadable: Default::default(),
+            management_groups: HashMap::new(),
+            quota: Some((15, Duration::from_secs(5))),
+            window: None,
+            limit_hit: false,
+            throttled: 0,
+        }
+    }
 }
 
 pub struct FakeArm {
@@ -212,6 +243,119 @@ impl FakeArm {
 
     pub fn set_page_size(&self, n: usize) {
         *self.state.page_size.lock().unwrap() = n.max(1);
+    }
+
+    /// Changes the Resource Graph this server answers.
+    pub fn graph<R>(&self, f: impl FnOnce(&mut Graph) -> R) -> R {
+        f(&mut self.state.graph.lock().unwrap())
+    }
+
+    /// Indexes every resource this server serves through ARM into its
+    /// Resource Graph, as Resource Graph would hold it: replicated items in
+    /// `recoveryservicesresources`; groups and subscriptions in
+    /// `resourcecontainers`; availability statuses in `healthresources`;
+    /// the rest in `resources`. Also serves `GET /subscriptions` (the
+    /// readable ones).
+    pub fn index_graph(&self) {
+        let routes: Vec<Arc<Route>> = self
+            .state
+            .routes
+            .lock()
+            .unwrap()
+            .values()
+            .cloned()
+            .collect();
+        let mut rows: std::collections::BTreeMap<String, (String, Value)> = Default::default();
+        let mut subs = std::collections::BTreeSet::new();
+        for r in routes {
+            let values: Vec<&Value> = match r.as_ref() {
+                Route::List(v) => v.iter().collect(),
+                Route::One(v) => vec![v],
+                Route::Error(..) => continue,
+            };
+            for v in values {
+                let (Some(id), Some(t)) = (v["id"].as_str(), v["type"].as_str()) else {
+                    continue;
+                };
+                let segs: Vec<&str> = id.split('/').collect();
+                let sub = segs
+                    .get(2)
+                    .map(|s| s.to_ascii_lowercase())
+                    .unwrap_or_default();
+                if sub.is_empty()
+                    || !segs
+                        .get(1)
+                        .is_some_and(|s| s.eq_ignore_ascii_case("subscriptions"))
+                {
+                    continue;
+                }
+                subs.insert(sub.clone());
+                let t = t.to_ascii_lowercase();
+                let (table, t) = if t.ends_with("/replicationprotecteditems") {
+                    ("recoveryservicesresources", t)
+                } else if t == "microsoft.resources/resourcegroups" {
+                    (
+                        "resourcecontainers",
+                        "microsoft.resources/subscriptions/resourcegroups".to_string(),
+                    )
+                } else if t.starts_with("microsoft.resourcehealth/availabilitystatuses") {
+                    (
+                        "healthresources",
+                        "microsoft.resourcehealth/availabilitystatuses".to_string(),
+                    )
+                } else if t.starts_with("microsoft.recoveryservices/vaults/") || t == "region" {
+                    continue; // plans, jobs, policies: ARM only here
+                } else {
+                    ("resources", t)
+                };
+                let rg = segs
+                    .iter()
+                    .position(|s| s.eq_ignore_ascii_case("resourcegroups"))
+                    .and_then(|i| segs.get(i + 1))
+                    .map(|s| s.to_ascii_lowercase());
+                // Resource Graph nests fields under `properties` even where
+                // the az CLI flattens them (locks).
+                let properties = match &v["properties"] {
+                    Value::Object(p) => Value::Object(p.clone()),
+                    _ => Value::Object(
+                        v.as_object()
+                            .into_iter()
+                            .flatten()
+                            .filter(|(k, _)| {
+                                !["id", "name", "type", "location", "properties"]
+                                    .contains(&k.as_str())
+                            })
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect(),
+                    ),
+                };
+                let row = json!({
+                    "id": id,
+                    "name": v["name"].clone(),
+                    "type": t,
+                    "location": v["location"].clone(),
+                    "resourceGroup": rg,
+                    "subscriptionId": sub,
+                    "properties": properties,
+                });
+                rows.insert(id.to_ascii_lowercase(), (table.to_string(), row));
+            }
+        }
+        let mut list = Vec::new();
+        for s in &subs {
+            rows.insert(
+                format!("/subscriptions/{s}"),
+                (
+                    "resourcecontainers".to_string(),
+                    json!({"id": format!("/subscriptions/{s}"), "name": s, "type": "microsoft.resources/subscriptions",
+                           "location": null, "resourceGroup": null, "subscriptionId": s,
+                           "properties": {"state": "Enabled"}}),
+                ),
+            );
+            list.push(json!({"id": format!("/subscriptions/{s}"), "subscriptionId": s, "displayName": s, "state": "Enabled"}));
+        }
+        self.route("/subscriptions", Route::List(list));
+        self.state.graph.lock().unwrap().rows = rows.into_values().collect();
     }
 
     pub fn set_latency(&self, d: Duration) {
@@ -458,6 +602,10 @@ fn answer(
     body: &[u8],
     next_override: Option<String>,
 ) -> (u16, String, String) {
+    let path_only = target.split('?').next().unwrap_or("").to_ascii_lowercase();
+    if method == "POST" && path_only == "/providers/microsoft.resourcegraph/resources" {
+        return graph(st, target, headers, body);
+    }
     let (status, text) = answer_body(st, method, target, headers, body, next_override);
     // A started Run Command: 202 with the operation to poll.
     if status == 202 {
@@ -468,6 +616,165 @@ fn answer(
         );
     }
     (status, text, String::new())
+}
+
+/// Answers a Resource Graph query of the one shape `asr-preflight` sends:
+/// `<table> | where type =~ '<type>' | project id, name, type, location,
+/// resourceGroup, subscriptionId, properties | order by id asc`, scoped by
+/// the body's `subscriptions` (at most 1,000) or `managementGroups`, paged
+/// by `options.$top` (at most 1,000) and `options.$skipToken`, under the
+/// per-user quota with its headers.
+fn graph(
+    st: &State,
+    target: &str,
+    headers: &HashMap<String, String>,
+    body: &[u8],
+) -> (u16, String, String) {
+    let error = |status: u16, code: &str, msg: &str, extra: String| {
+        (
+            status,
+            json!({"error": {"code": code, "message": msg}}).to_string(),
+            extra,
+        )
+    };
+    if headers.get("authorization") != Some(&format!("Bearer {}", st.token)) {
+        return error(
+            401,
+            "InvalidAuthenticationToken",
+            "The access token is invalid.",
+            String::new(),
+        );
+    }
+    if !target.contains("api-version=") {
+        return error(
+            400,
+            "MissingApiVersionParameter",
+            "api-version is required",
+            String::new(),
+        );
+    }
+    let mut g = st.graph.lock().unwrap();
+    let mut quota_headers = String::new();
+    if let Some((limit, window)) = g.quota {
+        let now = std::time::Instant::now();
+        let (start, used) = match g.window {
+            Some((start, used)) if now < start + window => (start, used),
+            _ => (now, 0),
+        };
+        let resets = (start + window).saturating_duration_since(now);
+        let hms = |d: Duration| {
+            format!(
+                "00:00:{:02}",
+                d.as_secs() + u64::from(d.subsec_millis() > 0)
+            )
+        };
+        if used >= limit {
+            g.throttled += 1;
+            g.window = Some((start, used));
+            return error(
+                429,
+                "RateLimiting",
+                "Please provide below info when asking for support: the user quota was exceeded",
+                format!("x-ms-user-quota-remaining: 0\r\nx-ms-user-quota-resets-after: {}\r\nRetry-After: {}\r\n", hms(resets), resets.as_secs() + 1),
+            );
+        }
+        g.window = Some((start, used + 1));
+        quota_headers = format!(
+            "x-ms-user-quota-remaining: {}\r\nx-ms-user-quota-resets-after: {}\r\n",
+            limit - used - 1,
+            hms(resets)
+        );
+    }
+    if g.limit_hit {
+        quota_headers.push_str("x-ms-tenant-subscription-limit-hit: true\r\n");
+    }
+    let Ok(req) = serde_json::from_slice::<Value>(body) else {
+        return error(400, "BadRequest", "the body is not JSON", quota_headers);
+    };
+    let query = req["query"].as_str().unwrap_or("");
+    let compact: String = query.split_whitespace().collect::<Vec<_>>().join(" ");
+    let table = compact.split(' ').next().unwrap_or("").to_ascii_lowercase();
+    let wanted = compact
+        .split("where type =~ '")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .map(str::to_ascii_lowercase);
+    let shape = compact.ends_with("| project id, name, type, location, resourceGroup, subscriptionId, properties | order by id asc");
+    let (Some(wanted), true) = (wanted, shape) else {
+        return error(
+            400,
+            "InvalidQuery",
+            &format!("the fake Resource Graph serves one query shape, not `{query}`"),
+            quota_headers,
+        );
+    };
+    let strings = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str())
+                    .map(str::to_ascii_lowercase)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let mut scope: Vec<String> = strings(&req["subscriptions"]);
+    if scope.len() > 1000 {
+        return error(
+            400,
+            "BadRequest",
+            "at most 1000 subscriptions per request",
+            quota_headers,
+        );
+    }
+    for mg in strings(&req["managementGroups"]) {
+        let subs = g.management_groups.get(&mg).cloned().unwrap_or_default();
+        scope.extend(subs.iter().map(|s| s.to_ascii_lowercase()));
+    }
+    let everything = req["subscriptions"].is_null() && req["managementGroups"].is_null();
+    let mut rows: Vec<&Value> = g
+        .rows
+        .iter()
+        .filter(|(t, r)| {
+            let sub = r["subscriptionId"]
+                .as_str()
+                .unwrap_or("")
+                .to_ascii_lowercase();
+            *t == table
+                && r["type"].as_str() == Some(wanted.as_str())
+                && !g.unreadable.contains(&sub)
+                && (everything || scope.contains(&sub))
+        })
+        .map(|(_, r)| r)
+        .collect();
+    rows.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
+    let top = req["options"]["$top"]
+        .as_u64()
+        .unwrap_or(100)
+        .clamp(1, 1000) as usize;
+    let skip = req["options"]["$skipToken"]
+        .as_str()
+        .and_then(|t| t.strip_prefix("fake-skip-"))
+        .and_then(|n| n.parse::<usize>().ok())
+        .unwrap_or(0);
+    let end = (skip + top).min(rows.len());
+    let page: Vec<Value> = rows
+        .get(skip..end)
+        .unwrap_or(&[])
+        .iter()
+        .map(|r| (*r).clone())
+        .collect();
+    let mut out = json!({
+        "totalRecords": rows.len(),
+        "count": page.len(),
+        "resultTruncated": "false",
+        "facets": [],
+        "data": page,
+    });
+    if end < rows.len() {
+        out["$skipToken"] = format!("fake-skip-{end}").into();
+    }
+    (200, out.to_string(), quota_headers)
 }
 
 /// Runs the part of a Windows root-store export the script asks for.

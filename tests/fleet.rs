@@ -1,0 +1,280 @@
+//! Fleet mode (`--all-vaults`) against the fake ARM with its Resource Graph:
+//! every vault of several subscriptions in one run, paging through
+//! `$skipToken`, Resource Graph's quota, an unreadable subscription, a
+//! failing page, and live = offline = per-vault for every item.
+
+#[path = "common/fake_arm.rs"]
+mod fake_arm;
+
+use fake_arm::{FakeArm, FaultKind, Route};
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const NOW: &str = "2026-11-22T12:00:00Z";
+const CONTOSO_SUB: &str = "6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14";
+const CONTOSO: &str = "/subscriptions/6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14/resourceGroups/rg-dr-vault/providers/Microsoft.RecoveryServices/vaults/contoso-asr-vault";
+const HYPERV_SUB: &str = "c183865e-6077-46f2-a3b1-deb0f4f4650a";
+const HYPERV: &str = "/subscriptions/c183865e-6077-46f2-a3b1-deb0f4f4650a/resourceGroups/rg-dr-hyperv/providers/Microsoft.RecoveryServices/vaults/contoso-hv-vault";
+/// A subscription with a backup-only vault.
+const BACKUP_SUB: &str = "0d1e2f30-4152-4637-8899-aabbccddeeff";
+const BACKUP: &str = "/subscriptions/0d1e2f30-4152-4637-8899-aabbccddeeff/resourceGroups/rg-backup/providers/Microsoft.RecoveryServices/vaults/backup-only";
+/// A subscription the identity cannot read.
+const HIDDEN_SUB: &str = "9a9a9a9a-1111-4222-8333-444444444444";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(args: &[String], token: &str) -> Run {
+    let out = Command::new(env!("CARGO_BIN_EXE_asr-preflight"))
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("ASR_PREFLIGHT_TOKEN", token)
+        .output()
+        .expect("run asr-preflight");
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn strings(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+/// The entries of a list file (`{"value": [...]}` or an array).
+fn entries(path: &Path) -> Vec<Value> {
+    match serde_json::from_slice::<Value>(&std::fs::read(path).unwrap()).unwrap() {
+        Value::Array(a) => a,
+        v => v["value"].as_array().cloned().unwrap_or_default(),
+    }
+}
+
+/// Serves a bundle written by hand (no recorded requests) at the ARM paths
+/// `collect` reads, by its files' names.
+fn serve_files(arm: &FakeArm, dir: &Path, vault: &str, sub: &str) {
+    let s = format!("/subscriptions/{sub}");
+    for f in std::fs::read_dir(dir).unwrap() {
+        let path = f.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let parts: Vec<&str> = name.trim_end_matches(".json").split('.').collect();
+        let region = parts.last().copied().unwrap_or("");
+        let at = match parts[0] {
+            "replicated-items" => format!("{vault}/replicationProtectedItems"),
+            "jobs" => format!("{vault}/replicationJobs"),
+            "providers" => format!("{vault}/replicationRecoveryServicesProviders"),
+            "policies" => format!("{vault}/replicationPolicies"),
+            "recovery-plans" => format!("{vault}/replicationRecoveryPlans"),
+            "locks" => format!("{s}/providers/Microsoft.Authorization/locks"),
+            "resource-groups" => format!("{s}/resourcegroups"),
+            "vnets" => format!("{s}/providers/Microsoft.Network/virtualNetworks"),
+            "vms" => format!("{s}/providers/Microsoft.Compute/virtualMachines"),
+            "locations" => format!("{s}/locations"),
+            "usages" => format!("{s}/providers/Microsoft.Compute/locations/{region}/usages"),
+            "network-usages" => {
+                format!("{s}/providers/Microsoft.Network/locations/{region}/usages")
+            }
+            "skus" => format!("{s}/providers/Microsoft.Compute/skus"),
+            "vault" => {
+                let v: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+                arm.route(vault, Route::One(v));
+                continue;
+            }
+            _ => continue,
+        };
+        arm.route(&at, Route::List(entries(&path)));
+    }
+}
+
+/// Two vaults with items (A2A in one subscription, Hyper-V in another) and
+/// a backup-only vault in a third, served through ARM and Resource Graph.
+fn fleet() -> FakeArm {
+    let arm = FakeArm::http();
+    arm.serve_bundle(&root().join("examples/contoso"));
+    serve_files(&arm, &root().join("examples/hyperv"), HYPERV, HYPERV_SUB);
+    arm.route(
+        &format!("{CONTOSO}/replicationRecoveryServicesProviders"),
+        Route::List(Vec::new()),
+    );
+    arm.route(
+        CONTOSO,
+        Route::One(json!({
+            "id": CONTOSO, "name": "contoso-asr-vault",
+            "type": "Microsoft.RecoveryServices/vaults", "location": "eastus2",
+            "properties": {"provisioningState": "Succeeded"}
+        })),
+    );
+    arm.route(
+        BACKUP,
+        Route::One(json!({
+            "id": BACKUP, "name": "backup-only",
+            "type": "Microsoft.RecoveryServices/vaults", "location": "westus2",
+            "properties": {"provisioningState": "Succeeded"}
+        })),
+    );
+    arm.index_graph();
+    arm
+}
+
+fn arm_args(arm: &FakeArm, tmp: &Path) -> Vec<String> {
+    let mut a = strings(&["--now", NOW, "--quiet"]);
+    a.extend(arm.args(tmp));
+    a
+}
+
+fn subs(list: &[&str]) -> Vec<String> {
+    list.iter()
+        .flat_map(|s| ["--subscription".to_string(), s.to_string()])
+        .collect()
+}
+
+fn json(r: &Run) -> Value {
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("{e}: {} {}", r.stdout, r.stderr))
+}
+
+/// Per item (its id): the findings' codes, operations and messages.
+fn per_item(report: &Value) -> BTreeMap<String, BTreeSet<String>> {
+    let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for f in report["findings"].as_array().unwrap() {
+        let Some(item) = f["subject"]["item"].as_str().or_else(|| {
+            f["subject"]["id"].as_str().filter(|id| {
+                id.to_ascii_lowercase()
+                    .contains("/replicationprotecteditems/")
+            })
+        }) else {
+            continue;
+        };
+        out.entry(item.to_ascii_lowercase())
+            .or_default()
+            .insert(format!("{} {} {}", f["code"], f["operation"], f["message"]));
+    }
+    out
+}
+
+#[test]
+fn a_fleet_reports_every_item_as_its_own_vault_would() {
+    let arm = fleet();
+    let tmp = tempfile::tempdir().unwrap();
+    let base = arm_args(&arm, tmp.path());
+    // Each vault on its own, through ARM lists.
+    let mut expected = BTreeMap::new();
+    for (sub, vault) in [
+        (CONTOSO_SUB, "rg-dr-vault/contoso-asr-vault"),
+        (HYPERV_SUB, "rg-dr-hyperv/contoso-hv-vault"),
+    ] {
+        let mut a = strings(&["check", "--live", "--format", "json", "--fail-on", "never"]);
+        a.extend(subs(&[sub]));
+        a.extend(strings(&["--vault", vault]));
+        a.extend(base.clone());
+        let r = run(&a, &arm.token);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        expected.extend(per_item(&json(&r)));
+    }
+    assert!(expected.len() >= 2, "{expected:?}");
+
+    arm.clear_seen();
+    let mut a = strings(&[
+        "check",
+        "--live",
+        "--all-vaults",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]);
+    a.extend(subs(&[CONTOSO_SUB, HYPERV_SUB, BACKUP_SUB]));
+    a.extend(base.clone());
+    let live = run(&a, &arm.token);
+    assert_eq!(live.code, 0, "{}", live.stderr);
+    let report = json(&live);
+    let got = per_item(&report);
+    for (item, findings) in &expected {
+        assert_eq!(got.get(item), Some(findings), "findings of {item}");
+    }
+    assert_eq!(report["summary"]["items"], json!(expected_items(&report)));
+    // Only GETs to ARM and POSTs to Resource Graph, all with the token.
+    let seen = arm.seen();
+    let posts = seen.iter().filter(|s| s.method == "POST").count();
+    assert!(posts >= 4, "{posts} Resource Graph queries");
+    for s in &seen {
+        assert!(
+            s.method == "GET"
+                || (s.method == "POST"
+                    && s.target
+                        .starts_with("/providers/Microsoft.ResourceGraph/resources?")),
+            "{} {}",
+            s.method,
+            s.target
+        );
+        assert_eq!(
+            s.authorization.as_deref(),
+            Some(format!("Bearer {}", arm.token).as_str())
+        );
+    }
+    // The backup-only vault is a note, not a gap.
+    assert!(
+        report["notices"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n.as_str().unwrap().contains("backup-only")),
+        "{}",
+        report["notices"]
+    );
+
+    // collect --all-vaults, then check --from: the same bytes.
+    let bundle = tmp.path().join("fleet");
+    let mut c = strings(&["collect", "--all-vaults", "--out", bundle.to_str().unwrap()]);
+    c.extend(subs(&[CONTOSO_SUB, HYPERV_SUB, BACKUP_SUB]));
+    c.extend(base.clone());
+    let r = run(&c, &arm.token);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let offline = run(
+        &strings(&[
+            "check",
+            "--from",
+            bundle.to_str().unwrap(),
+            "--now",
+            NOW,
+            "--format",
+            "json",
+            "--fail-on",
+            "never",
+        ]),
+        "",
+    );
+    assert_eq!(offline.stdout, live.stdout);
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("manifest.json")).unwrap()).unwrap();
+    let graph: Vec<&Value> = manifest["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["method"] == "POST")
+        .collect();
+    assert!(!graph.is_empty());
+    for g in graph {
+        assert!(
+            g["query"].as_str().unwrap().ends_with("| order by id asc"),
+            "{g}"
+        );
+        assert!(
+            g["subscriptions"].as_array().is_some_and(|s| !s.is_empty()),
+            "{g}"
+        );
+    }
+}
+
+fn expected_items(report: &Value) -> u64 {
+    report["summary"]["items"].as_u64().unwrap()
+}
