@@ -278,3 +278,142 @@ fn a_fleet_reports_every_item_as_its_own_vault_would() {
 fn expected_items(report: &Value) -> u64 {
     report["summary"]["items"].as_u64().unwrap()
 }
+
+fn fleet_check(arm: &FakeArm, tmp: &Path, list: &[&str], extra: &[&str]) -> Run {
+    let mut a = strings(&["check", "--live", "--all-vaults", "--format", "json"]);
+    a.extend(subs(list));
+    a.extend(arm_args(arm, tmp));
+    a.extend(strings(extra));
+    run(&a, &arm.token)
+}
+
+fn missing(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "ASR901")
+        .map(|f| f["message"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn pages_are_followed_through_skip_tokens_and_read_the_same_offline() {
+    let arm = fleet();
+    arm.graph(|g| g.max_page = 2);
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("fleet");
+    let mut c = strings(&["collect", "--all-vaults", "--out", bundle.to_str().unwrap()]);
+    c.extend(subs(&[CONTOSO_SUB, HYPERV_SUB]));
+    c.extend(arm_args(&arm, tmp.path()));
+    let r = run(&c, &arm.token);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("manifest.json")).unwrap()).unwrap();
+    let item_pages: Vec<&Value> = manifest["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["query"].as_str().is_some_and(|q| q.contains("replicationprotecteditems")))
+        .collect();
+    // contoso's items and the Hyper-V vault's, two per page.
+    let items: usize = ["examples/contoso/replicated-items.json", "examples/hyperv/replicated-items.json"]
+        .iter()
+        .map(|f| entries(&root().join(f)).len())
+        .sum();
+    assert_eq!(item_pages.len(), items.div_ceil(2), "{item_pages:?}");
+    let page = |f: &str| *item_pages.iter().find(|p| p["file"] == f).unwrap();
+    assert!(page("graph/replicated-items.json").get("skipToken").is_none());
+    assert_eq!(page("graph/replicated-items.page2.json")["skipToken"], "fake-skip-2");
+    let offline = run(
+        &strings(&["check", "--from", bundle.to_str().unwrap(), "--now", NOW, "--format", "json"]),
+        "",
+    );
+    let report = json(&offline);
+    assert_eq!(report["summary"]["items"].as_u64().unwrap() as usize, items);
+    assert!(missing(&report).iter().all(|m| !m.contains("replicated items")), "{:?}", missing(&report));
+    // A page left out of the bundle: the list is incomplete, never whole.
+    let last = format!("graph/replicated-items.page{}.json", item_pages.len());
+    std::fs::remove_file(bundle.join(last)).unwrap();
+    let cut = run(
+        &strings(&["check", "--from", bundle.to_str().unwrap(), "--now", NOW, "--format", "json"]),
+        "",
+    );
+    let gaps = missing(&json(&cut));
+    assert!(
+        gaps.iter().any(|m| m.contains("replicated items") && m.contains("page")),
+        "{gaps:?}"
+    );
+}
+
+#[test]
+fn queries_keep_within_resource_graph_quota() {
+    let arm = fleet();
+    arm.graph(|g| {
+        g.quota = Some((3, std::time::Duration::from_secs(1)));
+        g.max_page = 4;
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let r = fleet_check(&arm, tmp.path(), &[CONTOSO_SUB, HYPERV_SUB], &["--fail-on", "never"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let posts: Vec<std::time::Instant> = arm
+        .seen()
+        .iter()
+        .filter(|s| s.method == "POST")
+        .map(|s| s.at)
+        .collect();
+    assert!(posts.len() > 9, "{} queries", posts.len());
+    // Paced by the quota headers: never throttled.
+    assert_eq!(arm.graph(|g| g.throttled), 0);
+    let span = *posts.last().unwrap() - posts[0];
+    assert!(
+        span >= std::time::Duration::from_secs((posts.len() as u64 - 1) / 3 - 1),
+        "{} queries in {span:?}",
+        posts.len()
+    );
+}
+
+#[test]
+fn a_subscription_that_cannot_be_read_makes_the_fleet_incomplete() {
+    let arm = fleet();
+    arm.graph(|g| {
+        g.unreadable.insert(HIDDEN_SUB.to_string());
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let r = fleet_check(&arm, tmp.path(), &[CONTOSO_SUB, HIDDEN_SUB], &[]);
+    let report = json(&r);
+    // contoso's own findings block (exit 1); the gap is reported beside them.
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let gaps = missing(&report);
+    assert!(
+        gaps.iter().any(|m| m.contains(HIDDEN_SUB) && m.contains("replicated items")),
+        "{gaps:?}"
+    );
+    let notices = report["notices"].to_string();
+    assert!(notices.contains("could not be read") && notices.contains(HIDDEN_SUB), "{notices}");
+    // The readable vault is still checked in full.
+    assert!(report["summary"]["items"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn a_resource_graph_page_that_fails_leaves_its_facts_incomplete() {
+    let arm = fleet();
+    arm.graph(|g| {
+        g.max_page = 2;
+        g.fail = Some((
+            "microsoft.compute/virtualmachines".to_string(),
+            2,
+            500,
+        ));
+    });
+    let tmp = tempfile::tempdir().unwrap();
+    let r = fleet_check(&arm, tmp.path(), &[CONTOSO_SUB, HYPERV_SUB], &["--retries", "1"]);
+    let report = json(&r);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    let gaps = missing(&report);
+    assert!(
+        gaps.iter().any(|m| m.contains("virtual machines") && m.contains("500")),
+        "{gaps:?}"
+    );
+    let _ = FaultKind::Reset; // faults by path cannot single out one query's page
+}

@@ -105,31 +105,47 @@ struct GraphQuota {
 
 #[derive(Default)]
 struct QuotaState {
-    /// Queries left in the window (`None` until a response says).
+    /// Queries left in the window as the last response said (`None` until
+    /// one says, and again once the window has reset).
     remaining: Option<u32>,
     resets_at: Option<Instant>,
+    /// Queries sent whose response has not come back: the server may or
+    /// may not have counted them in the last `remaining` it reported.
+    in_flight: u32,
+    /// A response came without quota headers: nothing to pace by.
+    unmetered: bool,
 }
 
 impl GraphQuota {
-    /// Waits until a query may be sent, and counts it.
+    /// Waits until a query may be sent, and counts it in flight: while the
+    /// quota is unknown (the first query, each new window) one at a time;
+    /// then only as many as the last response said were left, less those
+    /// still in flight; none until the window resets once it is spent.
     async fn acquire(&self) {
         loop {
             let wait = {
                 let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
                 let now = Instant::now();
-                match s.remaining {
-                    Some(0) => match s.resets_at {
-                        Some(t) if t > now => Some(t - now),
-                        _ => {
-                            s.remaining = None;
-                            None
-                        }
-                    },
-                    Some(n) => {
-                        s.remaining = Some(n - 1);
-                        None
-                    }
-                    None => None,
+                if s.resets_at.is_some_and(|t| t <= now) {
+                    s.remaining = None;
+                    s.resets_at = None;
+                }
+                let may = match s.remaining {
+                    _ if s.unmetered => true,
+                    None => s.in_flight == 0,
+                    Some(n) => n > s.in_flight,
+                };
+                if may {
+                    s.in_flight += 1;
+                    None
+                } else {
+                    // A response in flight may tell more; else the reset.
+                    let poll = now + Duration::from_millis(20);
+                    Some(match (s.remaining, s.resets_at) {
+                        (Some(0), Some(t)) if s.in_flight == 0 => t - now,
+                        (_, Some(t)) => t.min(poll) - now,
+                        _ => poll - now,
+                    })
                 }
             };
             match wait {
@@ -139,37 +155,44 @@ impl GraphQuota {
         }
     }
 
-    /// Learns the quota from a response's headers. Within one window the
-    /// lower of the header and the local count wins (queries still in
-    /// flight are already counted locally); a later reset is a new window.
-    fn update(&self, headers: &reqwest::header::HeaderMap) {
+    /// A query is over (answered, failed, or never sent).
+    fn release(&self) {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        s.in_flight = s.in_flight.saturating_sub(1);
+    }
+
+    /// Learns the quota from a response's headers.
+    fn learn(&self, headers: &reqwest::header::HeaderMap) {
+        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let get = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::trim);
         let Some(remaining) = get("x-ms-user-quota-remaining").and_then(|v| v.parse::<u32>().ok())
         else {
+            s.unmetered = s.remaining.is_none();
             return;
         };
         let resets = get("x-ms-user-quota-resets-after")
             .and_then(parse_hms)
             .unwrap_or(Duration::from_secs(5));
-        let now = Instant::now();
-        let resets_at = now + resets;
-        let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let new_window = s
-            .resets_at
-            .is_none_or(|t| t <= now || resets_at > t + Duration::from_millis(500));
-        s.remaining = Some(if new_window {
-            remaining
-        } else {
-            remaining.min(s.remaining.unwrap_or(remaining))
-        });
-        s.resets_at = Some(resets_at);
+        s.unmetered = false;
+        s.remaining = Some(remaining);
+        s.resets_at = Some(Instant::now() + resets);
     }
 
     /// Throttled anyway (429): no query before `d` has passed.
     fn hold(&self, d: Duration) {
         let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        s.unmetered = false;
         s.remaining = Some(0);
         s.resets_at = Some(Instant::now() + d);
+    }
+}
+
+/// A query counted in flight until it is dropped.
+struct Sent<'a>(&'a GraphQuota);
+
+impl Drop for Sent<'_> {
+    fn drop(&mut self) {
+        self.0.release();
     }
 }
 
@@ -565,7 +588,7 @@ impl Client {
             true => {
                 let slot = self.graph_slots.acquire().await;
                 self.graph_quota.acquire().await;
-                Some(slot)
+                Some((slot, Sent(&self.graph_quota)))
             }
             false => None,
         };
@@ -611,7 +634,7 @@ impl Client {
         }
         let headers = response.headers().clone();
         if out.graph {
-            self.graph_quota.update(&headers);
+            self.graph_quota.learn(&headers);
         } else {
             self.pace(&headers);
         }

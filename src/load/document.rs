@@ -260,7 +260,18 @@ fn read_value(ctx: &DocCtx, json: &str, out: &mut Estate, top: bool) -> Result<(
             None | Some("") => true,
             Some(t) => (ctx.followed)(&super::manifest::graph_token_key(t)),
         } && !truncated;
-        return read_list(ctx, &elems, Coverage::Loaded { complete }, out);
+        let before = out.facts.len();
+        read_list(ctx, &elems, Coverage::Loaded { complete }, out)?;
+        if !complete {
+            let why = match truncated {
+                true => "Resource Graph truncated the result (`resultTruncated`)",
+                false => "the Resource Graph page has a `$skipToken` whose next page was not read",
+            };
+            for f in &mut out.facts[before..] {
+                f.why = Some(why.to_string());
+            }
+        }
+        return Ok(());
     }
     if let (Some(responses), true) = (&env.responses, top) {
         return read_example(ctx, responses, env.parameters, out);

@@ -93,6 +93,10 @@ pub struct Graph {
     pub limit_hit: bool,
     /// Queries throttled (429) because they came over the quota.
     pub throttled: usize,
+    /// Rows per page at most (Resource Graph's own limit: 1,000).
+    pub max_page: usize,
+    /// Page `n` (from 1) of the query for `type` answers this status.
+    pub fail: Option<(String, usize, u16)>,
 }
 
 impl Default for Graph {
@@ -105,6 +109,8 @@ impl Default for Graph {
             window: None,
             limit_hit: false,
             throttled: 0,
+            max_page: 1000,
+            fail: None,
         }
     }
 }
@@ -748,15 +754,21 @@ fn graph(
         .map(|(_, r)| r)
         .collect();
     rows.sort_by(|a, b| a["id"].as_str().cmp(&b["id"].as_str()));
-    let top = req["options"]["$top"]
+    let top = (req["options"]["$top"]
         .as_u64()
         .unwrap_or(100)
-        .clamp(1, 1000) as usize;
+        .clamp(1, 1000) as usize)
+        .min(g.max_page);
     let skip = req["options"]["$skipToken"]
         .as_str()
         .and_then(|t| t.strip_prefix("fake-skip-"))
         .and_then(|n| n.parse::<usize>().ok())
         .unwrap_or(0);
+    if let Some((t, n, status)) = &g.fail {
+        if *t == wanted && skip / top + 1 == *n {
+            return error(*status, "InternalServerError", "injected page failure", quota_headers);
+        }
+    }
     let end = (skip + top).min(rows.len());
     let page: Vec<Value> = rows
         .get(skip..end)
