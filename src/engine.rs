@@ -141,6 +141,74 @@ fn fingerprint(findings: &mut [Finding], config: &Config) {
     }
 }
 
+/// A quota the items of several vaults draw on says which vaults share it.
+fn shared_quota(findings: &mut [Finding]) {
+    for f in findings.iter_mut().filter(|f| f.subject.vaults.len() > 1) {
+        let names: Vec<String> = f
+            .subject
+            .vaults
+            .iter()
+            .map(|v| ResourceId::new(v).name().to_string())
+            .collect();
+        f.message.push_str(&format!(
+            "; the items of {} vaults share this quota: {}",
+            names.len(),
+            crate::text::ticks(names.iter())
+        ));
+    }
+}
+
+/// The vaults of the items in scope (and a fleet's), for the fleet table:
+/// only when there are several.
+fn vaults_of(estate: &Estate, scope: &[Scoped]) -> Vec<crate::report::VaultItems> {
+    let mut by: std::collections::BTreeMap<String, (String, Vec<String>, Vec<String>)> =
+        Default::default();
+    for s in scope {
+        let Some(v) = s.item.vault_id() else { continue };
+        let e = by
+            .entry(v.as_str().to_ascii_lowercase())
+            .or_insert_with(|| (v.as_str().to_string(), Vec::new(), Vec::new()));
+        e.1.push(s.item.id.as_str().to_ascii_lowercase());
+        if let Some(r) = &s.item.replication {
+            use crate::model::region_key;
+            let hyper_v = r.kind == crate::model::item::ProviderKind::HyperVReplicaAzure;
+            let vault_region = || {
+                estate
+                    .vaults
+                    .iter()
+                    .find(|g| g.id == v)
+                    .and_then(|g| g.location.clone())
+            };
+            let pair = match (&r.primary_location, &r.recovery_location) {
+                _ if hyper_v => match vault_region().or(r.recovery_location.clone()) {
+                    Some(b) => format!("on-premises → {}", region_key(&b)),
+                    None => continue,
+                },
+                (Some(a), Some(b)) => format!("{} → {}", region_key(a), region_key(b)),
+                _ => continue,
+            };
+            if !e.2.contains(&pair) {
+                e.2.push(pair);
+            }
+        }
+    }
+    if by.len() < 2 && estate.bundle.fleet.is_none() {
+        return Vec::new();
+    }
+    by.into_values()
+        .map(|(id, mut items, mut regions)| {
+            items.sort();
+            items.dedup();
+            regions.sort();
+            crate::report::VaultItems {
+                id,
+                regions: regions.join(", "),
+                items,
+            }
+        })
+        .collect()
+}
+
 /// Runs the checks and returns the sorted report.
 pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
     let plan = req
@@ -202,6 +270,7 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
             && a.message == b.message
     });
     fingerprint(&mut findings, config);
+    shared_quota(&mut findings);
     let baseline_run = config.baseline.as_ref().map(|b| {
         let here: HashSet<&str> = findings.iter().map(|f| f.fingerprint.as_str()).collect();
         crate::report::BaselineRun {
@@ -273,6 +342,7 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
             .collect(),
         information_uri: config.information_uri.clone(),
         baseline: baseline_run,
+        vaults: vaults_of(estate, &scope),
         capacity: if RULES
             .iter()
             .any(|r| r.meta().category == crate::rules::Category::Quota && config.runs(r.meta()))

@@ -64,25 +64,43 @@ pub struct Subject {
     /// The replicated item, when the subject is a protected VM.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub item: Option<String>,
+    /// The Recovery Services vault of the item (or of the vault's own
+    /// resource: a job, a plan), so that a fleet's findings group by vault.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vault: Option<String>,
+    /// The vaults whose items share the subject (a quota counter that the
+    /// items of several vaults draw on), when more than one.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub vaults: Vec<String>,
 }
 
 impl Subject {
     /// The protected VM behind a replicated item (its item id alongside).
     pub fn item(item: &ReplicatedItem) -> Subject {
+        let vault = item.vault_id().map(|v| v.to_string());
         match item.vm_id() {
             Some(vm) => Subject {
                 id: vm.to_string(),
                 name: item.name.clone(),
                 kind: "Microsoft.Compute/virtualMachines".to_string(),
                 item: Some(item.id.to_string()),
+                vault,
+                vaults: Vec::new(),
             },
             None => Subject {
                 id: item.id.to_string(),
                 name: item.name.clone(),
                 kind: "Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems".to_string(),
                 item: None,
+                vault,
+                vaults: Vec::new(),
             },
         }
+    }
+
+    /// The vault the subject belongs to (its own, or its item's).
+    pub fn vault_key(&self) -> Option<String> {
+        self.vault.as_deref().map(|v| v.to_ascii_lowercase())
     }
 
     /// Any resource by id.
@@ -92,6 +110,8 @@ impl Subject {
             name: name.to_string(),
             kind: id.resource_type().unwrap_or_default(),
             item: None,
+            vault: id.vault_id().map(|v| v.to_string()),
+            vaults: Vec::new(),
         }
     }
 
@@ -102,6 +122,8 @@ impl Subject {
             name: name.to_string(),
             kind: kind.to_string(),
             item: None,
+            vault: None,
+            vaults: Vec::new(),
         }
     }
 }

@@ -42,6 +42,37 @@ pub struct Report {
     /// groups in order: the HTML report filters by plan and shows the
     /// checked plan's groups.
     pub plans: Vec<PlanView>,
+    /// The vaults of the items in scope and their items (filled when there
+    /// are several, or for a fleet); `vault_rows` counts their findings.
+    pub vaults: Vec<VaultItems>,
+}
+
+/// A vault of the report and its items in scope.
+#[derive(Clone, Debug)]
+pub struct VaultItems {
+    pub id: String,
+    /// `eastus2 → centralus` (source → target regions of its items).
+    pub regions: String,
+    /// The item ids (lower-cased).
+    pub items: Vec<String>,
+}
+
+/// One line of the fleet table.
+#[derive(Clone, Debug, Serialize)]
+pub struct VaultRow {
+    pub vault: String,
+    pub name: String,
+    pub regions: String,
+    pub items: usize,
+    /// Items with no blocking and no incomplete finding of their own.
+    pub ready: usize,
+    /// Findings about the vault's items (or shared with them) at or above `--fail-on`.
+    pub blocking: usize,
+    pub warnings: usize,
+    /// ASR901 findings about the vault's items (or shared with them).
+    pub incomplete: usize,
+    /// `ready`, `not ready` or `incomplete`, as the fleet's verdict is decided.
+    pub verdict: &'static str,
 }
 
 /// A recovery plan as the reports show it.
@@ -244,6 +275,66 @@ impl Report {
         }
         lines.sort_by(|a, b| b.level.cmp(&a.level).then(a.code.cmp(b.code)));
         lines
+    }
+
+    /// The fleet table: one row per vault, findings attributed to the vault
+    /// of their item, or to every vault sharing their subject.
+    pub fn vault_rows(&self) -> Vec<VaultRow> {
+        self.vaults
+            .iter()
+            .map(|v| {
+                let key = v.id.to_ascii_lowercase();
+                let mine: Vec<&Finding> = self
+                    .findings
+                    .iter()
+                    .filter(|f| {
+                        f.subject.vault_key().as_deref() == Some(key.as_str())
+                            || f.subject
+                                .vaults
+                                .iter()
+                                .any(|x| x.eq_ignore_ascii_case(&key))
+                    })
+                    .collect();
+                let blocks = |f: &Finding| {
+                    !f.is_missing_fact() && f.counts() && self.fail_on.is_some_and(|t| f.level >= t)
+                };
+                let blocking = mine.iter().filter(|f| blocks(f)).count();
+                let incomplete = mine.iter().filter(|f| f.is_missing_fact()).count();
+                let warnings = mine
+                    .iter()
+                    .filter(|f| !f.is_missing_fact() && f.level == Level::Warning)
+                    .count();
+                let item_of = |f: &Finding| {
+                    f.subject
+                        .item
+                        .as_deref()
+                        .unwrap_or(&f.subject.id)
+                        .to_ascii_lowercase()
+                };
+                let stopped: std::collections::HashSet<String> = mine
+                    .iter()
+                    .filter(|f| blocks(f) || f.is_missing_fact())
+                    .map(|f| item_of(f))
+                    .collect();
+                let ready = v.items.iter().filter(|i| !stopped.contains(*i)).count();
+                let verdict = match self.verdict_from(blocking, incomplete) {
+                    Verdict::Ready => "ready",
+                    Verdict::NotReady => "not ready",
+                    Verdict::Incomplete => "incomplete",
+                };
+                VaultRow {
+                    vault: v.id.clone(),
+                    name: crate::model::ResourceId::new(&v.id).name().to_string(),
+                    regions: v.regions.clone(),
+                    items: v.items.len(),
+                    ready,
+                    blocking,
+                    warnings,
+                    incomplete,
+                    verdict,
+                }
+            })
+            .collect()
     }
 
     pub fn summary(&self) -> Summary {

@@ -314,34 +314,69 @@ fn pages_are_followed_through_skip_tokens_and_read_the_same_offline() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|r| r["query"].as_str().is_some_and(|q| q.contains("replicationprotecteditems")))
+        .filter(|r| {
+            r["query"]
+                .as_str()
+                .is_some_and(|q| q.contains("replicationprotecteditems"))
+        })
         .collect();
     // contoso's items and the Hyper-V vault's, two per page.
-    let items: usize = ["examples/contoso/replicated-items.json", "examples/hyperv/replicated-items.json"]
-        .iter()
-        .map(|f| entries(&root().join(f)).len())
-        .sum();
+    let items: usize = [
+        "examples/contoso/replicated-items.json",
+        "examples/hyperv/replicated-items.json",
+    ]
+    .iter()
+    .map(|f| entries(&root().join(f)).len())
+    .sum();
     assert_eq!(item_pages.len(), items.div_ceil(2), "{item_pages:?}");
     let page = |f: &str| *item_pages.iter().find(|p| p["file"] == f).unwrap();
-    assert!(page("graph/replicated-items.json").get("skipToken").is_none());
-    assert_eq!(page("graph/replicated-items.page2.json")["skipToken"], "fake-skip-2");
+    assert!(page("graph/replicated-items.json")
+        .get("skipToken")
+        .is_none());
+    assert_eq!(
+        page("graph/replicated-items.page2.json")["skipToken"],
+        "fake-skip-2"
+    );
     let offline = run(
-        &strings(&["check", "--from", bundle.to_str().unwrap(), "--now", NOW, "--format", "json"]),
+        &strings(&[
+            "check",
+            "--from",
+            bundle.to_str().unwrap(),
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ]),
         "",
     );
     let report = json(&offline);
     assert_eq!(report["summary"]["items"].as_u64().unwrap() as usize, items);
-    assert!(missing(&report).iter().all(|m| !m.contains("replicated items")), "{:?}", missing(&report));
+    assert!(
+        missing(&report)
+            .iter()
+            .all(|m| !m.contains("replicated items")),
+        "{:?}",
+        missing(&report)
+    );
     // A page left out of the bundle: the list is incomplete, never whole.
     let last = format!("graph/replicated-items.page{}.json", item_pages.len());
     std::fs::remove_file(bundle.join(last)).unwrap();
     let cut = run(
-        &strings(&["check", "--from", bundle.to_str().unwrap(), "--now", NOW, "--format", "json"]),
+        &strings(&[
+            "check",
+            "--from",
+            bundle.to_str().unwrap(),
+            "--now",
+            NOW,
+            "--format",
+            "json",
+        ]),
         "",
     );
     let gaps = missing(&json(&cut));
     assert!(
-        gaps.iter().any(|m| m.contains("replicated items") && m.contains("page")),
+        gaps.iter()
+            .any(|m| m.contains("replicated items") && m.contains("page")),
         "{gaps:?}"
     );
 }
@@ -354,7 +389,12 @@ fn queries_keep_within_resource_graph_quota() {
         g.max_page = 4;
     });
     let tmp = tempfile::tempdir().unwrap();
-    let r = fleet_check(&arm, tmp.path(), &[CONTOSO_SUB, HYPERV_SUB], &["--fail-on", "never"]);
+    let r = fleet_check(
+        &arm,
+        tmp.path(),
+        &[CONTOSO_SUB, HYPERV_SUB],
+        &["--fail-on", "never"],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let posts: Vec<std::time::Instant> = arm
         .seen()
@@ -386,11 +426,15 @@ fn a_subscription_that_cannot_be_read_makes_the_fleet_incomplete() {
     assert_eq!(r.code, 1, "{}", r.stderr);
     let gaps = missing(&report);
     assert!(
-        gaps.iter().any(|m| m.contains(HIDDEN_SUB) && m.contains("replicated items")),
+        gaps.iter()
+            .any(|m| m.contains(HIDDEN_SUB) && m.contains("replicated items")),
         "{gaps:?}"
     );
     let notices = report["notices"].to_string();
-    assert!(notices.contains("could not be read") && notices.contains(HIDDEN_SUB), "{notices}");
+    assert!(
+        notices.contains("could not be read") && notices.contains(HIDDEN_SUB),
+        "{notices}"
+    );
     // The readable vault is still checked in full.
     assert!(report["summary"]["items"].as_u64().unwrap() > 0);
 }
@@ -400,19 +444,21 @@ fn a_resource_graph_page_that_fails_leaves_its_facts_incomplete() {
     let arm = fleet();
     arm.graph(|g| {
         g.max_page = 2;
-        g.fail = Some((
-            "microsoft.compute/virtualmachines".to_string(),
-            2,
-            500,
-        ));
+        g.fail = Some(("microsoft.compute/virtualmachines".to_string(), 2, 500));
     });
     let tmp = tempfile::tempdir().unwrap();
-    let r = fleet_check(&arm, tmp.path(), &[CONTOSO_SUB, HYPERV_SUB], &["--retries", "1"]);
+    let r = fleet_check(
+        &arm,
+        tmp.path(),
+        &[CONTOSO_SUB, HYPERV_SUB],
+        &["--retries", "1"],
+    );
     let report = json(&r);
     assert_eq!(r.code, 1, "{}", r.stderr);
     let gaps = missing(&report);
     assert!(
-        gaps.iter().any(|m| m.contains("virtual machines") && m.contains("500")),
+        gaps.iter()
+            .any(|m| m.contains("virtual machines") && m.contains("500")),
         "{gaps:?}"
     );
     let _ = FaultKind::Reset; // faults by path cannot single out one query's page

@@ -153,6 +153,23 @@ impl RegionDemand<'_> {
         }
     }
 
+    /// The vaults whose items target the region, when more than one: they
+    /// share its quota.
+    pub fn vaults(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .targets
+            .iter()
+            .filter_map(|t| t.scoped.item.vault_id())
+            .map(|v| v.to_string())
+            .collect();
+        v.sort_by_key(|a| a.to_ascii_lowercase());
+        v.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
+        if v.len() < 2 {
+            v.clear();
+        }
+        v
+    }
+
     /// The subject of a quota finding: the usage counter.
     pub fn subject(&self, counter: &str, kind: UsageKind) -> Subject {
         let provider = match kind {
@@ -160,14 +177,16 @@ impl RegionDemand<'_> {
             UsageKind::Network => "Microsoft.Network",
         };
         let sub = self.subscription.as_deref().unwrap_or("<subscription>");
-        Subject::other(
+        let mut s = Subject::other(
             &format!(
                 "/subscriptions/{sub}/providers/{provider}/locations/{}/usages/{counter}",
                 self.region
             ),
             &format!("{counter} in {}", self.region),
             &format!("{provider}/locations/usages"),
-        )
+        );
+        s.vaults = self.vaults();
+        s
     }
 }
 

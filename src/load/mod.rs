@@ -116,8 +116,9 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
         .iter()
         .flat_map(|(_, m)| m.requested.iter().cloned())
         .collect();
-    let followed =
-        move |link: &str| requested.contains(link) || requested.contains(&manifest::request_key(link));
+    let followed = move |link: &str| {
+        requested.contains(link) || requested.contains(&manifest::request_key(link))
+    };
 
     let first_source = estate.sources.len() as u32;
     for f in &found.documents {

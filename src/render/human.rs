@@ -36,14 +36,24 @@ impl Human {
         }
     }
 
-    fn finding(&self, f: &Finding, w: &mut dyn Write) -> io::Result<()> {
+    fn finding(&self, f: &Finding, fleet: bool, w: &mut dyn Write) -> io::Result<()> {
         let head = format!("{}[{}] {}", self.level(f.level), f.code, f.name);
         writeln!(w, "{}", self.paint("1", &head))?;
         for line in wrap(&f.message, self.width - 2) {
             writeln!(w, "  {line}")?;
         }
         let arrow = self.paint("34", "-->");
-        writeln!(w, "  {arrow} {} · {}", f.subject.name, f.operation.as_str())?;
+        if fleet {
+            writeln!(
+                w,
+                "  {arrow} {} · {} · vault {}",
+                f.subject.name,
+                f.operation.as_str(),
+                super::vault_label(f)
+            )?;
+        } else {
+            writeln!(w, "  {arrow} {} · {}", f.subject.name, f.operation.as_str())?;
+        }
         writeln!(w, "      {}", f.subject.id)?;
         for e in &f.evidence {
             let text = format!("{}  [{}]", e.fact, e.place());
@@ -231,7 +241,7 @@ impl Human {
         }
         for g in report.detail_groups(&shown) {
             for f in g.full {
-                self.finding(f, w)?;
+                self.finding(f, !report.vaults.is_empty(), w)?;
             }
             if !g.rest.is_empty() {
                 let names: Vec<String> = g
@@ -262,6 +272,51 @@ impl Human {
             writeln!(w)?;
         }
         Ok(())
+    }
+
+    /// The fleet table: one line per vault, how many of its items are ready
+    /// and what stops the rest.
+    fn vaults(&self, report: &Report, w: &mut dyn Write) -> io::Result<()> {
+        let rows = report.vault_rows();
+        if rows.is_empty() {
+            return Ok(());
+        }
+        writeln!(w)?;
+        writeln!(
+            w,
+            "{}",
+            self.paint("1", &format!("vaults ({}):", rows.len()))
+        )?;
+        let name_w = rows
+            .iter()
+            .map(|r| r.name.chars().count())
+            .max()
+            .unwrap_or(5)
+            .max(5);
+        let reg_w = rows
+            .iter()
+            .map(|r| r.regions.chars().count())
+            .max()
+            .unwrap_or(7)
+            .max(7);
+        writeln!(
+            w,
+            "  {:<name_w$}  {:<reg_w$}  {:>5}  {:>5}  {:>8}  {:>8}  {:>10}  verdict",
+            "vault", "regions", "items", "ready", "blocking", "warnings", "incomplete"
+        )?;
+        for r in &rows {
+            let verdict = match r.verdict {
+                "ready" => self.paint("32", r.verdict),
+                "not ready" => self.paint("31", r.verdict),
+                _ => self.paint("33", r.verdict),
+            };
+            writeln!(
+                w,
+                "  {:<name_w$}  {:<reg_w$}  {:>5}  {:>5}  {:>8}  {:>8}  {:>10}  {verdict}",
+                r.name, r.regions, r.items, r.ready, r.blocking, r.warnings, r.incomplete
+            )?;
+        }
+        writeln!(w)
     }
 
     fn verdict_line(&self, report: &Report) -> String {
@@ -311,6 +366,7 @@ impl Renderer for Human {
                 writeln!(w, "{lead} {line}")?;
             }
         }
+        self.vaults(report, w)?;
         writeln!(w, "{verdict}")
     }
 }

@@ -36,6 +36,9 @@ struct JsonReport<'a> {
     rules: Vec<crate::report::RuleLine>,
     findings: &'a [Finding],
     capacity: &'a [crate::analysis::demand::CapacityRow],
+    /// Per vault, with several vaults (a fleet): items ready, findings.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    vaults: Vec<crate::report::VaultRow>,
     notices: &'a [String],
 }
 
@@ -59,6 +62,7 @@ impl Renderer for Json {
             },
             findings: &report.findings,
             capacity: &report.capacity,
+            vaults: report.vault_rows(),
             notices: &report.notices,
         };
         serde_json::to_writer_pretty(&mut *w, &doc)?;

@@ -134,14 +134,26 @@ impl Renderer for Markdown {
                 crate::text::count(g.full.len() + g.rest.len(), "finding", "findings")
             )?;
             writeln!(w)?;
-            writeln!(w, "| VM / subject | operation | problem | evidence | fix |")?;
-            writeln!(w, "|---|---|---|---|---|")?;
+            let fleet = !report.vaults.is_empty();
+            if fleet {
+                writeln!(
+                    w,
+                    "| vault | VM / subject | operation | problem | evidence | fix |"
+                )?;
+                writeln!(w, "|---|---|---|---|---|---|")?;
+            } else {
+                writeln!(w, "| VM / subject | operation | problem | evidence | fix |")?;
+                writeln!(w, "|---|---|---|---|---|")?;
+            }
             for f in g.full {
                 let evidence: Vec<String> = f
                     .evidence
                     .iter()
                     .map(|e| format!("{} [{}]", cell(&e.fact), cell(&e.place())))
                     .collect();
+                if fleet {
+                    write!(w, "| {} ", cell(&super::vault_label(f)))?;
+                }
                 writeln!(
                     w,
                     "| {} | {} | {} | {} | {} |",
@@ -182,6 +194,35 @@ impl Renderer for Markdown {
         for n in &report.notices {
             writeln!(w)?;
             writeln!(w, "> {}", cell(n))?;
+        }
+        let rows = report.vault_rows();
+        if !rows.is_empty() {
+            writeln!(w)?;
+            writeln!(w, "## Vaults")?;
+            writeln!(w)?;
+            writeln!(
+                w,
+                "| vault | regions | items | ready | blocking | warnings | incomplete | verdict |"
+            )?;
+            writeln!(w, "|---|---|---:|---:|---:|---:|---:|---|")?;
+            for r in &rows {
+                writeln!(
+                    w,
+                    "| `{}` | {} | {} | {} | {} | {} | {} | {} |",
+                    cell(&r.name).replace('`', ""),
+                    cell(&r.regions),
+                    r.items,
+                    r.ready,
+                    r.blocking,
+                    r.warnings,
+                    r.incomplete,
+                    if r.verdict == "ready" {
+                        r.verdict.to_string()
+                    } else {
+                        format!("**{}**", r.verdict)
+                    }
+                )?;
+            }
         }
         Ok(())
     }

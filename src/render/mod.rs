@@ -115,6 +115,10 @@ fn escape_report(report: &Report) -> Report {
         e(&mut f.help);
         e(&mut f.subject.name);
         e(&mut f.subject.id);
+        if let Some(v) = &mut f.subject.vault {
+            e(v);
+        }
+        f.subject.vaults.iter_mut().for_each(e);
         for ev in &mut f.evidence {
             e(&mut ev.fact);
             e(&mut ev.source);
@@ -128,5 +132,20 @@ fn escape_report(report: &Report) -> Report {
         e(&mut row.region);
         e(&mut row.quota);
     }
+    for v in &mut r.vaults {
+        e(&mut v.id);
+        e(&mut v.regions);
+    }
     r
+}
+
+/// The vault a finding is about, by name: its own, the vaults sharing it,
+/// or `—` for what concerns no vault (the bundle, a subscription).
+fn vault_label(f: &crate::finding::Finding) -> String {
+    let name = |v: &str| crate::model::ResourceId::new(v).name().to_string();
+    match (&f.subject.vault, f.subject.vaults.as_slice()) {
+        (Some(v), _) => name(v),
+        (None, []) => "—".to_string(),
+        (None, many) => many.iter().map(|v| name(v)).collect::<Vec<_>>().join(", "),
+    }
 }

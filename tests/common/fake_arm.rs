@@ -766,7 +766,12 @@ fn graph(
         .unwrap_or(0);
     if let Some((t, n, status)) = &g.fail {
         if *t == wanted && skip / top + 1 == *n {
-            return error(*status, "InternalServerError", "injected page failure", quota_headers);
+            return error(
+                *status,
+                "InternalServerError",
+                "injected page failure",
+                quota_headers,
+            );
         }
     }
     let end = (skip + top).min(rows.len());
