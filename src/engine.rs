@@ -187,7 +187,10 @@ fn vaults_of(estate: &Estate, scope: &[Scoped]) -> Vec<crate::report::VaultItems
                 (Some(a), Some(b)) => format!("{} → {}", region_key(a), region_key(b)),
                 _ => continue,
             };
-            if !e.2.contains(&pair) {
+            // One pair whichever way its items replicate now.
+            let reversed = pair.split(" → ").collect::<Vec<_>>();
+            let back = format!("{} → {}", reversed[reversed.len() - 1], reversed[0]);
+            if !e.2.contains(&pair) && !e.2.contains(&back) {
                 e.2.push(pair);
             }
         }

@@ -463,3 +463,133 @@ fn a_resource_graph_page_that_fails_leaves_its_facts_incomplete() {
     );
     let _ = FaultKind::Reset; // faults by path cannot single out one query's page
 }
+
+#[test]
+fn the_fleet_table_ends_the_readable_reports_and_filters_compose() {
+    let arm = fleet();
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("fleet");
+    let mut c = strings(&["collect", "--all-vaults", "--out", bundle.to_str().unwrap()]);
+    c.extend(subs(&[CONTOSO_SUB, HYPERV_SUB, BACKUP_SUB]));
+    c.extend(arm_args(&arm, tmp.path()));
+    assert_eq!(run(&c, &arm.token).code, 0);
+    let check = |format: &str, extra: &[&str]| {
+        let mut a = strings(&[
+            "check",
+            "--from",
+            bundle.to_str().unwrap(),
+            "--now",
+            NOW,
+            "--color",
+            "never",
+            "--format",
+            format,
+        ]);
+        a.extend(strings(extra));
+        run(&a, "")
+    };
+    let human = check("human", &[]);
+    assert_eq!(human.code, 1, "{}", human.stderr);
+    let table = human
+        .stdout
+        .split("vaults (2):")
+        .nth(1)
+        .expect("fleet table");
+    assert!(
+        table.contains("contoso-asr-vault") && table.contains("contoso-hv-vault"),
+        "{table}"
+    );
+    assert!(table.contains("on-premises → westeurope"), "{table}");
+    assert!(
+        human.stdout.contains("· vault contoso-hv-vault"),
+        "{}",
+        human.stdout
+    );
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("fleet_human", human.stdout));
+    let md = check("markdown", &[]);
+    assert!(
+        md.stdout.contains("## Vaults") && md.stdout.contains("| `contoso-hv-vault` |"),
+        "{}",
+        md.stdout
+    );
+
+    // The JSON rollup: per vault, items and what stops them.
+    let report = json(&check("json", &[]));
+    let rows = report["vaults"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    let items: u64 = rows.iter().map(|r| r["items"].as_u64().unwrap()).sum();
+    assert_eq!(items, report["summary"]["items"].as_u64().unwrap());
+    for r in rows {
+        assert!(r["ready"].as_u64() <= r["items"].as_u64(), "{r}");
+    }
+    // Findings name their vault.
+    assert!(report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["subject"]["item"].is_string())
+        .all(|f| f["subject"]["vault"].is_string()));
+
+    // --vault keeps one vault of the fleet, live and offline alike.
+    let mut a = strings(&[
+        "check",
+        "--live",
+        "--all-vaults",
+        "--vault",
+        "rg-dr-hyperv/contoso-hv-vault",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]);
+    a.extend(subs(&[CONTOSO_SUB, HYPERV_SUB]));
+    a.extend(arm_args(&arm, tmp.path()));
+    let one = json(&run(&a, &arm.token));
+    let hv_items = entries(&root().join("examples/hyperv/replicated-items.json")).len() as u64;
+    assert_eq!(one["summary"]["items"].as_u64().unwrap(), hv_items);
+    assert!(one["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|f| f["subject"]["vault"]
+            .as_str()
+            .is_none_or(|v| v.ends_with("contoso-hv-vault"))));
+}
+
+#[test]
+fn status_and_diagnose_read_the_fleet_too() {
+    let arm = fleet();
+    let tmp = tempfile::tempdir().unwrap();
+    for cmd in [["status", "--live"], ["diagnose", "--live"]] {
+        arm.clear_seen();
+        let mut a = strings(&cmd);
+        a.extend(strings(&["--all-vaults", "--format", "json"]));
+        a.extend(subs(&[CONTOSO_SUB, HYPERV_SUB]));
+        a.extend(arm_args(&arm, tmp.path()));
+        let r = run(&a, &arm.token);
+        assert!(r.code != 2, "{cmd:?}: {}", r.stderr);
+        let v = json(&r);
+        let text = v.to_string();
+        // Both vaults' jobs were read, and the items of both reported.
+        for v in [CONTOSO, HYPERV] {
+            let jobs = format!("{v}/replicationJobs?").to_ascii_lowercase();
+            assert!(
+                arm.seen()
+                    .iter()
+                    .any(|s| s.target.to_ascii_lowercase().starts_with(&jobs)),
+                "{cmd:?}: jobs of {v} not read"
+            );
+        }
+        if cmd[0] == "status" {
+            assert!(
+                text.contains("hv-crm-01") && text.contains("sql-01"),
+                "{cmd:?}: {text}"
+            );
+        } else {
+            assert!(text.contains("batch-02"), "{cmd:?}: {text}");
+        }
+    }
+}

@@ -170,9 +170,12 @@ impl GraphQuota {
             s.unmetered = s.remaining.is_none();
             return;
         };
+        // Whole seconds, maybe rounded down: a margin, so that the first
+        // query of the next window does not arrive just before it opens.
         let resets = get("x-ms-user-quota-resets-after")
             .and_then(parse_hms)
-            .unwrap_or(Duration::from_secs(5));
+            .unwrap_or(Duration::from_secs(5))
+            + Duration::from_millis(250);
         s.unmetered = false;
         s.remaining = Some(remaining);
         s.resets_at = Some(Instant::now() + resets);

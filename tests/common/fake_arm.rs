@@ -668,12 +668,8 @@ fn graph(
             _ => (now, 0),
         };
         let resets = (start + window).saturating_duration_since(now);
-        let hms = |d: Duration| {
-            format!(
-                "00:00:{:02}",
-                d.as_secs() + u64::from(d.subsec_millis() > 0)
-            )
-        };
+        let hms =
+            |d: Duration| format!("00:00:{:02}", d.as_secs() + u64::from(d.subsec_nanos() > 0));
         if used >= limit {
             g.throttled += 1;
             g.window = Some((start, used));
