@@ -161,13 +161,14 @@ fn shared_quota(findings: &mut [Finding]) {
 /// The vaults of the items in scope (and a fleet's), for the fleet table:
 /// only when there are several.
 fn vaults_of(estate: &Estate, scope: &[Scoped]) -> Vec<crate::report::VaultItems> {
-    let mut by: std::collections::BTreeMap<String, (String, Vec<String>, Vec<String>)> =
+    type Pairs = std::collections::BTreeMap<String, usize>;
+    let mut by: std::collections::BTreeMap<String, (String, Vec<String>, Pairs)> =
         Default::default();
     for s in scope {
         let Some(v) = s.item.vault_id() else { continue };
         let e = by
             .entry(v.as_str().to_ascii_lowercase())
-            .or_insert_with(|| (v.as_str().to_string(), Vec::new(), Vec::new()));
+            .or_insert_with(|| (v.as_str().to_string(), Vec::new(), Pairs::new()));
         e.1.push(s.item.id.as_str().to_ascii_lowercase());
         if let Some(r) = &s.item.replication {
             use crate::model::region_key;
@@ -187,22 +188,26 @@ fn vaults_of(estate: &Estate, scope: &[Scoped]) -> Vec<crate::report::VaultItems
                 (Some(a), Some(b)) => format!("{} → {}", region_key(a), region_key(b)),
                 _ => continue,
             };
-            // One pair whichever way its items replicate now.
-            let reversed = pair.split(" → ").collect::<Vec<_>>();
-            let back = format!("{} → {}", reversed[reversed.len() - 1], reversed[0]);
-            if !e.2.contains(&pair) && !e.2.contains(&back) {
-                e.2.push(pair);
-            }
+            *e.2.entry(pair).or_default() += 1;
         }
     }
     if by.len() < 2 && estate.bundle.fleet.is_none() {
         return Vec::new();
     }
     by.into_values()
-        .map(|(id, mut items, mut regions)| {
+        .map(|(id, mut items, pairs)| {
             items.sort();
             items.dedup();
-            regions.sort();
+            // One pair whichever way its items replicate now: the way most do.
+            let mut regions: Vec<String> = Vec::new();
+            for (pair, n) in &pairs {
+                let ends: Vec<&str> = pair.split(" → ").collect();
+                let back = format!("{} → {}", ends[ends.len() - 1], ends[0]);
+                let m = pairs.get(&back).copied().unwrap_or(0);
+                if *n > m || (*n == m && *pair <= back) {
+                    regions.push(pair.clone());
+                }
+            }
             crate::report::VaultItems {
                 id,
                 regions: regions.join(", "),
