@@ -10,6 +10,7 @@ use std::path::Path;
 
 /// The generated vault's id and subscriptions.
 pub const GEN_VAULT: &str = "/Subscriptions/0b8c3f2e-7a41-4d6b-9e15-2c7f8a9d0e31/resourceGroups/rg-dr-vault/providers/Microsoft.RecoveryServices/vaults/bench-vault";
+#[allow(dead_code, reason = "the live bench serves one vault as generated")]
 pub const GEN_SUBS: [&str; 4] = [
     "0b8c3f2e-7a41-4d6b-9e15-2c7f8a9d0e31",
     "1c9d4a3f-8b52-4e7c-8f26-3d8a9bae1f42",
@@ -37,12 +38,15 @@ fn segment<'a>(id: &'a str, after: &str) -> Option<&'a str> {
 
 /// Adds the routes of the bundle `dir` to `routes` (lists are appended:
 /// vaults sharing a subscription share its lists; per-region counters are
-/// the subscription's, kept once). Returns (vault id, items).
+/// the subscription's, kept once). At most `max_items` items are served,
+/// without the failed-over ones unless `failed_over`. Returns (vault id, items).
 pub fn add_estate(
     dir: &Path,
     rewrite: &dyn Fn(&str) -> String,
     routes: &mut BTreeMap<String, Vec<Value>>,
     ones: &mut BTreeMap<String, Value>,
+    max_items: usize,
+    failed_over: bool,
 ) -> (String, usize) {
     let vault = rewrite(GEN_VAULT);
     let mut items = 0;
@@ -71,6 +75,11 @@ pub fn add_estate(
         let mut add = |path: String, list: Vec<Value>| put(path, list, true);
         match parts[0] {
             "replicated-items" => {
+                let list: Vec<Value> = list
+                    .into_iter()
+                    .filter(|i| failed_over || i["properties"]["activeLocation"] != "Recovery")
+                    .take(max_items - items)
+                    .collect();
                 items += list.len();
                 add(format!("{vault}/replicationProtectedItems"), list);
             }
@@ -78,12 +87,20 @@ pub fn add_estate(
             "recovery-plans" => add(format!("{vault}/replicationRecoveryPlans"), list),
             "vms" => {
                 for vm in list {
-                    let sub = segment(vm["id"].as_str().unwrap_or(""), "subscriptions").unwrap_or("").to_string();
-                    add(format!("/subscriptions/{sub}/providers/Microsoft.Compute/virtualMachines"), vec![vm]);
+                    let sub = segment(vm["id"].as_str().unwrap_or(""), "subscriptions")
+                        .unwrap_or("")
+                        .to_string();
+                    add(
+                        format!("/subscriptions/{sub}/providers/Microsoft.Compute/virtualMachines"),
+                        vec![vm],
+                    );
                 }
             }
             "disks" => add(format!("{s}/providers/Microsoft.Compute/disks"), list),
-            "nics" => add(format!("{s}/providers/Microsoft.Network/networkInterfaces"), list),
+            "nics" => add(
+                format!("{s}/providers/Microsoft.Network/networkInterfaces"),
+                list,
+            ),
             "locks" => add(format!("{s}/providers/Microsoft.Authorization/locks"), list),
             "health" => {
                 for h in &list {
@@ -91,10 +108,21 @@ pub fn add_estate(
                         add(format!("{s}/resourceGroups/{g}/providers/Microsoft.ResourceHealth/availabilityStatuses"), vec![h.clone()]);
                     }
                 }
-                add(format!("{s}/providers/Microsoft.ResourceHealth/availabilityStatuses"), list);
+                add(
+                    format!("{s}/providers/Microsoft.ResourceHealth/availabilityStatuses"),
+                    list,
+                );
             }
-            "usages" => put(format!("{s}/providers/Microsoft.Compute/locations/{region}/usages"), list, false),
-            "network-usages" => put(format!("{s}/providers/Microsoft.Network/locations/{region}/usages"), list, false),
+            "usages" => put(
+                format!("{s}/providers/Microsoft.Compute/locations/{region}/usages"),
+                list,
+                false,
+            ),
+            "network-usages" => put(
+                format!("{s}/providers/Microsoft.Network/locations/{region}/usages"),
+                list,
+                false,
+            ),
             "skus" => put(format!("{s}/providers/Microsoft.Compute/skus"), list, false),
             _ => {}
         }

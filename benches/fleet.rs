@@ -6,12 +6,16 @@
 //! --vault` once per vault) on the same fleet, side by side. Prints
 //! requests, wall, CPU and peak memory of each (GNU time).
 //!
-//! Usage: cargo bench --bench fleet -- [vaults=50] [items=400] [subscriptions=20] [latency_ms=50]
+//! Every `failed_over_every`-th vault holds items that have failed over
+//! (their reprotect or failback reads disks, NICs and Resource Health of
+//! their subscriptions); the others only protected items.
+//!
+//! Usage: cargo bench --bench fleet -- [vaults=50] [items=400] [subscriptions=20] [latency_ms=50] [failed_over_every=10]
 
-#[path = "../tests/common/fake_arm.rs"]
-mod fake_arm;
 #[path = "estate.rs"]
 mod estate;
+#[path = "../tests/common/fake_arm.rs"]
+mod fake_arm;
 
 use fake_arm::{FakeArm, Route};
 use std::collections::BTreeMap;
@@ -36,8 +40,14 @@ fn measured(args: &[String], arm: &FakeArm) -> Measured {
         .expect("GNU time (/usr/bin/time) is needed: apt-get install time");
     let stderr = String::from_utf8_lossy(&out.stderr);
     let last = stderr.lines().last().unwrap_or("");
-    let f: Vec<f64> = last.split_whitespace().filter_map(|x| x.parse().ok()).collect();
-    assert!(f.len() == 4 && out.status.code().is_some_and(|c| c != 2), "{stderr}");
+    let f: Vec<f64> = last
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    assert!(
+        f.len() == 4 && out.status.code().is_some_and(|c| c != 2),
+        "{stderr}"
+    );
     Measured {
         wall: f[0],
         cpu: f[1] + f[2],
@@ -49,21 +59,38 @@ fn measured(args: &[String], arm: &FakeArm) -> Measured {
 #[allow(clippy::disallowed_macros, reason = "a benchmark prints its numbers")]
 fn main() {
     asr_preflight::arm::use_ring();
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
     let arg = |i: usize, d: usize| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(d);
     let (vaults, items, subs_n, latency) = (arg(0, 50), arg(1, 400), arg(2, 20), arg(3, 50));
+    let failed_over_every = arg(4, 10).max(1);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let template = root.join(format!("target/bench/fleet-template-{items}"));
+    // Enough items that `items` remain without the failed-over ones.
+    let generated = items + items / 20 + 5;
+    let template = root.join(format!("target/bench/fleet-template-{generated}"));
     if !template.join("manifest.json").exists() {
         let ok = Command::new(env!("CARGO_BIN_EXE_gen-estate"))
-            .args(["--items", &items.to_string(), "--out", template.to_str().unwrap()])
+            .args([
+                "--items",
+                &generated.to_string(),
+                "--out",
+                template.to_str().unwrap(),
+            ])
             .status()
             .unwrap()
             .success();
         assert!(ok, "gen-estate failed");
     }
     let pool: Vec<String> = (0..subs_n)
-        .map(|i| format!("{:08x}-0000-4000-8000-{:012x}", 0xf1ee_7000u32 + i as u32, i))
+        .map(|i| {
+            format!(
+                "{:08x}-0000-4000-8000-{:012x}",
+                0xf1ee_7000u32 + i as u32,
+                i
+            )
+        })
         .collect();
     let mut routes = BTreeMap::new();
     let mut ones = BTreeMap::new();
@@ -87,9 +114,21 @@ fn main() {
             }
             t
         };
-        let (id, n) = estate::add_estate(&template, &rewrite, &mut routes, &mut ones);
+        let failed_over = v % failed_over_every == 0;
+        let (id, n) = estate::add_estate(
+            &template,
+            &rewrite,
+            &mut routes,
+            &mut ones,
+            items,
+            failed_over,
+        );
         total += n;
-        fleet.push((id, pool[v % subs_n].clone(), format!("rg-dr-v{v:02}/vault-{v:02}")));
+        fleet.push((
+            id,
+            pool[v % subs_n].clone(),
+            format!("rg-dr-v{v:02}/vault-{v:02}"),
+        ));
     }
     let arm = FakeArm::http();
     for (k, list) in routes {
@@ -102,13 +141,21 @@ fn main() {
     arm.set_latency(Duration::from_millis(latency as u64));
     let tmp = std::env::temp_dir().join(format!("asr-fleet-bench-{}", std::process::id()));
     std::fs::create_dir_all(&tmp).unwrap();
-    let common: Vec<String> = ["--now", "2026-11-22T12:00:00Z", "--format", "json", "--quiet", "--fail-on", "never"]
-        .iter()
-        .map(|s| s.to_string())
-        .chain(arm.args(&tmp))
-        .collect();
+    let common: Vec<String> = [
+        "--now",
+        "2026-11-22T12:00:00Z",
+        "--format",
+        "json",
+        "--quiet",
+        "--fail-on",
+        "never",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .chain(arm.args(&tmp))
+    .collect();
     println!(
-        "fleet: {vaults} vaults × {items} items ({total} items) over {subs_n} subscriptions, {latency} ms per request, Resource Graph quota 15 per 5 s"
+        "fleet: {vaults} vaults × {items} items ({total} items) over {subs_n} subscriptions, failed-over items in every {failed_over_every}th vault, {latency} ms per request, Resource Graph quota 15 per 5 s"
     );
 
     // Fleet mode.
@@ -134,6 +181,29 @@ fn main() {
         report["findings"].as_array().map_or(0, |f| f.len())
     );
     let fleet_requests = seen.len();
+    let mut per_query: BTreeMap<String, usize> = BTreeMap::new();
+    for s in seen.iter().filter(|s| s.method == "POST") {
+        let body: serde_json::Value = serde_json::from_slice(&s.body).unwrap_or_default();
+        let q = body["query"].as_str().unwrap_or("");
+        let t = q
+            .split('\'')
+            .nth(1)
+            .unwrap_or(q)
+            .rsplit('/')
+            .next()
+            .unwrap_or("")
+            .to_string();
+        *per_query.entry(t).or_default() += 1;
+    }
+    let mut arm_lists: BTreeMap<String, usize> = BTreeMap::new();
+    for s in seen.iter().filter(|s| s.method == "GET") {
+        let path = s.target.split('?').next().unwrap_or("");
+        *arm_lists
+            .entry(path.rsplit('/').next().unwrap_or("").to_ascii_lowercase())
+            .or_default() += 1;
+    }
+    println!("  Resource Graph pages per type: {per_query:?}");
+    println!("  ARM requests per list: {arm_lists:?}");
 
     // The per-vault path: one run per vault.
     let (mut wall, mut cpu, mut peak, mut requests, mut checked) = (0.0, 0.0, 0, 0, 0u64);

@@ -7,17 +7,18 @@
 //! Prints wall time (best and median), requests, and the per-item script's
 //! measured rate extrapolated to the same vault.
 
+#[path = "estate.rs"]
+mod estate;
 #[path = "../tests/common/fake_arm.rs"]
 mod fake_arm;
 
 use fake_arm::{FakeArm, Route};
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 const SUB: &str = "0b8c3f2e-7a41-4d6b-9e15-2c7f8a9d0e31";
-const VAULT: &str = "/subscriptions/0b8c3f2e-7a41-4d6b-9e15-2c7f8a9d0e31/resourceGroups/rg-dr-vault/providers/Microsoft.RecoveryServices/vaults/bench-vault";
 
 fn read(p: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display())))
@@ -35,53 +36,31 @@ fn values(v: Value) -> Vec<Value> {
     }
 }
 
-/// Serves a `gen-estate` bundle at the ARM paths `collect` asks for.
+/// Serves a `gen-estate` bundle at the ARM paths `collect` asks for;
+/// returns its items and VMs.
 fn serve(arm: &FakeArm, dir: &Path) -> (usize, usize) {
-    let mut items = Vec::new();
-    let mut vms = Vec::new();
-    let mut names: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    for n in &names {
-        if n.starts_with("replicated-items.") {
-            items.extend(values(read(&dir.join(n))));
-        } else if n.starts_with("vms.") {
-            vms.extend(values(read(&dir.join(n))));
-        }
+    let mut routes = std::collections::BTreeMap::new();
+    let mut ones = std::collections::BTreeMap::new();
+    let (_, items) = estate::add_estate(
+        dir,
+        &|t| t.to_string(),
+        &mut routes,
+        &mut ones,
+        usize::MAX,
+        true,
+    );
+    let vms = routes
+        .iter()
+        .filter(|(k, _)| k.ends_with("/virtualmachines"))
+        .map(|(_, v)| v.len())
+        .sum();
+    for (k, list) in routes {
+        arm.route(&k, Route::List(list));
     }
-    let counts = (items.len(), vms.len());
-    let s = format!("/subscriptions/{SUB}");
-    arm.route(
-        &format!("{VAULT}/replicationProtectedItems"),
-        Route::List(items),
-    );
-    arm.route(
-        &format!("{s}/providers/Microsoft.Compute/virtualMachines"),
-        Route::List(vms),
-    );
-    arm.route(
-        &format!("{VAULT}/replicationRecoveryPlans"),
-        Route::List(values(read(&dir.join("recovery-plans.json")))),
-    );
-    arm.route(
-        &format!("{s}/providers/Microsoft.Compute/locations/centralus/usages"),
-        Route::List(values(read(&dir.join("usages.centralus.json")))),
-    );
-    arm.route(
-        &format!("{s}/providers/Microsoft.Network/locations/centralus/usages"),
-        Route::List(values(read(&dir.join("network-usages.centralus.json")))),
-    );
-    arm.route(
-        &format!("{s}/providers/Microsoft.Compute/skus"),
-        Route::List(values(read(&dir.join("skus.centralus.json")))),
-    );
-    arm.route(
-        VAULT,
-        Route::One(json!({"id": VAULT, "name": "bench-vault", "type": "Microsoft.RecoveryServices/vaults", "location": "centralus"})),
-    );
-    counts
+    for (k, one) in ones {
+        arm.route(&k, Route::One(one));
+    }
+    (items, vms)
 }
 
 #[allow(clippy::disallowed_macros, reason = "a benchmark prints its numbers")]

@@ -102,9 +102,15 @@ impl<'a> Collector<'a> {
         }
     }
 
-    /// The files saved so far (name and bytes).
-    pub(super) fn saved(&self) -> Vec<(String, Vec<u8>)> {
-        self.files.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    /// Copies of the files saved so far whose names `keep` accepts.
+    pub(super) fn saved(&self, keep: &dyn Fn(&str) -> bool) -> Vec<(String, Vec<u8>)> {
+        self.files
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+            .filter(|(name, _)| keep(name))
+            .cloned()
+            .collect()
     }
 
     /// Writes the manifest and returns the bundle.
@@ -568,7 +574,12 @@ fn vault_reachable(c: &Collector, vault: &str) -> Result<(), Error> {
 
 /// The estate so far (files of step 1, read as `check` would).
 pub(super) fn snapshot(c: &Collector) -> Result<Estate, Error> {
-    crate::load::load_memory(c.saved())
+    snapshot_of(c, &|_| true)
+}
+
+/// The estate of the files saved so far that `keep` accepts.
+pub(super) fn snapshot_of(c: &Collector, keep: &dyn Fn(&str) -> bool) -> Result<Estate, Error> {
+    crate::load::load_memory(c.saved(keep))
 }
 
 /// Writes the manifest and returns the bundle.

@@ -20,7 +20,7 @@
 //! `$skipToken`, so `check --from` of the bundle reads what the live run read.
 
 use super::bundle::{Bundle, FleetScope, GraphRequest};
-use super::collect::{child_job_work, region_work, snapshot, vault_work, Collector, Work};
+use super::collect::{child_job_work, region_work, snapshot_of, vault_work, Collector, Work};
 use super::plan::{safe_segment, Plan};
 use crate::error::Error;
 use crate::model::item::ProviderKind;
@@ -333,7 +333,10 @@ pub async fn collect(
         Scope::Subscriptions(s) => s.clone(),
         Scope::ManagementGroup(_) => readable.iter().cloned().collect(),
     };
-    let first = snapshot(&c)?;
+    // Only what the plan needs is read back: the vaults and their items.
+    let first = snapshot_of(&c, &|f| {
+        f.starts_with("graph/vaults") || f.starts_with("graph/replicated-items")
+    })?;
     c.client.progress.items(first.items.len());
 
     // What the items touch; subscriptions outside the scope (cross-
@@ -417,7 +420,7 @@ pub async fn collect(
     readable.extend(extra_readable.into_inner().unwrap_or_default());
 
     // Child jobs of failed jobs outside the window.
-    let jobs = snapshot(&c)?;
+    let jobs = snapshot_of(&c, &|f| f.starts_with("vaults/") && f.contains("/jobs"))?;
     join_all(child_job_work(&c, &jobs)).await;
 
     let mut scope_subs: BTreeSet<String> = in_scope.iter().cloned().collect();
@@ -455,10 +458,9 @@ async fn list_subscriptions(c: &Collector<'_>) -> Result<Vec<String>, Error> {
     let path = format!("/subscriptions?api-version={SUBSCRIPTIONS_API}");
     c.list("subscriptions", &path, None).await;
     let mut subs = BTreeSet::new();
-    for (name, bytes) in c.saved() {
-        if !(name == "subscriptions.json" || name.starts_with("subscriptions.page")) {
-            continue;
-        }
+    for (_, bytes) in
+        c.saved(&|name| name == "subscriptions.json" || name.starts_with("subscriptions.page"))
+    {
         #[derive(serde::Deserialize)]
         struct Page {
             #[serde(default)]
