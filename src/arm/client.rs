@@ -91,7 +91,16 @@ struct Outgoing<'a> {
     method: &'static str,
     url: &'a Url,
     body: Option<&'a [u8]>,
-    graph: bool,
+    graph: Graph,
+}
+
+/// Whether a request is a Resource Graph query, and how urgent.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Graph {
+    No,
+    Query,
+    /// Sent before any other query waiting for the quota.
+    Urgent,
 }
 
 /// Resource Graph's per-user quota (by default 15 queries per 5-second
@@ -114,6 +123,8 @@ struct QuotaState {
     in_flight: u32,
     /// A response came without quota headers: nothing to pace by.
     unmetered: bool,
+    /// Urgent queries waiting: the others let them go first.
+    urgent_waiting: u32,
 }
 
 impl GraphQuota {
@@ -121,7 +132,10 @@ impl GraphQuota {
     /// quota is unknown (the first query, each new window) one at a time;
     /// then only as many as the last response said were left, less those
     /// still in flight; none until the window resets once it is spent.
-    async fn acquire(&self) {
+    /// At most `GRAPH_CONCURRENCY` in flight; `urgent` ones (what the rest
+    /// of a collection waits for) before any other.
+    async fn acquire(&self, urgent: bool) {
+        let mut waiting = false;
         loop {
             let wait = {
                 let mut s = self.state.lock().unwrap_or_else(|p| p.into_inner());
@@ -130,15 +144,23 @@ impl GraphQuota {
                     s.remaining = None;
                     s.resets_at = None;
                 }
-                let may = match s.remaining {
+                let quota = match s.remaining {
                     _ if s.unmetered => true,
                     None => s.in_flight == 0,
                     Some(n) => n > s.in_flight,
                 };
-                if may {
+                let turn = urgent || s.urgent_waiting == 0;
+                if quota && turn && s.in_flight < GRAPH_CONCURRENCY {
                     s.in_flight += 1;
+                    if waiting {
+                        s.urgent_waiting -= 1;
+                    }
                     None
                 } else {
+                    if urgent && !waiting {
+                        waiting = true;
+                        s.urgent_waiting += 1;
+                    }
                     // A response in flight may tell more; else the reset.
                     let poll = now + Duration::from_millis(20);
                     Some(match (s.remaining, s.resets_at) {
@@ -175,7 +197,7 @@ impl GraphQuota {
         let resets = get("x-ms-user-quota-resets-after")
             .and_then(parse_hms)
             .unwrap_or(Duration::from_secs(5))
-            + Duration::from_millis(250);
+            + Duration::from_millis(100);
         s.unmetered = false;
         s.remaining = Some(remaining);
         s.resets_at = Some(Instant::now() + resets);
@@ -215,8 +237,8 @@ fn parse_hms(v: &str) -> Option<Duration> {
     Some(Duration::from_secs_f64((secs as f64 + frac).min(300.0)))
 }
 
-/// Resource Graph queries in flight at once.
-const GRAPH_CONCURRENCY: usize = 3;
+/// Resource Graph queries in flight at once (within its quota).
+const GRAPH_CONCURRENCY: u32 = 4;
 
 pub struct Client {
     http: reqwest::Client,
@@ -233,9 +255,6 @@ pub struct Client {
     /// not sent with it.
     rejected: std::sync::atomic::AtomicBool,
     graph_quota: GraphQuota,
-    /// Resource Graph queries in flight at once: few, so that a burst does
-    /// not spend the window's quota before its headers are seen.
-    graph_slots: Semaphore,
 }
 
 /// True for 127.0.0.0/8, ::1 and `localhost`.
@@ -302,7 +321,6 @@ impl Client {
             sent: AtomicUsize::new(0),
             rejected: std::sync::atomic::AtomicBool::new(false),
             graph_quota: GraphQuota::default(),
-            graph_slots: Semaphore::new(GRAPH_CONCURRENCY),
         })
     }
 
@@ -370,19 +388,20 @@ impl Client {
             method: "GET",
             url,
             body: None,
-            graph: false,
+            graph: Graph::No,
         })
         .await
     }
 
     /// POSTs a Resource Graph query (`/providers/Microsoft.ResourceGraph/resources`):
     /// a read, paced by Resource Graph's own per-user quota.
-    pub async fn post_graph(&self, url: &Url, body: &[u8]) -> Fetched {
+    /// `urgent` queries go before the others waiting for the quota.
+    pub async fn post_graph(&self, url: &Url, body: &[u8], urgent: bool) -> Fetched {
         self.send(Outgoing {
             method: "POST",
             url,
             body: Some(body),
-            graph: true,
+            graph: if urgent { Graph::Urgent } else { Graph::Query },
         })
         .await
     }
@@ -395,7 +414,7 @@ impl Client {
             method: "POST",
             url,
             body: Some(&bytes),
-            graph: false,
+            graph: Graph::No,
         })
         .await
     }
@@ -568,7 +587,7 @@ impl Client {
                     return Fetched::failed(record);
                 }
             }
-            if out.graph && record.status == Some(429) {
+            if out.graph != Graph::No && record.status == Some(429) {
                 // Resource Graph's quota is its own: only queries wait.
                 self.graph_quota.hold(wait);
             } else if retry_after.is_some() && record.status == Some(429) {
@@ -588,15 +607,14 @@ impl Client {
         // A query waits for Resource Graph's window before it takes one of
         // the request slots, so that ARM requests go on meanwhile.
         let _graph_slot = match out.graph {
-            true => {
-                let slot = self.graph_slots.acquire().await;
-                self.graph_quota.acquire().await;
-                Some((slot, Sent(&self.graph_quota)))
+            Graph::No => None,
+            g => {
+                self.graph_quota.acquire(g == Graph::Urgent).await;
+                Some(Sent(&self.graph_quota))
             }
-            false => None,
         };
         let _slot = self.slots.acquire().await;
-        if !out.graph {
+        if out.graph == Graph::No {
             self.wait_turn().await;
         }
         // Checked with the slot held: requests queued behind the one that
@@ -636,7 +654,7 @@ impl Client {
             self.rejected.store(true, Ordering::Relaxed);
         }
         let headers = response.headers().clone();
-        if out.graph {
+        if out.graph != Graph::No {
             self.graph_quota.learn(&headers);
         } else {
             self.pace(&headers);

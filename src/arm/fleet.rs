@@ -192,7 +192,9 @@ async fn graph_query(
                 body["managementGroups"] = groups.clone().into();
             }
             let bytes = serde_json::to_vec(&body).unwrap_or_default();
-            let fetched = c.client.post_graph(&url, &bytes).await;
+            // What the rest waits for (subscriptions, vaults, items) first.
+            let urgent = matches!(q.stem, "subscriptions" | "vaults" | "replicated-items");
+            let fetched = c.client.post_graph(&url, &bytes, urgent).await;
             let mut record = fetched.record;
             let request = GraphRequest {
                 query: query.clone(),
@@ -315,26 +317,96 @@ pub async fn collect(
         (None, true) => Scope::Subscriptions(list_subscriptions(&c).await?),
     };
     let filters = target.vaults.clone();
-    let keep_vault = |id: &str| selected(&filters, &ResourceId::new(id));
+    let cr = &c;
+    // What the scope holds that any vault's items may need, from the start:
+    // VMs, virtual networks, locks, groups. The vaults and items beside
+    // them; what the items touch beyond the scope, and what only failed-over
+    // items need, follows as soon as the items are in.
+    let scope_wide =
+        join_all([VMS, VNETS, LOCKS, GROUPS].map(|q| graph_query(cr, q, &scope, None)));
+    let (seen, rest) = futures::join!(scope_wide, fleet_rest(cr, target, &scope, &filters));
+    let Rest {
+        mut readable,
+        in_scope,
+        extra,
+        plan,
+        vaults,
+        without_items,
+    } = rest?;
+    readable.extend(seen.into_iter().flatten());
+
+    // Child jobs of failed jobs outside the window.
+    let jobs = snapshot_of(&c, &|f| f.starts_with("vaults/") && f.contains("/jobs"))?;
+    join_all(child_job_work(&c, &jobs)).await;
+
+    let mut scope_subs: BTreeSet<String> = in_scope.iter().cloned().collect();
+    scope_subs.extend(extra);
+    let fleet = FleetScope {
+        unreadable: scope_subs
+            .iter()
+            .filter(|s| !readable.contains(*s))
+            .cloned()
+            .collect(),
+        subscriptions: scope_subs.into_iter().collect(),
+        management_group: target.management_group.clone(),
+        vaults,
+        without_items,
+    };
+    client.progress.finish();
+    let endpoint = c.endpoint();
+    Ok(c.finish(super::bundle::About {
+        collected_at: target.collected_at,
+        cloud: &target.cloud,
+        endpoint,
+        vault: None,
+        subscriptions: &plan.subscriptions,
+        fleet: Some(&fleet),
+    }))
+}
+
+/// What the second part of a fleet collection found.
+struct Rest {
+    /// Subscriptions any row came from.
+    readable: BTreeSet<String>,
+    in_scope: Vec<String>,
+    /// Subscriptions the items touch outside the scope.
+    extra: Vec<String>,
+    plan: Plan,
+    vaults: Vec<String>,
+    without_items: Vec<String>,
+}
+
+/// The subscriptions, vaults and items of the scope; then what the items
+/// need: the same lists for subscriptions they touch beyond the scope,
+/// disks and NICs where items have failed over, Resource Health where a
+/// reprotect or failback returns; per vault with items its own lists; per
+/// target region usages and SKUs; per subscription touched its locations.
+async fn fleet_rest(
+    c: &Collector<'_>,
+    target: &FleetTarget,
+    scope: &Scope,
+    filters: &[String],
+) -> Result<Rest, Error> {
+    let keep_vault = |id: &str| selected(filters, &ResourceId::new(id));
     let keep_item = |id: &str| {
         ResourceId::new(id)
             .vault_id()
-            .is_some_and(|v| selected(&filters, &v))
+            .is_some_and(|v| selected(filters, &v))
     };
     let (readable, vault_subs, item_subs) = futures::join!(
-        graph_query(&c, SUBSCRIPTIONS, &scope, None),
-        graph_query(&c, VAULTS, &scope, Some(&keep_vault)),
-        graph_query(&c, ITEMS, &scope, Some(&keep_item)),
+        graph_query(c, SUBSCRIPTIONS, scope, None),
+        graph_query(c, VAULTS, scope, Some(&keep_vault)),
+        graph_query(c, ITEMS, scope, Some(&keep_item)),
     );
     let mut readable: BTreeSet<String> = readable;
     readable.extend(vault_subs);
     readable.extend(item_subs);
-    let in_scope: Vec<String> = match &scope {
+    let in_scope: Vec<String> = match scope {
         Scope::Subscriptions(s) => s.clone(),
         Scope::ManagementGroup(_) => readable.iter().cloned().collect(),
     };
     // Only what the plan needs is read back: the vaults and their items.
-    let first = snapshot_of(&c, &|f| {
+    let first = snapshot_of(c, &|f| {
         f.starts_with("graph/vaults") || f.starts_with("graph/replicated-items")
     })?;
     c.client.progress.items(first.items.len());
@@ -348,10 +420,6 @@ pub async fn collect(
         .filter(|s| !in_scope.contains(s))
         .cloned()
         .collect();
-    let touched: Vec<String> = plan.subscriptions.iter().cloned().collect();
-    let touched_scope = Scope::Subscriptions(touched.clone());
-    let failed_over = Scope::Subscriptions(plan.failed_over.iter().cloned().collect());
-    let health = Scope::Subscriptions(plan.health.keys().cloned().collect());
     let mut vaults: Vec<&crate::model::arm::GenericResource> = first.vaults.iter().collect();
     vaults.sort_by(|a, b| a.id.key().cmp(&b.id.key()));
     let mut with_items: BTreeMap<String, bool> = BTreeMap::new();
@@ -365,30 +433,33 @@ pub async fn collect(
         }
     }
     let extra_readable = std::sync::Mutex::new(BTreeSet::new());
-    let cr = &c;
     let mut work: Vec<Work> = Vec::new();
     let graph_work = |q: Query, s: Scope| -> Work {
         Box::pin(async move {
-            graph_query(cr, q, &s, None).await;
+            graph_query(c, q, &s, None).await;
         })
     };
-    for q in [VMS, VNETS, LOCKS, GROUPS] {
-        work.push(graph_work(q, touched_scope.clone()));
+    if !extra.is_empty() {
+        for q in [VMS, VNETS, LOCKS, GROUPS] {
+            work.push(graph_work(q, Scope::Subscriptions(extra.clone())));
+        }
+        let extra_scope = Scope::Subscriptions(extra.clone());
+        let cell = &extra_readable;
+        work.push(Box::pin(async move {
+            let seen = graph_query(c, SUBSCRIPTIONS, &extra_scope, None).await;
+            cell.lock().unwrap_or_else(|p| p.into_inner()).extend(seen);
+        }));
     }
     if !plan.failed_over.is_empty() {
+        let failed_over = Scope::Subscriptions(plan.failed_over.iter().cloned().collect());
         work.push(graph_work(DISKS, failed_over.clone()));
         work.push(graph_work(NICS, failed_over));
     }
     if !plan.health.is_empty() {
-        work.push(graph_work(HEALTH, health));
-    }
-    if !extra.is_empty() {
-        let extra_scope = Scope::Subscriptions(extra.clone());
-        let cell = &extra_readable;
-        work.push(Box::pin(async move {
-            let seen = graph_query(cr, SUBSCRIPTIONS, &extra_scope, None).await;
-            cell.lock().unwrap_or_else(|p| p.into_inner()).extend(seen);
-        }));
+        work.push(graph_work(
+            HEALTH,
+            Scope::Subscriptions(plan.health.keys().cloned().collect()),
+        ));
     }
     // Per vault with items: its own lists, under `vaults/<sub>/<group>/<name>/`.
     for (vault, hyper_v) in &with_items {
@@ -407,49 +478,29 @@ pub async fn collect(
             group.to_ascii_lowercase(),
             id.name().to_ascii_lowercase()
         );
-        work.extend(vault_work(cr, vault, &dir, target.jobs_since, *hyper_v));
+        work.extend(vault_work(c, vault, &dir, target.jobs_since, *hyper_v));
     }
-    work.extend(region_work(cr, &plan));
-    for sub in &touched {
+    work.extend(region_work(c, &plan));
+    for sub in &plan.subscriptions {
         let path =
             format!("/subscriptions/{sub}/locations?api-version={LOCATION_API}&policyAware=true");
         let stem = format!("subscriptions/{sub}/locations");
-        work.push(Box::pin(async move { cr.list(&stem, &path, None).await }));
+        work.push(Box::pin(async move { c.list(&stem, &path, None).await }));
     }
     join_all(work).await;
     readable.extend(extra_readable.into_inner().unwrap_or_default());
-
-    // Child jobs of failed jobs outside the window.
-    let jobs = snapshot_of(&c, &|f| f.starts_with("vaults/") && f.contains("/jobs"))?;
-    join_all(child_job_work(&c, &jobs)).await;
-
-    let mut scope_subs: BTreeSet<String> = in_scope.iter().cloned().collect();
-    scope_subs.extend(extra);
-    let fleet = FleetScope {
-        unreadable: scope_subs
-            .iter()
-            .filter(|s| !readable.contains(*s))
-            .cloned()
-            .collect(),
-        subscriptions: scope_subs.into_iter().collect(),
-        management_group: target.management_group.clone(),
+    Ok(Rest {
+        readable,
+        in_scope,
+        extra,
         vaults: vaults.iter().map(|v| v.id.as_str().to_string()).collect(),
         without_items: vaults
             .iter()
             .filter(|v| !with_items.keys().any(|k| ResourceId::new(k) == v.id))
             .map(|v| v.id.as_str().to_string())
             .collect(),
-    };
-    client.progress.finish();
-    let endpoint = c.endpoint();
-    Ok(c.finish(super::bundle::About {
-        collected_at: target.collected_at,
-        cloud: &target.cloud,
-        endpoint,
-        vault: None,
-        subscriptions: &plan.subscriptions,
-        fleet: Some(&fleet),
-    }))
+        plan,
+    })
 }
 
 /// Every subscription the identity can list (`GET /subscriptions`, paged);
