@@ -593,3 +593,55 @@ fn status_and_diagnose_read_the_fleet_too() {
         }
     }
 }
+
+#[test]
+fn vaults_failing_over_into_one_quota_share_it_and_say_so() {
+    // A second A2A vault beside contoso's, protecting into the same
+    // subscription and region: the two draw on one vCPU quota.
+    let arm = fleet();
+    let tmp = tempfile::tempdir().unwrap();
+    let twin = tmp.path().join("twin");
+    std::fs::create_dir_all(&twin).unwrap();
+    for f in ["replicated-items.json", "recovery-plans.json", "jobs.json", "policies.json"] {
+        let text = std::fs::read_to_string(root().join("examples/contoso").join(f)).unwrap();
+        std::fs::write(twin.join(f), text.replace("contoso-asr-vault", "contoso-asr-vault-2")).unwrap();
+    }
+    let twin_id = CONTOSO.replace("contoso-asr-vault", "contoso-asr-vault-2");
+    serve_files(&arm, &twin, &twin_id, CONTOSO_SUB);
+    arm.route(
+        &twin_id,
+        Route::One(json!({"id": twin_id, "name": "contoso-asr-vault-2",
+            "type": "Microsoft.RecoveryServices/vaults", "location": "eastus2"})),
+    );
+    arm.index_graph();
+    let r = fleet_check(&arm, tmp.path(), &[CONTOSO_SUB], &["--fail-on", "never"]);
+    let report = json(&r);
+    let shared: Vec<&Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["subject"]["vaults"].as_array().is_some_and(|v| v.len() == 2))
+        .collect();
+    assert!(!shared.is_empty(), "no finding names the vaults sharing a quota");
+    for f in &shared {
+        let m = f["message"].as_str().unwrap();
+        assert!(
+            m.contains("the items of 2 vaults share this quota: `contoso-asr-vault`, `contoso-asr-vault-2`"),
+            "{m}"
+        );
+    }
+    // The fleet's demand is the sum: twice one vault's.
+    let one = |rows: &Value| -> i64 {
+        rows.as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["region"] == "centralus" && r["quota"] == "cores")
+            .map(|r| r["needed"].as_i64().unwrap())
+            .sum()
+    };
+    let mut a = strings(&["check", "--live", "--subscription", CONTOSO_SUB, "--vault", "rg-dr-vault/contoso-asr-vault", "--format", "json", "--fail-on", "never"]);
+    a.extend(arm_args(&arm, tmp.path()));
+    let alone = json(&run(&a, &arm.token));
+    assert!(one(&alone["capacity"]) > 0);
+    assert_eq!(one(&report["capacity"]), 2 * one(&alone["capacity"]));
+}
