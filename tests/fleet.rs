@@ -509,6 +509,20 @@ fn the_fleet_table_ends_the_readable_reports_and_filters_compose() {
     settings.set_snapshot_path(root().join("snapshots"));
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| insta::assert_snapshot!("fleet_human", human.stdout));
+    // The README quotes the fleet table as this run prints it.
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let printed: String = human
+        .stdout
+        .lines()
+        .skip_while(|l| !l.starts_with("vaults ("))
+        .take_while(|l| !l.is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    assert!(printed.lines().count() == 4, "{printed}");
+    assert!(
+        readme.contains(&printed),
+        "the README's fleet table differs from:\n{printed}"
+    );
     let md = check("markdown", &[]);
     assert!(
         md.stdout.contains("## Vaults") && md.stdout.contains("| `contoso-hv-vault` |"),
@@ -602,9 +616,18 @@ fn vaults_failing_over_into_one_quota_share_it_and_say_so() {
     let tmp = tempfile::tempdir().unwrap();
     let twin = tmp.path().join("twin");
     std::fs::create_dir_all(&twin).unwrap();
-    for f in ["replicated-items.json", "recovery-plans.json", "jobs.json", "policies.json"] {
+    for f in [
+        "replicated-items.json",
+        "recovery-plans.json",
+        "jobs.json",
+        "policies.json",
+    ] {
         let text = std::fs::read_to_string(root().join("examples/contoso").join(f)).unwrap();
-        std::fs::write(twin.join(f), text.replace("contoso-asr-vault", "contoso-asr-vault-2")).unwrap();
+        std::fs::write(
+            twin.join(f),
+            text.replace("contoso-asr-vault", "contoso-asr-vault-2"),
+        )
+        .unwrap();
     }
     let twin_id = CONTOSO.replace("contoso-asr-vault", "contoso-asr-vault-2");
     serve_files(&arm, &twin, &twin_id, CONTOSO_SUB);
@@ -620,9 +643,16 @@ fn vaults_failing_over_into_one_quota_share_it_and_say_so() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|f| f["subject"]["vaults"].as_array().is_some_and(|v| v.len() == 2))
+        .filter(|f| {
+            f["subject"]["vaults"]
+                .as_array()
+                .is_some_and(|v| v.len() == 2)
+        })
         .collect();
-    assert!(!shared.is_empty(), "no finding names the vaults sharing a quota");
+    assert!(
+        !shared.is_empty(),
+        "no finding names the vaults sharing a quota"
+    );
     for f in &shared {
         let m = f["message"].as_str().unwrap();
         assert!(
@@ -639,7 +669,18 @@ fn vaults_failing_over_into_one_quota_share_it_and_say_so() {
             .map(|r| r["needed"].as_i64().unwrap())
             .sum()
     };
-    let mut a = strings(&["check", "--live", "--subscription", CONTOSO_SUB, "--vault", "rg-dr-vault/contoso-asr-vault", "--format", "json", "--fail-on", "never"]);
+    let mut a = strings(&[
+        "check",
+        "--live",
+        "--subscription",
+        CONTOSO_SUB,
+        "--vault",
+        "rg-dr-vault/contoso-asr-vault",
+        "--format",
+        "json",
+        "--fail-on",
+        "never",
+    ]);
     a.extend(arm_args(&arm, tmp.path()));
     let alone = json(&run(&a, &arm.token));
     assert!(one(&alone["capacity"]) > 0);
