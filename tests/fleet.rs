@@ -686,3 +686,45 @@ fn vaults_failing_over_into_one_quota_share_it_and_say_so() {
     assert!(one(&alone["capacity"]) > 0);
     assert_eq!(one(&report["capacity"]), 2 * one(&alone["capacity"]));
 }
+
+#[test]
+fn subscriptions_go_by_the_thousand_and_a_truncated_scope_is_incomplete() {
+    let arm = fleet();
+    let tmp = tempfile::tempdir().unwrap();
+    // 1,001 subscriptions: two batches, none over Resource Graph's limit.
+    let mut many: Vec<String> = (0..1000)
+        .map(|i| format!("00000000-0000-4000-8000-{i:012}"))
+        .collect();
+    many.push(CONTOSO_SUB.to_string());
+    let list: Vec<&str> = many.iter().map(String::as_str).collect();
+    let r = fleet_check(&arm, tmp.path(), &list, &["--fail-on", "never"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let bodies: Vec<Value> = arm
+        .seen()
+        .iter()
+        .filter(|s| s.method == "POST")
+        .map(|s| serde_json::from_slice(&s.body).unwrap())
+        .collect();
+    assert!(bodies.iter().all(|b| b["subscriptions"].as_array().unwrap().len() <= 1000));
+    let item_queries = bodies
+        .iter()
+        .filter(|b| b["query"].as_str().unwrap().contains("replicationprotecteditems"))
+        .count();
+    assert_eq!(item_queries, 2);
+    let report = json(&r);
+    let contoso = entries(&root().join("examples/contoso/replicated-items.json")).len() as u64;
+    assert_eq!(report["summary"]["items"].as_u64().unwrap(), contoso);
+    // The 1,000 empty subscriptions return nothing: not readable, said once.
+    assert!(report["notices"].to_string().contains("1000 subscriptions in scope could not be read"));
+
+    // Resource Graph says the tenant's subscription limit cut the scope:
+    // what its pages hold is incomplete.
+    let arm = fleet();
+    arm.graph(|g| g.limit_hit = true);
+    let r = fleet_check(&arm, tmp.path(), &[CONTOSO_SUB], &["--fail-on", "never"]);
+    let gaps = missing(&json(&r));
+    assert!(
+        gaps.iter().any(|m| m.contains("replicated items") && m.contains("TenantSubscriptionLimitHit")),
+        "{gaps:?}"
+    );
+}
