@@ -705,17 +705,26 @@ fn subscriptions_go_by_the_thousand_and_a_truncated_scope_is_incomplete() {
         .filter(|s| s.method == "POST")
         .map(|s| serde_json::from_slice(&s.body).unwrap())
         .collect();
-    assert!(bodies.iter().all(|b| b["subscriptions"].as_array().unwrap().len() <= 1000));
+    assert!(bodies
+        .iter()
+        .all(|b| b["subscriptions"].as_array().unwrap().len() <= 1000));
     let item_queries = bodies
         .iter()
-        .filter(|b| b["query"].as_str().unwrap().contains("replicationprotecteditems"))
+        .filter(|b| {
+            b["query"]
+                .as_str()
+                .unwrap()
+                .contains("replicationprotecteditems")
+        })
         .count();
     assert_eq!(item_queries, 2);
     let report = json(&r);
     let contoso = entries(&root().join("examples/contoso/replicated-items.json")).len() as u64;
     assert_eq!(report["summary"]["items"].as_u64().unwrap(), contoso);
     // The 1,000 empty subscriptions return nothing: not readable, said once.
-    assert!(report["notices"].to_string().contains("1000 subscriptions in scope could not be read"));
+    assert!(report["notices"]
+        .to_string()
+        .contains("1000 subscriptions in scope could not be read"));
 
     // Resource Graph says the tenant's subscription limit cut the scope:
     // what its pages hold is incomplete.
@@ -724,7 +733,46 @@ fn subscriptions_go_by_the_thousand_and_a_truncated_scope_is_incomplete() {
     let r = fleet_check(&arm, tmp.path(), &[CONTOSO_SUB], &["--fail-on", "never"]);
     let gaps = missing(&json(&r));
     assert!(
-        gaps.iter().any(|m| m.contains("replicated items") && m.contains("TenantSubscriptionLimitHit")),
+        gaps.iter()
+            .any(|m| m.contains("replicated items") && m.contains("TenantSubscriptionLimitHit")),
         "{gaps:?}"
     );
+}
+
+#[test]
+fn the_scope_is_every_listed_subscription_or_a_management_groups() {
+    let arm = fleet();
+    let tmp = tempfile::tempdir().unwrap();
+    let items = |r: &Run| json(r)["summary"]["items"].as_u64().unwrap();
+    let both = entries(&root().join("examples/contoso/replicated-items.json")).len()
+        + entries(&root().join("examples/hyperv/replicated-items.json")).len();
+    // No --subscription: every subscription the identity can list.
+    let all = fleet_check(&arm, tmp.path(), &[], &["--fail-on", "never"]);
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    assert_eq!(items(&all) as usize, both);
+    assert!(arm
+        .seen()
+        .iter()
+        .any(|s| s.target.starts_with("/subscriptions?api-version=")));
+    // A management group: its subscriptions, through Resource Graph's scope.
+    arm.graph(|g| {
+        g.management_groups
+            .insert("mg-dr".to_string(), vec![HYPERV_SUB.to_string()]);
+    });
+    arm.clear_seen();
+    let mg = fleet_check(
+        &arm,
+        tmp.path(),
+        &[],
+        &["--management-group", "mg-dr", "--fail-on", "never"],
+    );
+    assert_eq!(mg.code, 0, "{}", mg.stderr);
+    let hv = entries(&root().join("examples/hyperv/replicated-items.json")).len();
+    assert_eq!(items(&mg) as usize, hv);
+    assert!(arm.seen().iter().filter(|s| s.method == "POST").any(|s| {
+        serde_json::from_slice::<Value>(&s.body).unwrap()["managementGroups"] == json!(["mg-dr"])
+    }));
+    assert!(json(&mg)["notices"]
+        .to_string()
+        .contains("management group `mg-dr`"));
 }
