@@ -776,3 +776,30 @@ fn the_scope_is_every_listed_subscription_or_a_management_groups() {
         .to_string()
         .contains("management group `mg-dr`"));
 }
+
+#[test]
+fn a_failed_subscriptions_query_is_no_gap_when_the_rows_show_the_subscriptions() {
+    let arm = fleet();
+    let tmp = tempfile::tempdir().unwrap();
+    let clean = json(&fleet_check(
+        &arm,
+        tmp.path(),
+        &[CONTOSO_SUB, HYPERV_SUB],
+        &["--fail-on", "never"],
+    ));
+    arm.graph(|g| g.fail = Some(("microsoft.resources/subscriptions".to_string(), 1, 400)));
+    let r = fleet_check(
+        &arm,
+        tmp.path(),
+        &[CONTOSO_SUB, HYPERV_SUB],
+        &["--fail-on", "never"],
+    );
+    let report = json(&r);
+    assert_eq!(per_item(&report), per_item(&clean));
+    assert_eq!(missing(&report), missing(&clean));
+    assert!(
+        !report["notices"].to_string().contains("could not be read"),
+        "{}",
+        report["notices"]
+    );
+}

@@ -382,6 +382,12 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
                 source,
             });
             hint.recorded = true;
+        } else if !ok && r.query.is_some() && hint.kind.is_none() {
+            // The subscriptions query (which of them can be read) lists no
+            // fact a check reads: when it fails, `collect` judges readability
+            // by the rows of the other queries, and a subscription without
+            // any is recorded as not readable (`fleet.unreadable`).
+            hint.recorded = true;
         } else if !ok {
             let scopes: Vec<Option<String>> = match hint.scopes.is_empty() {
                 true => vec![hint.scope.clone()],
