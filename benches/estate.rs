@@ -18,7 +18,8 @@ pub const GEN_SUBS: [&str; 4] = [
     "3ebf6c51-ad74-409e-b148-5facbdc03164",
 ];
 
-fn values(v: Value) -> Vec<Value> {
+/// The entries of a list document (`{"value": [...]}` or an array).
+pub fn values(v: Value) -> Vec<Value> {
     match v {
         Value::Array(a) => a,
         Value::Object(mut o) => o
@@ -27,6 +28,24 @@ fn values(v: Value) -> Vec<Value> {
             .unwrap_or_default(),
         _ => Vec::new(),
     }
+}
+
+/// Generates a `gen-estate` bundle of `items` items in `dir` unless one is there.
+pub fn generate(dir: &Path, items: usize) {
+    if dir.join("manifest.json").exists() {
+        return;
+    }
+    let ok = std::process::Command::new(env!("CARGO_BIN_EXE_gen-estate"))
+        .args([
+            "--items",
+            &items.to_string(),
+            "--out",
+            dir.to_str().unwrap(),
+        ])
+        .status()
+        .unwrap()
+        .success();
+    assert!(ok, "gen-estate failed");
 }
 
 /// The segment after `after` in an ARM id (case-insensitive).

@@ -70,19 +70,7 @@ fn main() {
     // Enough items that `items` remain without the failed-over ones.
     let generated = items + items / 20 + 5;
     let template = root.join(format!("target/bench/fleet-template-{generated}"));
-    if !template.join("manifest.json").exists() {
-        let ok = Command::new(env!("CARGO_BIN_EXE_gen-estate"))
-            .args([
-                "--items",
-                &generated.to_string(),
-                "--out",
-                template.to_str().unwrap(),
-            ])
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "gen-estate failed");
-    }
+    estate::generate(&template, generated);
     let pool: Vec<String> = (0..subs_n)
         .map(|i| {
             format!(

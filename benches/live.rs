@@ -25,17 +25,6 @@ fn read(p: &Path) -> Value {
         .unwrap()
 }
 
-fn values(v: Value) -> Vec<Value> {
-    match v {
-        Value::Array(a) => a,
-        Value::Object(mut o) => o
-            .remove("value")
-            .and_then(|v| v.as_array().cloned())
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    }
-}
-
 /// Serves a `gen-estate` bundle at the ARM paths `collect` asks for;
 /// returns its items and VMs.
 fn serve(arm: &FakeArm, dir: &Path) -> (usize, usize) {
@@ -74,14 +63,7 @@ fn main() {
     let (n, latency, page, runs) = (arg(0, 1000), arg(1, 50), arg(2, 100), arg(3, 3));
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = root.join(format!("target/bench/live-{n}"));
-    if !dir.join("manifest.json").exists() {
-        let ok = Command::new(env!("CARGO_BIN_EXE_gen-estate"))
-            .args(["--items", &n.to_string(), "--out", dir.to_str().unwrap()])
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "gen-estate failed");
-    }
+    estate::generate(&dir, n as usize);
     let arm = FakeArm::http();
     let (items, vms) = serve(&arm, &dir);
     arm.set_page_size(page as usize);
@@ -144,7 +126,7 @@ fn main() {
         .no_proxy()
         .build()
         .unwrap();
-    let doc = values(read(&dir.join("replicated-items.0000.json")));
+    let doc = estate::values(read(&dir.join("replicated-items.0000.json")));
     let t = Instant::now();
     let mut sent = 0;
     for item in doc.iter().take(sample) {

@@ -5,12 +5,14 @@
 
 #[path = "common/fake_arm.rs"]
 mod fake_arm;
+#[path = "common/process.rs"]
+mod process;
 
 use fake_arm::{FakeArm, FaultKind, Route};
+use process::{run, Run};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 const NOW: &str = "2026-11-22T12:00:00Z";
 const CONTOSO_SUB: &str = "6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14";
@@ -25,27 +27,6 @@ const HIDDEN_SUB: &str = "9a9a9a9a-1111-4222-8333-444444444444";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(args: &[String], token: &str) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_asr-preflight"))
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("ASR_PREFLIGHT_TOKEN", token)
-        .output()
-        .expect("run asr-preflight");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
 }
 
 fn strings(v: &[&str]) -> Vec<String> {
@@ -136,6 +117,13 @@ fn subs(list: &[&str]) -> Vec<String> {
     list.iter()
         .flat_map(|s| ["--subscription".to_string(), s.to_string()])
         .collect()
+}
+
+/// `check --from <bundle> --now NOW <extra>`.
+fn offline(bundle: &Path, extra: &[&str]) -> Run {
+    let mut a = strings(&["check", "--from", bundle.to_str().unwrap(), "--now", NOW]);
+    a.extend(strings(extra));
+    run(&a, "")
 }
 
 fn json(r: &Run) -> Value {
@@ -239,21 +227,8 @@ fn a_fleet_reports_every_item_as_its_own_vault_would() {
     c.extend(base.clone());
     let r = run(&c, &arm.token);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    let offline = run(
-        &strings(&[
-            "check",
-            "--from",
-            bundle.to_str().unwrap(),
-            "--now",
-            NOW,
-            "--format",
-            "json",
-            "--fail-on",
-            "never",
-        ]),
-        "",
-    );
-    assert_eq!(offline.stdout, live.stdout);
+    let read_back = offline(&bundle, &["--format", "json", "--fail-on", "never"]);
+    assert_eq!(read_back.stdout, live.stdout);
     let manifest: Value =
         serde_json::from_slice(&std::fs::read(bundle.join("manifest.json")).unwrap()).unwrap();
     let graph: Vec<&Value> = manifest["requests"]
@@ -337,19 +312,7 @@ fn pages_are_followed_through_skip_tokens_and_read_the_same_offline() {
         page("graph/replicated-items.page2.json")["skipToken"],
         "fake-skip-2"
     );
-    let offline = run(
-        &strings(&[
-            "check",
-            "--from",
-            bundle.to_str().unwrap(),
-            "--now",
-            NOW,
-            "--format",
-            "json",
-        ]),
-        "",
-    );
-    let report = json(&offline);
+    let report = json(&offline(&bundle, &["--format", "json"]));
     assert_eq!(report["summary"]["items"].as_u64().unwrap() as usize, items);
     assert!(
         missing(&report)
@@ -361,18 +324,7 @@ fn pages_are_followed_through_skip_tokens_and_read_the_same_offline() {
     // A page left out of the bundle: the list is incomplete, never whole.
     let last = format!("graph/replicated-items.page{}.json", item_pages.len());
     std::fs::remove_file(bundle.join(last)).unwrap();
-    let cut = run(
-        &strings(&[
-            "check",
-            "--from",
-            bundle.to_str().unwrap(),
-            "--now",
-            NOW,
-            "--format",
-            "json",
-        ]),
-        "",
-    );
+    let cut = offline(&bundle, &["--format", "json"]);
     let gaps = missing(&json(&cut));
     assert!(
         gaps.iter()
@@ -474,19 +426,9 @@ fn the_fleet_table_ends_the_readable_reports_and_filters_compose() {
     c.extend(arm_args(&arm, tmp.path()));
     assert_eq!(run(&c, &arm.token).code, 0);
     let check = |format: &str, extra: &[&str]| {
-        let mut a = strings(&[
-            "check",
-            "--from",
-            bundle.to_str().unwrap(),
-            "--now",
-            NOW,
-            "--color",
-            "never",
-            "--format",
-            format,
-        ]);
-        a.extend(strings(extra));
-        run(&a, "")
+        let mut a = vec!["--color", "never", "--format", format];
+        a.extend_from_slice(extra);
+        offline(&bundle, &a)
     };
     let human = check("human", &[]);
     assert_eq!(human.code, 1, "{}", human.stderr);

@@ -5,8 +5,11 @@
 
 #[path = "common/fake_arm.rs"]
 mod fake_arm;
+#[path = "common/process.rs"]
+mod process;
 
 use fake_arm::{FakeArm, FaultKind, Route};
+use process::{run, Run};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -18,28 +21,6 @@ const VAULT_ID: &str = "/subscriptions/6f1c3a52-8d4e-4b7a-9c21-3e5f7a9b0d14/reso
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-/// Runs the binary with only the environment the test gives it.
-fn run(args: &[String], token: &str) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_asr-preflight"))
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("ASR_PREFLIGHT_TOKEN", token)
-        .output()
-        .expect("run asr-preflight");
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
 }
 
 /// The contoso example estate, served as ARM would.

@@ -139,16 +139,20 @@ impl<'a> Collector<'a> {
             .push((file.to_string(), bytes));
     }
 
-    pub(super) fn note(&self, file: Option<String>, record: Record, refused: Option<String>) {
+    fn push(&self, entry: Entry) {
         self.entries
             .lock()
             .unwrap_or_else(|p| p.into_inner())
-            .push(Entry {
-                file,
-                record,
-                refused,
-                graph: None,
-            });
+            .push(entry);
+    }
+
+    pub(super) fn note(&self, file: Option<String>, record: Record, refused: Option<String>) {
+        self.push(Entry {
+            file,
+            record,
+            refused,
+            graph: None,
+        });
     }
 
     /// Records one page of a Resource Graph query.
@@ -158,15 +162,12 @@ impl<'a> Collector<'a> {
         record: Record,
         graph: super::bundle::GraphRequest,
     ) {
-        self.entries
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(Entry {
-                file,
-                record,
-                refused: None,
-                graph: Some(graph),
-            });
+        self.push(Entry {
+            file,
+            record,
+            refused: None,
+            graph: Some(graph),
+        });
     }
 
     /// GETs one resource and saves it as `file`.
