@@ -37,6 +37,10 @@ pub struct Hint {
     /// A list asr-preflight reads for its scope alone (subscriptions): no
     /// notice when nothing in it is kept.
     pub expected_empty: bool,
+    /// The Resource Graph query (text and subscriptions) this page answers,
+    /// from the manifest: its `$skipToken` was followed when the manifest
+    /// records the next page of the same query.
+    pub graph_query: Option<String>,
 }
 
 /// Everything a document parser needs to know about its file.
@@ -256,9 +260,13 @@ fn read_value(ctx: &DocCtx, json: &str, out: &mut Estate, top: bool) -> Result<(
             .is_some_and(|t| t.eq_ignore_ascii_case("true"));
         // A page whose `$skipToken` the manifest shows was sent for the
         // next page is complete as far as it goes (that page says the rest).
-        let complete = match env.skip_token.as_deref().map(str::trim) {
-            None | Some("") => true,
-            Some(t) => (ctx.followed)(&super::manifest::graph_token_key(t)),
+        let complete = match (
+            env.skip_token.as_deref().map(str::trim),
+            &ctx.hint.graph_query,
+        ) {
+            (None | Some(""), _) => true,
+            (Some(t), Some(q)) => (ctx.followed)(&super::manifest::graph_token_key(q, t)),
+            (Some(_), None) => false,
         } && !truncated;
         let before = out.facts.len();
         read_list(ctx, &elems, Coverage::Loaded { complete }, out)?;

@@ -66,9 +66,21 @@ struct RequestDto {
 }
 
 /// The key under which a Resource Graph `$skipToken` that was sent is
-/// remembered (a page that names it was followed).
-pub fn graph_token_key(token: &str) -> String {
-    format!("graph-skip-token:{}", token.trim())
+/// remembered (a page that names it was followed): with its query and
+/// subscriptions (`query`), since a token need not be unique across queries.
+pub fn graph_token_key(query: &str, token: &str) -> String {
+    format!("graph-skip-token:{query}\u{0}{}", token.trim())
+}
+
+/// What identifies one Resource Graph query among those of a bundle: its
+/// text and the subscriptions it asked for.
+fn graph_query_key(query: &str, subscriptions: &[String]) -> String {
+    let mut subs: Vec<String> = subscriptions
+        .iter()
+        .map(|s| s.to_ascii_lowercase())
+        .collect();
+    subs.sort();
+    format!("{query}\u{0}{}", subs.join(","))
 }
 
 /// The kinds of facts a fleet collection reads through Resource Graph in
@@ -340,10 +352,14 @@ pub fn read(file: &str, text: &str, source: SourceId) -> Result<Manifest, Error>
                     .map(|s| format!("/subscriptions/{s}"))
                     .collect(),
                 expected_empty: q.contains("'microsoft.resources/subscriptions'"),
+                graph_query: Some(graph_query_key(
+                    q,
+                    r.subscriptions.as_deref().unwrap_or_default(),
+                )),
                 ..Hint::default()
             };
-            if let Some(t) = r.skip_token.as_deref() {
-                m.requested.insert(graph_token_key(t));
+            if let (Some(t), Some(key)) = (r.skip_token.as_deref(), &hint.graph_query) {
+                m.requested.insert(graph_token_key(key, t));
             }
         } else if request_key(&path).split('?').next() == Some("/subscriptions") {
             hint.expected_empty = true;
