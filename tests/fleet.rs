@@ -104,6 +104,9 @@ fn fleet() -> FakeArm {
         })),
     );
     arm.index_graph();
+    // A quota the tests do not wait on; the quota test sets Resource
+    // Graph's own.
+    arm.graph(|g| g.quota = Some((1000, std::time::Duration::from_secs(5))));
     arm
 }
 
