@@ -132,6 +132,8 @@ struct GraphPage<'a> {
     data: Option<Vec<&'a RawValue>>,
     #[serde(rename = "$skipToken", default)]
     skip_token: Option<String>,
+    #[serde(rename = "resultTruncated", borrow, default)]
+    result_truncated: Option<&'a RawValue>,
 }
 
 #[derive(serde::Deserialize)]
@@ -233,9 +235,13 @@ async fn graph_query(
             let saved = if kept.len() == rows.len() {
                 body
             } else {
+                // Filtered (`--vault`); what says the page is partial stays.
                 let mut out = serde_json::json!({"count": kept.len(), "data": kept});
                 if let Some(t) = &next {
                     out["$skipToken"] = t.clone().into();
+                }
+                if let Some(t) = page.result_truncated {
+                    out["resultTruncated"] = serde_json::to_value(t).unwrap_or_default();
                 }
                 serde_json::to_vec_pretty(&out).unwrap_or_default()
             };
