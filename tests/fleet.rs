@@ -492,6 +492,16 @@ fn the_fleet_table_ends_the_readable_reports_and_filters_compose() {
         readme.contains(&printed),
         "the README's fleet table differs from:\n{printed}"
     );
+    let html = check("html", &[]).stdout;
+    let vaults = html
+        .split("<table id=\"vaults\">")
+        .nth(1)
+        .expect("vault table");
+    let vaults = vaults.split("</table>").next().unwrap();
+    assert_eq!(vaults.matches("<tr><td>").count(), 2, "{vaults}");
+    assert!(vaults.contains("contoso-asr-vault") && vaults.contains("contoso-hv-vault"));
+    assert!(html.contains("<select data-filter=\"vault\"><option value=\"\">all</option><option value=\"contoso-asr-vault\">"));
+    assert!(html.contains("data-vault=\"|contoso-hv-vault|\""));
     let md = check("markdown", &[]);
     assert!(
         md.stdout.contains("## Vaults") && md.stdout.contains("| `contoso-hv-vault` |"),

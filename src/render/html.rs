@@ -69,7 +69,7 @@ th { background: #f9fafb; position: sticky; top: 0; }
 th.sortable { cursor: pointer; user-select: none; } th.sortable::after { content: " \2195"; color: var(--muted); }
 td.num { text-align: right; font-variant-numeric: tabular-nums; }
 .level { font-weight: 700; text-transform: uppercase; font-size: 12px; }
-.level.error { color: var(--err); } .level.warning { color: var(--warn); } .level.info { color: var(--info); }
+.level.error { color: var(--err); } .level.warning { color: var(--warn); } .level.info { color: var(--info); } .level.ready { color: var(--ok); }
 code { background: #f2f4f7; padding: 0 3px; border-radius: 3px; font-size: 12.5px; word-break: break-all; }
 .filters { display: flex; flex-wrap: wrap; gap: 8px; margin: 8px 0; align-items: center; }
 .filters label { color: var(--muted); } select, input { font: inherit; padding: 3px 6px; }
@@ -99,7 +99,7 @@ const SCRIPT: &str = r##"
     rows.forEach(function (r) {
       var ok = filters.every(function (f) {
         if (f.value === "") { return true; }
-        if (f.dataset.filter === "plan") { return r.dataset.plan.indexOf("|" + f.value + "|") >= 0; }
+        if (f.dataset.filter === "plan" || f.dataset.filter === "vault") { return r.dataset[f.dataset.filter].indexOf("|" + f.value + "|") >= 0; }
         return r.dataset[f.dataset.filter] === f.value;
       });
       if (ok && text) { ok = r.textContent.toLowerCase().indexOf(text) >= 0; }
@@ -241,11 +241,12 @@ impl Html {
         };
         write!(
             w,
-            "<tr data-level=\"{level}\" data-rule=\"{}\" data-operation=\"{}\" data-rg=\"{}\" data-plan=\"|{}|\">",
+            "<tr data-level=\"{level}\" data-rule=\"{}\" data-operation=\"{}\" data-rg=\"{}\" data-plan=\"|{}|\" data-vault=\"|{}|\">",
             f.code,
             f.operation.as_str(),
             esc(&rg),
-            esc(&plans.join("|"))
+            esc(&plans.join("|")),
+            esc(&vault_names(f).join("|"))
         )?;
         write!(
             w,
@@ -284,6 +285,15 @@ impl Html {
             f.fingerprint
         )?;
         writeln!(w, "</tr>")
+    }
+}
+
+/// The names of the vaults a finding is about (its own, or those sharing it).
+fn vault_names(f: &Finding) -> Vec<String> {
+    let name = |v: &str| crate::model::ResourceId::new(v).name().to_string();
+    match &f.subject.vault {
+        Some(v) => vec![name(v)],
+        None => f.subject.vaults.iter().map(|v| name(v)).collect(),
     }
 }
 
@@ -387,6 +397,32 @@ impl Renderer for Html {
             self.chart(report, w)?;
         }
 
+        let vaults = report.vault_rows();
+        if !vaults.is_empty() {
+            writeln!(w, "<h2>Vaults</h2>\n<table id=\"vaults\"><thead><tr><th>vault</th><th>regions</th><th class=\"num\">items</th><th class=\"num\">ready</th><th class=\"num\">blocking</th><th class=\"num\">warnings</th><th class=\"num\">incomplete</th><th>verdict</th></tr></thead><tbody>")?;
+            for v in &vaults {
+                let class = match v.verdict {
+                    "ready" => "ready",
+                    "not ready" => "error",
+                    _ => "warning",
+                };
+                writeln!(
+                    w,
+                    "<tr><td>{}<br><span class=\"meta\">{}</span></td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td><span class=\"level {class}\">{}</span></td></tr>",
+                    esc(&v.name),
+                    esc(&v.vault),
+                    esc(&v.regions),
+                    v.items,
+                    v.ready,
+                    v.blocking,
+                    v.warnings,
+                    v.incomplete,
+                    v.verdict
+                )?;
+            }
+            writeln!(w, "</tbody></table>")?;
+        }
+
         let lines = report.rule_lines();
         if !lines.is_empty() {
             writeln!(w, "<h2>Rules that fired</h2>\n<table id=\"rules\"><thead><tr><th>level</th><th>rule</th><th class=\"num\">findings</th><th>on</th></tr></thead><tbody>")?;
@@ -466,6 +502,12 @@ impl Renderer for Html {
                 s
             };
             let rgs: Vec<String> = f.iter().map(|x| resource_group(&x.subject.id)).collect();
+            let vault_filter = if report.vaults.is_empty() {
+                String::new()
+            } else {
+                let names: Vec<String> = f.iter().flat_map(vault_names).collect();
+                select("vault", "vault", options(names.iter().map(String::as_str)))
+            };
             let plan_filter = if report.plans.is_empty() {
                 String::new()
             } else {
@@ -477,7 +519,7 @@ impl Renderer for Html {
             };
             writeln!(
                 w,
-                "<div class=\"filters\">{}{}{}{}{plan_filter}<label>text <input id=\"search\" type=\"search\"></label><span class=\"meta\"><span id=\"shown\">{}</span> of {} shown</span></div>",
+                "<div class=\"filters\">{}{}{}{}{vault_filter}{plan_filter}<label>text <input id=\"search\" type=\"search\"></label><span class=\"meta\"><span id=\"shown\">{}</span> of {} shown</span></div>",
                 select("level", "level", options(f.iter().map(|x| x.level.as_str()))),
                 select("rule", "rule", options(f.iter().map(|x| x.code))),
                 select("operation", "operation", options(f.iter().map(|x| x.operation.as_str()))),
