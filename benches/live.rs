@@ -112,12 +112,25 @@ fn main() {
         }
         requests = arm.seen().len();
     }
+    let mut per_list: std::collections::BTreeMap<String, usize> = Default::default();
+    for s in arm.seen() {
+        let path = s
+            .target
+            .split('?')
+            .next()
+            .unwrap_or("")
+            .to_ascii_lowercase();
+        *per_list
+            .entry(path.rsplit('/').next().unwrap_or("").to_string())
+            .or_default() += 1;
+    }
     walls.sort_by(|a, b| a.total_cmp(b));
     println!(
         "check --live: {items} items, {vms} VMs, pages of {page}, {latency} ms per request: best {:.2} s, median {:.2} s, {requests} requests; summary {summary}",
         walls[0],
         walls[walls.len() / 2]
     );
+    println!("  requests per list: {per_list:?}");
 
     // The per-item script: for a sample of items, GET the item, its VM and
     // the VM's locks one after another (as `az rest` loops do), then scale.
