@@ -47,6 +47,17 @@ pub struct Status {
     pub synchronizing: Vec<Syncing>,
     /// Items needing attention, with why.
     pub attention: Vec<(String, String)>,
+    /// Per vault, when the items belong to several (a fleet).
+    pub vaults: Vec<VaultStatus>,
+}
+
+/// One vault's counts.
+#[derive(Clone, Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct VaultStatus {
+    pub vault: String,
+    pub name: String,
+    pub summary: Summary,
 }
 
 fn syncing(item: &ReplicatedItem) -> bool {
@@ -97,20 +108,48 @@ fn attention(estate: &Estate, item: &ReplicatedItem) -> Option<String> {
     }
 }
 
-/// Builds the status of `items` at `now`.
+/// Builds the status of `items` at `now` (with a line per vault when they
+/// belong to several).
 pub fn status(estate: &Estate, vms: &[String], now: Timestamp) -> Status {
     let items: Vec<&ReplicatedItem> = estate
         .items
         .iter()
         .filter(|i| vms.is_empty() || vms.iter().any(|v| v.eq_ignore_ascii_case(&i.name)))
         .collect();
+    let mut by_vault: std::collections::BTreeMap<String, (String, Vec<&ReplicatedItem>)> =
+        Default::default();
+    for item in &items {
+        if let Some(v) = item.vault_id() {
+            by_vault
+                .entry(v.as_str().to_ascii_lowercase())
+                .or_insert_with(|| (v.as_str().to_string(), Vec::new()))
+                .1
+                .push(item);
+        }
+    }
+    let mut st = tally(estate, &items, now);
+    if by_vault.len() > 1 {
+        st.vaults = by_vault
+            .into_values()
+            .map(|(id, items)| VaultStatus {
+                name: crate::model::ResourceId::new(&id).name().to_string(),
+                summary: tally(estate, &items, now).summary,
+                vault: id,
+            })
+            .collect();
+    }
+    st
+}
+
+/// The counts, synchronizing items and items needing attention of `items`.
+fn tally(estate: &Estate, items: &[&ReplicatedItem], now: Timestamp) -> Status {
     let mut s = Summary {
         items: items.len(),
         ..Summary::default()
     };
     let mut rows = Vec::new();
     let mut attn = Vec::new();
-    for item in &items {
+    for item in items {
         if crate::rules::hyperv::complete_failover_pending::waiting_job(estate, item).is_some() {
             s.awaiting_complete_failover += 1;
         }
@@ -162,5 +201,6 @@ pub fn status(estate: &Estate, vms: &[String], now: Timestamp) -> Status {
         summary: s,
         synchronizing: rows,
         attention: attn,
+        vaults: Vec::new(),
     }
 }

@@ -581,6 +581,14 @@ fn status_and_diagnose_read_the_fleet_too() {
                 text.contains("hv-crm-01") && text.contains("sql-01"),
                 "{cmd:?}: {text}"
             );
+            // A line per vault, adding up to the whole.
+            let vaults = v["vaults"].as_array().expect("per-vault status");
+            assert_eq!(vaults.len(), 2, "{text}");
+            let sum: u64 = vaults
+                .iter()
+                .map(|x| x["summary"]["items"].as_u64().unwrap())
+                .sum();
+            assert_eq!(sum, v["summary"]["items"].as_u64().unwrap());
         } else {
             assert!(text.contains("batch-02"), "{cmd:?}: {text}");
         }

@@ -69,6 +69,35 @@ pub fn human_with(st: &Status, bars: bool, w: &mut dyn Write) -> io::Result<()> 
         }
         writeln!(w)?;
     }
+    if !st.vaults.is_empty() {
+        let name_w = st
+            .vaults
+            .iter()
+            .map(|v| v.name.chars().count())
+            .max()
+            .unwrap_or(5)
+            .max(5);
+        writeln!(w, "vaults:")?;
+        writeln!(
+            w,
+            "  {:<name_w$}  {:>5}  {:>9}  {:>13}  {:>10}  {:>9}",
+            "vault", "items", "protected", "synchronizing", "failed over", "attention"
+        )?;
+        for v in &st.vaults {
+            let s = &v.summary;
+            writeln!(
+                w,
+                "  {:<name_w$}  {:>5}  {:>9}  {:>13}  {:>10}  {:>9}",
+                v.name,
+                s.items,
+                s.protected,
+                s.synchronizing,
+                s.awaiting_commit + s.awaiting_reprotect + s.awaiting_failback,
+                s.needing_attention
+            )?;
+        }
+        writeln!(w)?;
+    }
     let s = &st.summary;
     let pct = s
         .synchronizing_percent
@@ -182,6 +211,10 @@ pub fn json(st: &Status, w: &mut dyn Write) -> io::Result<()> {
         "synchronizing": st.synchronizing,
         "attention": st.attention.iter().map(|(vm, why)| serde_json::json!({"vm": vm, "why": why})).collect::<Vec<_>>(),
     });
+    let mut doc = doc;
+    if !st.vaults.is_empty() {
+        doc["vaults"] = serde_json::to_value(&st.vaults).unwrap_or_default();
+    }
     serde_json::to_writer_pretty(&mut *w, &doc)?;
     writeln!(w)
 }
@@ -216,6 +249,7 @@ mod tests {
             attention: (0..70)
                 .map(|i| (format!("app-{i:03}"), "replication health is Critical: 153007 No crash consistent recovery point in the last 60 minutes".to_string()))
                 .collect(),
+            vaults: Vec::new(),
         };
         let mut out = Vec::new();
         super::watch_frame(
