@@ -192,7 +192,14 @@ fn a_fleet_reports_every_item_as_its_own_vault_would() {
     for (item, findings) in &expected {
         assert_eq!(got.get(item), Some(findings), "findings of {item}");
     }
-    assert_eq!(report["summary"]["items"], json!(expected_items(&report)));
+    let items = [
+        "examples/contoso/replicated-items.json",
+        "examples/hyperv/replicated-items.json",
+    ]
+    .iter()
+    .map(|f| entries(&root().join(f)).len() as u64)
+    .sum::<u64>();
+    assert_eq!(report["summary"]["items"], json!(items));
     // Only GETs to ARM and POSTs to Resource Graph, all with the token.
     let seen = arm.seen();
     let posts = seen.iter().filter(|s| s.method == "POST").count();
@@ -251,10 +258,6 @@ fn a_fleet_reports_every_item_as_its_own_vault_would() {
             "{g}"
         );
     }
-}
-
-fn expected_items(report: &Value) -> u64 {
-    report["summary"]["items"].as_u64().unwrap()
 }
 
 fn fleet_check(arm: &FakeArm, tmp: &Path, list: &[&str], extra: &[&str]) -> Run {
@@ -788,5 +791,33 @@ fn a_failed_subscriptions_query_is_no_gap_when_the_rows_show_the_subscriptions()
         !report["notices"].to_string().contains("could not be read"),
         "{}",
         report["notices"]
+    );
+}
+
+#[test]
+fn a_vault_named_that_is_not_there_is_an_error_and_a_page_without_data_is_missing() {
+    let arm = fleet();
+    let tmp = tempfile::tempdir().unwrap();
+    let r = fleet_check(
+        &arm,
+        tmp.path(),
+        &[CONTOSO_SUB],
+        &["--vault", "rg-dr-vault/no-such-vault"],
+    );
+    assert_eq!(r.code, 2, "{}", r.stdout);
+    assert!(
+        r.stderr.contains("no-such-vault") && r.stderr.contains("no such vault"),
+        "{}",
+        r.stderr
+    );
+
+    // A 200 without `data` rows: the VMs it should list are missing, not absent.
+    arm.graph(|g| g.fail = Some(("microsoft.compute/virtualmachines".to_string(), 1, 200)));
+    let r = fleet_check(&arm, tmp.path(), &[CONTOSO_SUB], &["--fail-on", "never"]);
+    let gaps = missing(&json(&r));
+    assert!(
+        gaps.iter()
+            .any(|m| m.contains("virtual machines") && m.contains("NotAGraphResult")),
+        "{gaps:?}"
     );
 }

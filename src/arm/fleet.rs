@@ -212,13 +212,17 @@ async fn graph_query(
                 1 => format!("{stem}.json"),
                 _ => format!("{stem}.page{n}.json"),
             };
-            let Ok(page) = serde_json::from_slice::<GraphPage>(&body) else {
-                // Not a result page: kept as it came; the loader says what it is.
+            let page = serde_json::from_slice::<GraphPage>(&body).ok();
+            let Some((page, rows)) = page.and_then(|p| p.data.clone().map(|d| (p, d))) else {
+                // Not a result page (no `data`): kept as it came, recorded
+                // as failed, so that its facts are missing, not empty.
+                record.error_code = Some("NotAGraphResult".to_string());
+                record.message =
+                    Some("the answer to a Resource Graph query has no `data` rows".to_string());
                 c.save(&file, body);
                 c.note_graph(Some(file), record, request);
                 break;
             };
-            let rows = page.data.unwrap_or_default();
             let mut kept = Vec::with_capacity(rows.len());
             for r in &rows {
                 let head: Option<RowHead> = serde_json::from_str(r.get()).ok();
@@ -340,6 +344,23 @@ pub async fn collect(
         without_items,
     } = rest?;
     readable.extend(seen.into_iter().flatten());
+    // A `--vault` that names no vault of a readable scope is a mistake in
+    // the command, not a fleet with nothing to check.
+    let unmatched: Vec<&String> = filters
+        .iter()
+        .filter(|f| {
+            !vaults
+                .iter()
+                .any(|v| selected(std::slice::from_ref(*f), &ResourceId::new(v)))
+        })
+        .collect();
+    if !unmatched.is_empty() && in_scope.iter().all(|s| readable.contains(s)) {
+        return Err(Error::Live(format!(
+            "--vault {}: no such vault in the {} in scope",
+            crate::text::ticks(unmatched.iter()),
+            crate::text::count(in_scope.len(), "subscription", "subscriptions")
+        )));
+    }
 
     // Child jobs of failed jobs outside the window.
     let jobs = snapshot_of(&c, &|f| f.starts_with("vaults/") && f.contains("/jobs"))?;

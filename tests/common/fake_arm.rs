@@ -95,7 +95,8 @@ pub struct Graph {
     pub throttled: usize,
     /// Rows per page at most (Resource Graph's own limit: 1,000).
     pub max_page: usize,
-    /// Page `n` (from 1) of the query for `type` answers this status.
+    /// Page `n` (from 1) of the query for `type` answers this status (200:
+    /// an empty object, not a result page).
     pub fail: Option<(String, usize, u16)>,
 }
 
@@ -761,6 +762,10 @@ fn graph(
         .and_then(|n| n.parse::<usize>().ok())
         .unwrap_or(0);
     if let Some((t, n, status)) = &g.fail {
+        if *t == wanted && skip / top + 1 == *n && *status == 200 {
+            // A 200 that is not a result page.
+            return (200, "{}".to_string(), quota_headers);
+        }
         if *t == wanted && skip / top + 1 == *n {
             return error(
                 *status,
