@@ -198,9 +198,22 @@ impl GraphQuota {
             .and_then(parse_hms)
             .unwrap_or(Duration::from_secs(5))
             + Duration::from_millis(100);
+        let at = Instant::now() + resets;
         s.unmetered = false;
-        s.remaining = Some(remaining);
-        s.resets_at = Some(Instant::now() + resets);
+        match (s.remaining, s.resets_at) {
+            // The window already known (its reset, given in whole seconds,
+            // within a second of this one's): responses to queries in
+            // flight together can arrive out of order, so the fewest left
+            // and the latest reset hold, never an earlier, higher count.
+            (Some(known), Some(t)) if at <= t + SAME_WINDOW => {
+                s.remaining = Some(known.min(remaining));
+                s.resets_at = Some(t.max(at));
+            }
+            _ => {
+                s.remaining = Some(remaining);
+                s.resets_at = Some(at);
+            }
+        }
     }
 
     /// Throttled anyway (429): no query before `d` has passed.
@@ -239,6 +252,10 @@ fn parse_hms(v: &str) -> Option<Duration> {
 
 /// Resource Graph queries in flight at once (within its quota).
 const GRAPH_CONCURRENCY: u32 = 4;
+
+/// How far apart two responses' reset times may be and still name the same
+/// quota window: the header's whole seconds, and the margin added to it.
+const SAME_WINDOW: Duration = Duration::from_millis(1_100);
 
 pub struct Client {
     http: reqwest::Client,
@@ -864,6 +881,29 @@ mod tests {
         assert_eq!(parse_hms("01:00:00"), Some(Duration::from_secs(300)));
         assert_eq!(parse_hms("5"), None);
         assert_eq!(parse_hms("00:00:-1"), None);
+    }
+
+    #[test]
+    fn graph_quota_keeps_the_fewest_left_of_one_window() {
+        let quota = GraphQuota::default();
+        let headers = |left: &str, resets: &str| {
+            let mut h = reqwest::header::HeaderMap::new();
+            h.insert("x-ms-user-quota-remaining", left.parse().unwrap());
+            h.insert("x-ms-user-quota-resets-after", resets.parse().unwrap());
+            h
+        };
+        let left = |q: &GraphQuota| q.state.lock().unwrap().remaining;
+        // The third query's answer came back before the second's.
+        quota.learn(&headers("0", "00:00:01"));
+        quota.learn(&headers("1", "00:00:01"));
+        assert_eq!(left(&quota), Some(0));
+        // Throttled, then a late answer from before: still none left.
+        quota.hold(Duration::from_secs(1));
+        quota.learn(&headers("2", "00:00:01"));
+        assert_eq!(left(&quota), Some(0));
+        // A window that resets seconds later is a new one.
+        quota.learn(&headers("14", "00:00:05"));
+        assert_eq!(left(&quota), Some(14));
     }
 
     #[test]
