@@ -429,8 +429,11 @@ fn read_list(
     let mut others: Vec<String> = Vec::new();
     let mut item_count = 0;
     let mut kinds: BTreeSet<FactKind> = ctx.hint.kind.into_iter().collect();
-    for part in parts {
-        let (part, other) = part?;
+    let parts: Vec<(Estate, Vec<String>)> = parts.into_iter().collect::<Result<_, _>>()?;
+    if parts.len() > 1 {
+        super::reserve_for(out, parts.iter().map(|(p, _)| p));
+    }
+    for (part, other) in parts {
         item_count += part.items.len();
         others.extend(other);
         kinds.extend(kinds_in(&part));

@@ -154,17 +154,17 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
             Ok(part)
         })
         .collect();
-    // Room for everything at once: growing by doubling would hold two copies
-    // of the largest lists at the peak.
-    let total = |f: fn(&Estate) -> usize| parts.iter().flatten().map(f).sum::<usize>();
-    estate.items.reserve_exact(total(|p| p.items.len()));
-    estate.vms.reserve_exact(total(|p| p.vms.len()));
-    estate.disks.reserve_exact(total(|p| p.disks.len()));
-    estate.nics.reserve_exact(total(|p| p.nics.len()));
-    estate.jobs.reserve_exact(total(|p| p.jobs.len()));
-    estate.health.reserve_exact(total(|p| p.health.len()));
+    let parts: Vec<Estate> = parts.into_iter().collect::<Result<_, _>>()?;
+    // The first document's lists are moved in, then grown to hold the rest
+    // (a large list is remapped in place, not copied), each part dropped
+    // once it is merged.
+    let mut parts = parts.into_iter();
+    if let Some(first) = parts.next() {
+        merge(&mut estate, first);
+        reserve_for(&mut estate, parts.as_slice().iter());
+    }
     for part in parts {
-        merge(&mut estate, part?);
+        merge(&mut estate, part);
     }
     close_page_chains(&found, &manifests, first_source, &mut estate);
 
@@ -417,30 +417,53 @@ pub fn subscriptions_touched(e: &Estate) -> std::collections::BTreeSet<String> {
 
 /// Appends a fragment's contents to `out`.
 fn merge(out: &mut Estate, part: Estate) {
-    out.items.extend(part.items);
-    out.plans.extend(part.plans);
-    out.jobs.extend(part.jobs);
-    out.policies.extend(part.policies);
-    out.recovery_points.extend(part.recovery_points);
-    out.vms.extend(part.vms);
-    out.disks.extend(part.disks);
-    out.skus.extend(part.skus);
-    out.disk_skus.extend(part.disk_skus);
-    out.usages.extend(part.usages);
-    out.locks.extend(part.locks);
-    out.resource_groups.extend(part.resource_groups);
-    out.locations.extend(part.locations);
-    out.health.extend(part.health);
-    out.nics.extend(part.nics);
-    out.networks.extend(part.networks);
-    out.storage_accounts.extend(part.storage_accounts);
-    out.vaults.extend(part.vaults);
-    out.capacity_reservations.extend(part.capacity_reservations);
-    out.providers.extend(part.providers);
-    out.facts.extend(part.facts);
-    out.not_found.extend(part.not_found);
-    out.notices.extend(part.notices);
-    out.problems.extend(part.problems);
+    append(&mut out.items, part.items);
+    append(&mut out.plans, part.plans);
+    append(&mut out.jobs, part.jobs);
+    append(&mut out.policies, part.policies);
+    append(&mut out.recovery_points, part.recovery_points);
+    append(&mut out.vms, part.vms);
+    append(&mut out.disks, part.disks);
+    append(&mut out.skus, part.skus);
+    append(&mut out.disk_skus, part.disk_skus);
+    append(&mut out.usages, part.usages);
+    append(&mut out.locks, part.locks);
+    append(&mut out.resource_groups, part.resource_groups);
+    append(&mut out.locations, part.locations);
+    append(&mut out.health, part.health);
+    append(&mut out.nics, part.nics);
+    append(&mut out.networks, part.networks);
+    append(&mut out.storage_accounts, part.storage_accounts);
+    append(&mut out.vaults, part.vaults);
+    append(&mut out.capacity_reservations, part.capacity_reservations);
+    append(&mut out.providers, part.providers);
+    append(&mut out.facts, part.facts);
+    append(&mut out.not_found, part.not_found);
+    append(&mut out.notices, part.notices);
+    append(&mut out.problems, part.problems);
+}
+
+/// Appends `from` to `to`, moving it whole when `to` has nothing and no
+/// room for it: the largest lists are then never copied.
+fn append<T>(to: &mut Vec<T>, from: Vec<T>) {
+    if to.is_empty() && to.capacity() < from.len() {
+        *to = from;
+    } else {
+        to.extend(from);
+    }
+}
+
+/// Makes room in `out` for the big lists of `parts` at once (growing by
+/// doubling would hold a list twice over at the peak, and leave up to half
+/// of it unused).
+fn reserve_for<'a>(out: &mut Estate, parts: impl Iterator<Item = &'a Estate> + Clone) {
+    let total = |f: fn(&Estate) -> usize| parts.clone().map(f).sum::<usize>();
+    out.items.reserve_exact(total(|p| p.items.len()));
+    out.vms.reserve_exact(total(|p| p.vms.len()));
+    out.disks.reserve_exact(total(|p| p.disks.len()));
+    out.nics.reserve_exact(total(|p| p.nics.len()));
+    out.jobs.reserve_exact(total(|p| p.jobs.len()));
+    out.health.reserve_exact(total(|p| p.health.len()));
 }
 
 fn merge_bundle_info(estate: &mut Estate, info: &crate::model::BundleInfo) {
