@@ -4,6 +4,11 @@ use clap::Parser;
 use std::io::IsTerminal;
 use std::process::ExitCode;
 
+/// jemalloc: see Cargo.toml for why, `.cargo/config.toml` for its settings.
+#[cfg(not(target_env = "msvc"))]
+#[global_allocator]
+static ALLOC: tikv_jemallocator::Jemalloc = tikv_jemallocator::Jemalloc;
+
 #[allow(
     clippy::disallowed_macros,
     reason = "main prints the error report of a run that could not complete"
