@@ -181,10 +181,12 @@ fn vaults_of(estate: &Estate, scope: &[Scoped]) -> Vec<crate::report::VaultItems
                     .and_then(|g| g.location.clone())
             };
             let pair = match (&r.primary_location, &r.recovery_location) {
-                _ if hyper_v => match vault_region().or(r.recovery_location.clone()) {
-                    Some(b) => format!("on-premises → {}", region_key(&b)),
-                    None => continue,
-                },
+                _ if hyper_v => {
+                    match vault_region().or(r.recovery_location.as_deref().map(str::to_string)) {
+                        Some(b) => format!("on-premises → {}", region_key(&b)),
+                        None => continue,
+                    }
+                }
                 (Some(a), Some(b)) => format!("{} → {}", region_key(a), region_key(b)),
                 _ => continue,
             };

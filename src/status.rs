@@ -173,7 +173,7 @@ fn tally(estate: &Estate, items: &[&ReplicatedItem], now: Timestamp) -> Status {
                 vm: item.name.clone(),
                 item: item.id.to_string(),
                 state: item.describe_state(),
-                job_type: rep.and_then(|r| r.monitoring_job_type.clone()),
+                job_type: rep.and_then(|r| r.monitoring_job_type.as_deref().map(str::to_string)),
                 percent,
                 rpo_seconds: rep.and_then(|r| r.rpo_seconds),
                 started: started.map(crate::text::rfc3339),

@@ -216,8 +216,8 @@ fn target<'a>(ctx: &RuleCtx<'a>, s: &Scoped<'a>) -> Result<Option<Target<'a>>, B
                 .and_then(|v| v.location.clone());
             (loc, rep.recovery_zone.clone())
         }
-        _ if on_recovery_side => (rep.primary_location.clone(), rep.primary_zone.clone()),
-        _ => (rep.recovery_location.clone(), rep.recovery_zone.clone()),
+        _ if on_recovery_side => (text(&rep.primary_location), rep.primary_zone.clone()),
+        _ => (text(&rep.recovery_location), rep.recovery_zone.clone()),
     };
     let Some(region) = region else {
         let (field, how) = match rep.kind {
@@ -249,8 +249,8 @@ fn target<'a>(ctx: &RuleCtx<'a>, s: &Scoped<'a>) -> Result<Option<Target<'a>>, B
         scoped: *s,
         subscription,
         region: region_key(&region),
-        zone: zone.filter(|z| !z.trim().is_empty()),
-        size: rep.recovery_vm_size.clone(),
+        zone: zone.filter(|z| !z.trim().is_empty()).map(|z| z.to_string()),
+        size: text(&rep.recovery_vm_size),
         reservation_group: rep
             .recovery_capacity_reservation_group
             .clone()
@@ -934,4 +934,9 @@ pub fn nic_total(ctx: &RuleCtx, rd: &RegionDemand) -> Option<i64> {
     rd.creating_targets()
         .map(|t| nic_count(ctx, t.scoped.item).map(|n| n as i64))
         .sum()
+}
+
+/// An atom's text, owned.
+fn text(a: &Option<crate::model::Atom>) -> Option<String> {
+    a.as_deref().map(str::to_string)
 }

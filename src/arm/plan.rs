@@ -73,20 +73,20 @@ impl Plan {
                     failed_over.extend(sub_of(Some(id)));
                 }
             }
-            let mut add = |sub: Option<String>, region: Option<&String>| {
+            let mut add = |sub: Option<String>, region: Option<&str>| {
                 if let Some(r) = region.filter(|r| !r.trim().is_empty()) {
                     let sub = sub.unwrap_or_else(|| item_sub.clone());
                     regions.insert((sub, crate::model::region_key(r)));
                 }
             };
             match rep.kind {
-                ProviderKind::HyperVReplicaAzure => add(None, vault_location.as_ref()),
+                ProviderKind::HyperVReplicaAzure => add(None, vault_location.as_deref()),
                 _ => {
                     add(
                         sub_of(rep.recovery_resource_group.as_ref()),
-                        rep.recovery_location.as_ref(),
+                        rep.recovery_location.as_deref(),
                     );
-                    add(sub_of(rep.vm_id.as_ref()), rep.primary_location.as_ref());
+                    add(sub_of(rep.vm_id.as_ref()), rep.primary_location.as_deref());
                 }
             }
             // Reprotect and failback return to the original VM's side.

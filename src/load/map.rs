@@ -12,7 +12,7 @@ use crate::model::item::{
 use crate::model::job::{ChildJob, JobError, ProviderError, ServiceError, Task};
 use crate::model::plan::PlanGroup;
 use crate::model::{
-    AsrOperation, CapacityReservation, DataDisk, Disk, GenericResource, HealthStatus, Job,
+    AsrOperation, Atom, CapacityReservation, DataDisk, Disk, GenericResource, HealthStatus, Job,
     Location, Lock, LockLevel, Policy, RecoveryPlan, RecoveryPoint, RecoveryProvider,
     ReplicatedItem, ResourceGroup, ResourceId, Sku, SkuRestriction, Usage, UsageKind, Vm,
 };
@@ -27,6 +27,11 @@ pub struct Mapper<'a> {
 /// Drops empty strings: ASR writes `""` where it means "not set".
 fn nonempty(s: Option<String>) -> Option<String> {
     s.filter(|v| !v.trim().is_empty())
+}
+
+/// A short text of a small vocabulary (a state, a region, a size).
+fn atom(s: Option<String>) -> Option<Atom> {
+    nonempty(s).map(Atom::from)
 }
 
 fn rid(s: Option<String>) -> Option<ResourceId> {
@@ -278,11 +283,11 @@ impl Mapper<'_> {
             name,
             source: self.ctx.source,
             line: None,
-            protection_state,
-            protection_state_description: nonempty(p.protection_state_description),
+            protection_state: protection_state.map(Atom::from),
+            protection_state_description: atom(p.protection_state_description),
             active_location,
-            test_failover_state,
-            test_failover_state_description: nonempty(p.test_failover_state_description),
+            test_failover_state: test_failover_state.map(Atom::from),
+            test_failover_state_description: atom(p.test_failover_state_description),
             allowed_operations,
             replication_health,
             failover_health: nonempty(p.failover_health).map(|s| Health::parse(&s)),
@@ -292,8 +297,8 @@ impl Mapper<'_> {
             last_successful_test_failover,
             policy_id: rid(p.policy_id),
             provider_id: rid(p.recovery_services_provider_id),
-            primary_fabric_name: nonempty(p.primary_fabric_friendly_name),
-            recovery_fabric_name: nonempty(p.recovery_fabric_friendly_name),
+            primary_fabric_name: atom(p.primary_fabric_friendly_name),
+            recovery_fabric_name: atom(p.recovery_fabric_friendly_name),
             replication,
             unknowns,
             phase_cache: Default::default(),
@@ -308,10 +313,12 @@ impl Mapper<'_> {
         Vm {
             name: self.name_or_id(&id),
             source: self.ctx.source,
-            location: nonempty(self.head.location.clone()),
-            size: p.hardware_profile.and_then(|h| nonempty(h.vm_size)),
-            zones: self.head.zones.clone().unwrap_or_default(),
-            os_type: nonempty(os.os_type),
+            location: atom(self.head.location.clone()),
+            size: p.hardware_profile.and_then(|h| atom(h.vm_size)),
+            zones: (self.head.zones.iter().flatten())
+                .map(|z| Atom::new(z))
+                .collect(),
+            os_type: atom(os.os_type),
             os_disk_id: rid(os.managed_disk.and_then(|m| m.id)),
             os_disk_name: nonempty(os.name),
             data_disks: storage
@@ -333,7 +340,7 @@ impl Mapper<'_> {
                 .into_iter()
                 .filter_map(|n| rid(n.id))
                 .collect(),
-            provisioning_state: nonempty(p.provisioning_state),
+            provisioning_state: atom(p.provisioning_state),
             id,
         }
     }
@@ -343,9 +350,9 @@ impl Mapper<'_> {
         Disk {
             name: self.name_or_id(&id),
             source: self.ctx.source,
-            location: nonempty(self.head.location.clone()),
+            location: atom(self.head.location.clone()),
             size_gb: p.disk_size_gb,
-            disk_state: nonempty(p.disk_state),
+            disk_state: atom(p.disk_state),
             managed_by: rid(self.head.managed_by.clone()).or(rid(p.managed_by)),
             time_created: p.time_created,
             id,
@@ -678,8 +685,8 @@ pub fn lock_scope(id: &ResourceId) -> ResourceId {
 fn flatten_health_error(e: dto::HealthError, out: &mut Vec<HealthError>) {
     let inner = e.inner_health_errors.unwrap_or_default();
     out.push(HealthError {
-        code: nonempty(e.error_code),
-        level: nonempty(e.error_level),
+        code: atom(e.error_code),
+        level: atom(e.error_level),
         message: nonempty(e.error_message).or(nonempty(e.summary_message)),
         possible_causes: nonempty(e.possible_causes),
         recommended_action: nonempty(e.recommended_action),
@@ -699,20 +706,20 @@ fn replication(d: dto::ProviderDetails) -> Replication {
         .map(|m| ProtectedDisk {
             disk_id: rid(m.disk_id).or(rid(m.disk_uri)),
             name: nonempty(m.disk_name),
-            disk_type: nonempty(m.disk_type),
+            disk_type: atom(m.disk_type),
             capacity_bytes: m.disk_capacity_in_bytes,
             lun: None,
-            state: nonempty(m.disk_state),
+            state: atom(m.disk_state),
             resync_required: m.resync_required.unwrap_or(false),
-            replica_account_type: nonempty(m.recovery_replica_disk_account_type),
-            target_account_type: nonempty(m.recovery_target_disk_account_type),
+            replica_account_type: atom(m.recovery_replica_disk_account_type),
+            target_account_type: atom(m.recovery_target_disk_account_type),
         })
         .collect();
     for v in d.azure_vm_disk_details.unwrap_or_default() {
         protected_disks.push(ProtectedDisk {
             disk_id: rid(v.disk_id),
             name: nonempty(v.vhd_name),
-            disk_type: nonempty(v.vhd_type),
+            disk_type: atom(v.vhd_type),
             capacity_bytes: v.max_size_mb.map(|mb| mb * 1024 * 1024),
             lun: v.lun_id,
             state: None,
@@ -737,42 +744,42 @@ fn replication(d: dto::ProviderDetails) -> Replication {
         kind,
         vm_id: rid(d.fabric_object_id),
         recovery_vm_id: rid(d.recovery_fabric_object_id).or(hyper_v_azure_vm),
-        primary_location: nonempty(d.primary_fabric_location),
-        recovery_location: nonempty(d.recovery_fabric_location),
-        initial_primary_location: nonempty(d.initial_primary_fabric_location),
-        initial_recovery_location: nonempty(d.initial_recovery_fabric_location),
+        primary_location: atom(d.primary_fabric_location),
+        recovery_location: atom(d.recovery_fabric_location),
+        initial_primary_location: atom(d.initial_primary_fabric_location),
+        initial_recovery_location: atom(d.initial_recovery_fabric_location),
         recovery_vm_name: nonempty(d.recovery_azure_vm_name),
-        recovery_vm_size: nonempty(d.recovery_azure_vm_size),
+        recovery_vm_size: atom(d.recovery_azure_vm_size),
         recovery_resource_group: rid(d.recovery_azure_resource_group_id),
-        recovery_zone: nonempty(d.recovery_availability_zone),
+        recovery_zone: atom(d.recovery_availability_zone),
         recovery_capacity_reservation_group: rid(d.recovery_capacity_reservation_group_id),
-        primary_zone: nonempty(d.primary_availability_zone),
+        primary_zone: atom(d.primary_availability_zone),
         recovery_network: rid(d.selected_recovery_azure_network_id),
         tfo_network: rid(d.selected_tfo_azure_network_id),
-        vm_protection_state: nonempty(d.vm_protection_state),
-        vm_protection_state_description: nonempty(d.vm_protection_state_description),
+        vm_protection_state: atom(d.vm_protection_state),
+        vm_protection_state_description: atom(d.vm_protection_state_description),
         rpo_seconds: d.rpo_in_seconds,
         last_rpo_calculated: d.last_rpo_calculated_time,
         last_heartbeat: d.last_heartbeat,
-        agent_version: nonempty(d.agent_version),
+        agent_version: atom(d.agent_version),
         agent_expiry: d.agent_expiry_date,
         agent_certificate_expiry: d.agent_certificate_expiry_date,
         agent_update_required: d.is_replication_agent_update_required,
         agent_certificate_update_required: d.is_replication_agent_certificate_update_required,
         agent_reinstall_required: d.is_agent_reinstall_required,
-        monitoring_job_type: nonempty(d.monitoring_job_type),
+        monitoring_job_type: atom(d.monitoring_job_type),
         monitoring_percentage: d.monitoring_percentage_completion,
-        os_type: nonempty(d.os_type),
+        os_type: atom(d.os_type),
         protected_disks,
         unprotected_disks: d.unprotected_disks.map(|v| {
             v.into_iter()
                 .map(|u| UnprotectedDisk {
                     lun: u.disk_lun_id,
-                    auto_protection: nonempty(u.disk_auto_protection_status),
+                    auto_protection: atom(u.disk_auto_protection_status),
                 })
                 .collect()
         }),
-        auto_protection_of_data_disk: nonempty(d.auto_protection_of_data_disk),
+        auto_protection_of_data_disk: atom(d.auto_protection_of_data_disk),
         nics: d
             .vm_nics
             .unwrap_or_default()

@@ -1,6 +1,6 @@
 //! Compute facts: VMs, managed disks, VM sizes (SKUs) and vCPU usages.
 
-use super::{ResourceId, SourceId};
+use super::{Atom, ResourceId, SourceId};
 use std::collections::BTreeMap;
 
 /// A data disk attached to a VM.
@@ -20,15 +20,15 @@ pub struct Vm {
     pub id: ResourceId,
     pub name: String,
     pub source: SourceId,
-    pub location: Option<String>,
-    pub size: Option<String>,
-    pub zones: Vec<String>,
-    pub os_type: Option<String>,
+    pub location: Option<Atom>,
+    pub size: Option<Atom>,
+    pub zones: Vec<Atom>,
+    pub os_type: Option<Atom>,
     pub os_disk_id: Option<ResourceId>,
     pub os_disk_name: Option<String>,
     pub data_disks: Vec<DataDisk>,
     pub nic_ids: Vec<ResourceId>,
-    pub provisioning_state: Option<String>,
+    pub provisioning_state: Option<Atom>,
 }
 
 /// A managed disk (`Microsoft.Compute/disks`).
@@ -37,9 +37,9 @@ pub struct Disk {
     pub id: ResourceId,
     pub name: String,
     pub source: SourceId,
-    pub location: Option<String>,
+    pub location: Option<Atom>,
     pub size_gb: Option<i64>,
-    pub disk_state: Option<String>,
+    pub disk_state: Option<Atom>,
     pub managed_by: Option<ResourceId>,
     pub time_created: Option<super::Timestamp>,
 }

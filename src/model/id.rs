@@ -77,8 +77,9 @@ struct Shard {
 
 static POOL: OnceLock<[Mutex<Shard>; SHARDS]> = OnceLock::new();
 
-/// Copies `text` into the shard's block (a new block when it is full).
-fn pack(room: &mut &'static mut [u8], text: &str) -> &'static str {
+/// Copies `text` into a block kept for the run (a new block when `room`
+/// is too small): ids here, and `Atom`s.
+pub(super) fn pack(room: &mut &'static mut [u8], text: &str) -> &'static str {
     let n = text.len();
     if room.len() < n {
         *room = Box::leak(vec![0u8; BLOCK.max(n)].into_boxed_slice());

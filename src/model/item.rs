@@ -5,7 +5,7 @@
 //! fixed lists, so new values degrade to `Phase::Other`.
 
 use super::operation::{AsrOperation, Operation};
-use super::{ResourceId, SourceId, Timestamp};
+use super::{Atom, ResourceId, SourceId, Timestamp};
 use crate::open_enum;
 
 open_enum! {
@@ -215,8 +215,8 @@ pub struct Unknown {
 /// One entry of `healthErrors` (inner errors flattened after their parent).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct HealthError {
-    pub code: Option<String>,
-    pub level: Option<String>,
+    pub code: Option<Atom>,
+    pub level: Option<Atom>,
     pub message: Option<String>,
     pub possible_causes: Option<String>,
     pub recommended_action: Option<String>,
@@ -242,18 +242,18 @@ pub struct ProtectedDisk {
     /// The source disk id (`diskId`), or the VHD URI for unmanaged disks.
     pub disk_id: Option<ResourceId>,
     pub name: Option<String>,
-    pub disk_type: Option<String>,
+    pub disk_type: Option<Atom>,
     pub capacity_bytes: Option<i64>,
     /// LUN when the provider reports it (Hyper-V `lunId`).
     pub lun: Option<i64>,
-    pub state: Option<String>,
+    pub state: Option<Atom>,
     pub resync_required: bool,
     /// `recoveryReplicaDiskAccountType`: the storage type of the replica disk
     /// in the recovery region (`Premium_LRS`, `Premium_ZRS`, ...).
-    pub replica_account_type: Option<String>,
+    pub replica_account_type: Option<Atom>,
     /// `recoveryTargetDiskAccountType`: the storage type of the disk a
     /// failover creates.
-    pub target_account_type: Option<String>,
+    pub target_account_type: Option<Atom>,
 }
 
 /// An entry of A2A `unprotectedDisks`: a data disk attached to the VM that is
@@ -262,7 +262,7 @@ pub struct ProtectedDisk {
 pub struct UnprotectedDisk {
     pub lun: Option<i64>,
     /// `diskAutoProtectionStatus`: `Enabled` means ASR will pick it up itself.
-    pub auto_protection: Option<String>,
+    pub auto_protection: Option<Atom>,
 }
 
 /// A NIC the item will create on failover.
@@ -284,37 +284,37 @@ pub struct Replication {
     pub vm_id: Option<ResourceId>,
     /// The failed-over VM (`recoveryFabricObjectId`).
     pub recovery_vm_id: Option<ResourceId>,
-    pub primary_location: Option<String>,
-    pub recovery_location: Option<String>,
-    pub initial_primary_location: Option<String>,
-    pub initial_recovery_location: Option<String>,
+    pub primary_location: Option<Atom>,
+    pub recovery_location: Option<Atom>,
+    pub initial_primary_location: Option<Atom>,
+    pub initial_recovery_location: Option<Atom>,
     pub recovery_vm_name: Option<String>,
-    pub recovery_vm_size: Option<String>,
+    pub recovery_vm_size: Option<Atom>,
     pub recovery_resource_group: Option<ResourceId>,
-    pub recovery_zone: Option<String>,
+    pub recovery_zone: Option<Atom>,
     /// `recoveryCapacityReservationGroupId`: the group the failed-over VM is placed in.
     pub recovery_capacity_reservation_group: Option<ResourceId>,
-    pub primary_zone: Option<String>,
+    pub primary_zone: Option<Atom>,
     pub recovery_network: Option<ResourceId>,
     pub tfo_network: Option<ResourceId>,
-    pub vm_protection_state: Option<String>,
-    pub vm_protection_state_description: Option<String>,
+    pub vm_protection_state: Option<Atom>,
+    pub vm_protection_state_description: Option<Atom>,
     pub rpo_seconds: Option<i64>,
     pub last_rpo_calculated: Option<Timestamp>,
     pub last_heartbeat: Option<Timestamp>,
-    pub agent_version: Option<String>,
+    pub agent_version: Option<Atom>,
     pub agent_expiry: Option<Timestamp>,
     pub agent_certificate_expiry: Option<Timestamp>,
     pub agent_update_required: Option<bool>,
     pub agent_certificate_update_required: Option<bool>,
     pub agent_reinstall_required: Option<bool>,
-    pub monitoring_job_type: Option<String>,
+    pub monitoring_job_type: Option<Atom>,
     pub monitoring_percentage: Option<i64>,
-    pub os_type: Option<String>,
+    pub os_type: Option<Atom>,
     pub protected_disks: Vec<ProtectedDisk>,
     /// `None` when the field was absent; `Some(vec![])` when the API says none.
     pub unprotected_disks: Option<Vec<UnprotectedDisk>>,
-    pub auto_protection_of_data_disk: Option<String>,
+    pub auto_protection_of_data_disk: Option<Atom>,
     pub nics: Vec<ItemNic>,
 }
 
@@ -327,11 +327,11 @@ pub struct ReplicatedItem {
     pub source: SourceId,
     /// The line of `source` where the item starts, when known.
     pub line: Option<u32>,
-    pub protection_state: Option<String>,
-    pub protection_state_description: Option<String>,
+    pub protection_state: Option<Atom>,
+    pub protection_state_description: Option<Atom>,
     pub active_location: Option<ActiveLocation>,
-    pub test_failover_state: Option<String>,
-    pub test_failover_state_description: Option<String>,
+    pub test_failover_state: Option<Atom>,
+    pub test_failover_state_description: Option<Atom>,
     pub allowed_operations: Option<Vec<AsrOperation>>,
     pub replication_health: Option<Health>,
     pub failover_health: Option<Health>,
@@ -343,8 +343,8 @@ pub struct ReplicatedItem {
     /// `recoveryServicesProviderId`: the provider (VMM server, Hyper-V host)
     /// that serves the item's on-premises side.
     pub provider_id: Option<ResourceId>,
-    pub primary_fabric_name: Option<String>,
-    pub recovery_fabric_name: Option<String>,
+    pub primary_fabric_name: Option<Atom>,
+    pub recovery_fabric_name: Option<Atom>,
     pub replication: Option<Replication>,
     /// Facts of this item that are not known (fail closed on what needs them).
     pub unknowns: Vec<Unknown>,

@@ -5,6 +5,7 @@
 //! case-insensitive because `ResourceId` is.
 
 pub mod arm;
+mod atom;
 pub mod cert;
 pub mod compute;
 pub mod facts;
@@ -20,6 +21,7 @@ use std::collections::HashMap;
 pub use arm::{
     GenericResource, HealthStatus, Location, Lock, LockLevel, RecoveryProvider, ResourceGroup,
 };
+pub use atom::Atom;
 pub use cert::{CertInfo, CertProblem, CertStore};
 pub use compute::{CapacityReservation, DataDisk, Disk, Sku, SkuRestriction, Usage, UsageKind, Vm};
 pub use facts::{BundleInfo, Coverage, FactKind, FactRecord, FleetInfo, NotFound};

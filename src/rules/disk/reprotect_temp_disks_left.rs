@@ -116,7 +116,7 @@ impl Rule for ReprotectTempDisksLeft {
                         bits.push(format!("created {}", text::date(t)));
                     }
                     if let Some(st) = &d.disk_state {
-                        bits.push(st.clone());
+                        bits.push(st.to_string());
                     }
                     format!("`{}` ({})", d.name, bits.join(", "))
                 })

@@ -40,7 +40,7 @@ fn disk_types(t: &Target) -> BTreeMap<String, &'static str> {
             (None, Some(ty)) => (ty, "recoveryReplicaDiskAccountType"),
             (None, None) => continue,
         };
-        out.entry(ty.clone()).or_insert(field);
+        out.entry(ty.to_string()).or_insert(field);
     }
     out
 }

@@ -32,13 +32,13 @@ pub fn other_side(item: &ReplicatedItem) -> Option<OtherSide> {
     }
     let (region, rg, vm) = if on_recovery {
         (
-            rep.primary_location.clone(),
+            rep.primary_location.as_deref().map(str::to_string),
             rep.vm_id.as_ref().and_then(|v| v.resource_group_id()),
             rep.vm_id.clone(),
         )
     } else {
         (
-            rep.recovery_location.clone(),
+            rep.recovery_location.as_deref().map(str::to_string),
             rep.recovery_resource_group.clone(),
             rep.recovery_vm_id.clone(),
         )
@@ -149,12 +149,12 @@ pub fn way_out(item: &ReplicatedItem) -> String {
         .as_ref()
         .and_then(|r| {
             if item.active_location == Some(ActiveLocation::Recovery) {
-                r.recovery_location.clone()
+                r.recovery_location.as_deref()
             } else {
-                r.primary_location.clone()
+                r.primary_location.as_deref()
             }
         })
-        .unwrap_or_else(|| "the region it runs in".to_string());
+        .unwrap_or("the region it runs in");
     format!(
         "Reprotect and failback to the original side are not supported then: disable protection of `{}` (vault > Replicated items > {} > Disable replication), then enable replication afresh for the VM running in {here}, to the region of your choice (a full initial replication).",
         item.name, item.name

@@ -1,0 +1,133 @@
+//! `Atom`: a short text that recurs across an estate — a state, a region, a
+//! VM size, a disk type — stored once for the run and shared by a pointer.
+//!
+//! At 100,000 items each such field as its own `String` was tens of
+//! megabytes of copies of `Protected`, `eastus` and `Premium_LRS`. Only
+//! fields of a small vocabulary are atoms; names, messages and ids are not.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::sync::{Mutex, OnceLock};
+
+/// An interned text; reads as a `&str`.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Atom(&'static str);
+
+#[derive(Default)]
+struct Shard {
+    set: HashSet<&'static str, rustc_hash::FxBuildHasher>,
+    room: &'static mut [u8],
+}
+
+const SHARDS: usize = 8;
+static POOL: OnceLock<[Mutex<Shard>; SHARDS]> = OnceLock::new();
+
+impl Atom {
+    /// The atom spelled `text` (exactly: no trimming, no case folding).
+    pub fn new(text: &str) -> Self {
+        let pool = POOL.get_or_init(|| std::array::from_fn(|_| Mutex::default()));
+        let mut h = rustc_hash::FxHasher::default();
+        std::hash::Hasher::write(&mut h, text.as_bytes());
+        let i = (std::hash::Hasher::finish(&h) as usize >> 7) % SHARDS;
+        let mut shard = pool[i].lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(found) = shard.set.get(text) {
+            return Atom(found);
+        }
+        let kept = super::id::pack(&mut shard.room, text);
+        shard.set.insert(kept);
+        Atom(kept)
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+impl std::ops::Deref for Atom {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.0
+    }
+}
+
+impl AsRef<str> for Atom {
+    fn as_ref(&self) -> &str {
+        self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for Atom {
+    fn borrow(&self) -> &str {
+        self.0
+    }
+}
+
+impl From<&str> for Atom {
+    fn from(s: &str) -> Self {
+        Atom::new(s)
+    }
+}
+
+impl From<String> for Atom {
+    fn from(s: String) -> Self {
+        Atom::new(&s)
+    }
+}
+
+impl From<&String> for Atom {
+    fn from(s: &String) -> Self {
+        Atom::new(s)
+    }
+}
+
+impl PartialEq<str> for Atom {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Atom {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+impl PartialEq<String> for Atom {
+    fn eq(&self, other: &String) -> bool {
+        self.0 == other.as_str()
+    }
+}
+
+impl fmt::Display for Atom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl fmt::Debug for Atom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.0, f)
+    }
+}
+
+impl serde::Serialize for Atom {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Atom;
+
+    #[test]
+    fn one_spelling_is_one_atom_and_reads_as_text() {
+        let a = Atom::new("Premium_LRS");
+        let b = Atom::from("Premium_LRS".to_string());
+        assert!(std::ptr::eq(a.as_str(), b.as_str()));
+        assert_eq!(a, "Premium_LRS");
+        assert_ne!(Atom::new("premium_lrs"), a);
+        assert_eq!(format!("{a} {a:?}"), "Premium_LRS \"Premium_LRS\"");
+        assert!(a.eq_ignore_ascii_case("premium_lrs"));
+    }
+}
