@@ -162,6 +162,12 @@ fn shared_quota(findings: &mut [Finding]) {
 /// only when there are several.
 fn vaults_of(estate: &Estate, scope: &[Scoped]) -> Vec<crate::report::VaultItems> {
     type Pairs = std::collections::BTreeMap<String, usize>;
+    // One vault and no fleet: no table, and nothing to gather for it.
+    let mut vaults = scope.iter().filter_map(|s| s.item.vault_id());
+    let first = vaults.next();
+    if estate.bundle.fleet.is_none() && vaults.all(|v| Some(&v) == first.as_ref()) {
+        return Vec::new();
+    }
     let mut by: std::collections::BTreeMap<String, (String, Vec<String>, Pairs)> =
         Default::default();
     for s in scope {
