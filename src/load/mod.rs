@@ -589,8 +589,9 @@ fn check_manifest_files(
     }
 }
 
-fn dedupe_by<T>(v: &mut Vec<T>, key: impl Fn(&T) -> String) {
-    let mut seen = HashSet::with_capacity(v.len());
+fn dedupe_by<T, K: std::hash::Hash + Eq>(v: &mut Vec<T>, key: impl Fn(&T) -> K) {
+    let mut seen: HashSet<K, rustc_hash::FxBuildHasher> =
+        HashSet::with_capacity_and_hasher(v.len(), Default::default());
     v.retain(|x| seen.insert(key(x)));
 }
 
@@ -599,11 +600,13 @@ fn dedupe_by<T>(v: &mut Vec<T>, key: impl Fn(&T) -> String) {
 /// item kept (the first in path order) is marked unknown, naming both files.
 fn dedupe_items(e: &mut Estate) {
     use crate::model::item::{Need, Unknown};
-    let mut first: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    // Ids hash and compare without case: no lower-cased copies.
+    let mut first: std::collections::HashMap<&ResourceId, usize, rustc_hash::FxBuildHasher> =
+        Default::default();
     let mut keep = Vec::with_capacity(e.items.len());
     let mut conflicts: Vec<(usize, crate::model::SourceId)> = Vec::new();
     for (i, item) in e.items.iter().enumerate() {
-        match first.entry(item.id.key().to_string()) {
+        match first.entry(&item.id) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(i);
                 keep.push(true);
@@ -679,8 +682,9 @@ fn dedupe_usages(e: &mut Estate) {
 /// The same resource exported twice (a list and a GET) is kept once: the
 /// first in path order.
 fn dedupe(e: &mut Estate) {
-    fn k(id: &ResourceId) -> String {
-        id.key().to_string()
+    // Ids hash and compare without case: no lower-cased copies.
+    fn k(id: &ResourceId) -> ResourceId {
+        id.clone()
     }
     dedupe_items(e);
     dedupe_by(&mut e.plans, |x| k(&x.id));

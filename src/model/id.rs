@@ -96,8 +96,10 @@ pub(super) fn pack(room: &mut &'static mut [u8], text: &str) -> &'static str {
 
 fn intern(text: &str) -> &'static Spelling {
     let pool = POOL.get_or_init(|| std::array::from_fn(|_| Mutex::default()));
+    // The shard from the id's end (its names), not the whole text: the set
+    // hashes it whole anyway.
     let mut h = rustc_hash::FxHasher::default();
-    h.write(text.as_bytes());
+    h.write(&text.as_bytes()[text.len().saturating_sub(16)..]);
     let mut shard = pool[(h.finish() as usize >> 7) % SHARDS]
         .lock()
         .unwrap_or_else(|p| p.into_inner());
