@@ -138,11 +138,21 @@ fn check_config(args: &CheckArgs, max: u64) -> Result<config::Config, Error> {
 }
 
 /// Writes `bytes` to `path`, naming the path when it fails.
-fn write_file(path: &std::path::Path, bytes: &[u8]) -> Result<(), Error> {
-    std::fs::write(path, bytes).map_err(|source| Error::Write {
+/// Renders straight into the file at `path` (created or truncated, as
+/// `std::fs::write` would): a report of 100,000 items is tens of megabytes,
+/// not worth holding in memory whole first.
+fn render_to_file(
+    path: &std::path::Path,
+    renderer: &dyn render::Renderer,
+    report: &report::Report,
+) -> Result<(), Error> {
+    let write_err = |source| Error::Write {
         path: path.to_path_buf(),
         source,
-    })
+    };
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path).map_err(write_err)?);
+    renderer.render(report, &mut w).map_err(write_err)?;
+    w.flush().map_err(write_err)
 }
 
 /// What SARIF and annotations put before a bundle file's name: `--sarif-root`,
@@ -205,19 +215,11 @@ fn check(args: CheckArgs, max: u64, out: &mut dyn Write) -> Result<u8, Error> {
         });
     let renderer = args.format.renderer_for(color, width);
     match &args.output {
-        Some(path) => {
-            let mut buf = Vec::new();
-            renderer.render(&report, &mut buf)?;
-            write_file(path, &buf)?;
-        }
+        Some(path) => render_to_file(path, renderer.as_ref(), &report)?,
         None => renderer.render(&report, out)?,
     }
     if let Some(path) = &args.write_baseline {
-        let mut buf = Vec::new();
-        render::Format::Json
-            .renderer(false)
-            .render(&report, &mut buf)?;
-        write_file(path, &buf)?;
+        render_to_file(path, render::Format::Json.renderer(false).as_ref(), &report)?;
     }
     // In GitHub Actions, the readiness report also goes to the job summary.
     if args.format == render::Format::Github {
