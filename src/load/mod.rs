@@ -124,48 +124,52 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
     for f in &found.documents {
         estate.sources.push(f.display.clone());
     }
-    let parts: Vec<Result<Estate, Error>> = found
+    // Each document is merged as soon as it is read, in path order (each
+    // thread folds a run of consecutive documents, and the runs are joined
+    // in order): the parts are never all held beside the estate they make.
+    let read_one = |i: usize, f: &InputFile| -> Result<Estate, Error> {
+        let text = read_text(f, found.max_file_bytes)?;
+        let hint = manifests
+            .iter()
+            .find(|(root, _)| *root == f.root && f.root.is_some())
+            .and_then(|(_, m)| m.hints.get(&f.rel).cloned())
+            .unwrap_or_else(|| manifest::hint_from_file_name(&f.rel));
+        let ctx = DocCtx {
+            file: &f.display,
+            text: &text,
+            source: SourceId(first_source + i as u32),
+            hint,
+            followed: &followed,
+            line_ends: std::sync::OnceLock::new(),
+        };
+        let mut part = Estate::default();
+        document::read_document(&ctx, &mut part)?;
+        if part.is_empty() && !ctx.hint.expected_empty {
+            part.notices.push(format!(
+                "{}: nothing asr-preflight uses was found in it (unknown resource types or document shape); it was ignored",
+                f.display
+            ));
+        }
+        Ok(part)
+    };
+    let read = found
         .documents
         .par_iter()
         .enumerate()
-        .map(|(i, f)| {
-            let text = read_text(f, found.max_file_bytes)?;
-            let hint = manifests
-                .iter()
-                .find(|(root, _)| *root == f.root && f.root.is_some())
-                .and_then(|(_, m)| m.hints.get(&f.rel).cloned())
-                .unwrap_or_else(|| manifest::hint_from_file_name(&f.rel));
-            let ctx = DocCtx {
-                file: &f.display,
-                text: &text,
-                source: SourceId(first_source + i as u32),
-                hint,
-                followed: &followed,
-                line_ends: std::sync::OnceLock::new(),
-            };
-            let mut part = Estate::default();
-            document::read_document(&ctx, &mut part)?;
-            if part.is_empty() && !ctx.hint.expected_empty {
-                part.notices.push(format!(
-                    "{}: nothing asr-preflight uses was found in it (unknown resource types or document shape); it was ignored",
-                    f.display
-                ));
+        .fold(Documents::default, |mut done, (i, f)| {
+            match read_one(i, f) {
+                Ok(part) => merge(&mut done.estate, part),
+                Err(e) => {
+                    done.failed.get_or_insert(e);
+                }
             }
-            Ok(part)
+            done
         })
-        .collect();
-    let parts: Vec<Estate> = parts.into_iter().collect::<Result<_, _>>()?;
-    // The first document's lists are moved in, then grown to hold the rest
-    // (a large list is remapped in place, not copied), each part dropped
-    // once it is merged.
-    let mut parts = parts.into_iter();
-    if let Some(first) = parts.next() {
-        merge(&mut estate, first);
-        reserve_for(&mut estate, parts.as_slice().iter());
+        .reduce(Documents::default, Documents::then);
+    if let Some(e) = read.failed {
+        return Err(e);
     }
-    for part in parts {
-        merge(&mut estate, part);
-    }
+    merge(&mut estate, read.estate);
     close_page_chains(&found, &manifests, first_source, &mut estate);
 
     let first_cert = estate.sources.len() as u32;
@@ -413,6 +417,23 @@ pub fn subscriptions_touched(e: &Estate) -> std::collections::BTreeSet<String> {
         .chain(targets)
         .filter_map(|id| id.subscription().map(str::to_ascii_lowercase))
         .collect()
+}
+
+/// Documents read so far, merged in path order, and the first of them
+/// that could not be read.
+#[derive(Default)]
+struct Documents {
+    estate: Estate,
+    failed: Option<Error>,
+}
+
+impl Documents {
+    /// `self`, then the documents that follow it.
+    fn then(mut self, next: Documents) -> Documents {
+        merge(&mut self.estate, next.estate);
+        self.failed = self.failed.or(next.failed);
+        self
+    }
 }
 
 /// Appends a fragment's contents to `out`.
