@@ -16,6 +16,7 @@
 use crate::finding::{Finding, OperationArg, Subject};
 use crate::impact::VmCreation;
 use crate::model::item::{ActiveLocation, ProviderKind};
+use crate::model::Atom;
 use crate::model::{
     region_key, FactKind, Operation, RegionCoverage, ReplicatedItem, ResourceId, Sku, Usage,
     UsageKind,
@@ -62,10 +63,10 @@ pub const NICS: &str = "NetworkInterfaces";
 #[derive(Clone, Debug)]
 pub struct Target<'a> {
     pub scoped: Scoped<'a>,
-    pub subscription: Option<String>,
-    pub region: String,
-    pub zone: Option<String>,
-    pub size: Option<String>,
+    pub subscription: Option<Atom>,
+    pub region: Atom,
+    pub zone: Option<Atom>,
+    pub size: Option<Atom>,
     /// The capacity reservation group the VM is placed in
     /// (`recoveryCapacityReservationGroupId`, on the recovery side).
     pub reservation_group: Option<ResourceId>,
@@ -76,7 +77,7 @@ pub struct Target<'a> {
 pub struct Sized<'a> {
     pub target: Target<'a>,
     pub sku: &'a Sku,
-    pub family: String,
+    pub family: Atom,
     pub vcpus: i64,
 }
 
@@ -126,8 +127,8 @@ impl RegionDemand<'_> {
     }
 
     /// vCPUs per family, and the items that need them (largest first).
-    pub fn families(&self) -> BTreeMap<String, (i64, Vec<&Sized<'_>>)> {
-        let mut out: BTreeMap<String, (i64, Vec<&Sized>)> = BTreeMap::new();
+    pub fn families(&self) -> BTreeMap<Atom, (i64, Vec<&Sized<'_>>)> {
+        let mut out: BTreeMap<Atom, (i64, Vec<&Sized>)> = BTreeMap::new();
         for s in &self.items {
             let e = out.entry(s.family.clone()).or_default();
             e.0 += s.vcpus;
@@ -213,11 +214,12 @@ fn target<'a>(ctx: &RuleCtx<'a>, s: &Scoped<'a>) -> Result<Option<Target<'a>>, B
             let loc = vault
                 .as_ref()
                 .and_then(|v| ctx.estate.vaults.iter().find(|g| g.id == *v))
-                .and_then(|v| v.location.clone());
+                .and_then(|v| v.location.as_deref())
+                .map(Atom::new);
             (loc, rep.recovery_zone.clone())
         }
-        _ if on_recovery_side => (text(&rep.primary_location), rep.primary_zone.clone()),
-        _ => (text(&rep.recovery_location), rep.recovery_zone.clone()),
+        _ if on_recovery_side => (rep.primary_location.clone(), rep.primary_zone.clone()),
+        _ => (rep.recovery_location.clone(), rep.recovery_zone.clone()),
     };
     let Some(region) = region else {
         let (field, how) = match rep.kind {
@@ -244,13 +246,13 @@ fn target<'a>(ctx: &RuleCtx<'a>, s: &Scoped<'a>) -> Result<Option<Target<'a>>, B
         .or(rep.vm_id.as_ref().filter(|_| on_recovery_side))
         .and_then(|id| id.subscription())
         .or_else(|| item.id.subscription())
-        .map(str::to_string);
+        .map(Atom::new);
     Ok(Some(Target {
         scoped: *s,
         subscription,
-        region: region_key(&region),
-        zone: zone.filter(|z| !z.trim().is_empty()).map(|z| z.to_string()),
-        size: text(&rep.recovery_vm_size),
+        region: Atom::new(&region_key(&region)),
+        zone: zone.filter(|z| !z.trim().is_empty()),
+        size: rep.recovery_vm_size.clone(),
         reservation_group: rep
             .recovery_capacity_reservation_group
             .clone()
@@ -414,10 +416,9 @@ pub fn demand<'c, 'a>(ctx: &'c RuleCtx<'a>) -> &'c Demand<'a> {
 fn compute_demand<'a>(ctx: &RuleCtx<'a>) -> Demand<'a> {
     let mut placement_gaps = Vec::new();
     let mut sizing_gaps = Vec::new();
-    let mut regions: BTreeMap<(String, String), RegionDemand<'a>> = BTreeMap::new();
+    let mut regions: BTreeMap<(Atom, Atom), RegionDemand<'a>> = BTreeMap::new();
     // (region key, group, size) → the sized items placed in that reserved capacity.
-    let mut reserved: BTreeMap<((String, String), ResourceId, String), Vec<Sized<'a>>> =
-        BTreeMap::new();
+    let mut reserved: BTreeMap<((Atom, Atom), ResourceId, Atom), Vec<Sized<'a>>> = BTreeMap::new();
     for s in ctx
         .scope
         .iter()
@@ -433,8 +434,8 @@ fn compute_demand<'a>(ctx: &RuleCtx<'a>) -> Demand<'a> {
         };
         let key = (t.subscription.clone().unwrap_or_default(), t.region.clone());
         let rd = regions.entry(key.clone()).or_insert_with(|| RegionDemand {
-            subscription: t.subscription.clone(),
-            region: t.region.clone(),
+            subscription: t.subscription.as_deref().map(str::to_string),
+            region: t.region.to_string(),
             items: Vec::new(),
             targets: Vec::new(),
             covered: Vec::new(),
@@ -450,7 +451,7 @@ fn compute_demand<'a>(ctx: &RuleCtx<'a>) -> Demand<'a> {
             .and_then(|size| ctx.estate.sku(size, &t.region))
             .and_then(|sku| {
                 Some(Sized {
-                    family: sku.family.clone()?,
+                    family: Atom::new(sku.family.as_deref()?),
                     vcpus: sku.vcpus()?,
                     sku,
                     target: t.clone(),
@@ -472,7 +473,11 @@ fn compute_demand<'a>(ctx: &RuleCtx<'a>) -> Demand<'a> {
         }
         match &t.reservation_group {
             Some(group) => reserved
-                .entry((key, group.clone(), sized.sku.name.to_ascii_lowercase()))
+                .entry((
+                    key,
+                    group.clone(),
+                    Atom::new(&sized.sku.name.to_ascii_lowercase()),
+                ))
                 .or_default()
                 .push(sized),
             None => rd.items.push(sized),
@@ -934,9 +939,4 @@ pub fn nic_total(ctx: &RuleCtx, rd: &RegionDemand) -> Option<i64> {
     rd.creating_targets()
         .map(|t| nic_count(ctx, t.scoped.item).map(|n| n as i64))
         .sum()
-}
-
-/// An atom's text, owned.
-fn text(a: &Option<crate::model::Atom>) -> Option<String> {
-    a.as_deref().map(str::to_string)
 }

@@ -10,7 +10,7 @@ use std::fmt;
 use std::sync::{Mutex, OnceLock};
 
 /// An interned text; reads as a `&str`.
-#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Atom(&'static str);
 
 #[derive(Default)]

@@ -32,7 +32,11 @@ impl Rule for TargetQuotaHeadroomLow {
         for rd in regions {
             let (op, ops) = rd.operations();
             let mut counters: Vec<(String, i64)> = vec![(REGIONAL.to_string(), rd.total_vcpus())];
-            counters.extend(rd.families().into_iter().map(|(f, (n, _))| (f, n)));
+            counters.extend(
+                rd.families()
+                    .into_iter()
+                    .map(|(f, (n, _))| (f.to_string(), n)),
+            );
             for (name, need) in counters {
                 if need == 0 {
                     continue;
