@@ -1,7 +1,7 @@
 //! Findings: what a rule found, as data. Wording is built by the rule that
 //! found it; rendering is left to `render`.
 
-use crate::model::{Operation, ReplicatedItem, ResourceId};
+use crate::model::{Atom, Operation, ReplicatedItem, ResourceId};
 use crate::rules::RuleMeta;
 use serde::Serialize;
 use std::cmp::Ordering;
@@ -56,18 +56,18 @@ impl Serialize for OperationArg {
 pub struct Subject {
     /// The full resource id (the VM where known, else the replicated item, the
     /// bundle or the request).
-    pub id: String,
+    pub id: Atom,
     /// The friendly name.
     pub name: String,
     #[serde(rename = "type")]
-    pub kind: String,
+    pub kind: Atom,
     /// The replicated item, when the subject is a protected VM.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub item: Option<String>,
+    pub item: Option<Atom>,
     /// The Recovery Services vault of the item (or of the vault's own
     /// resource: a job, a plan), so that a fleet's findings group by vault.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub vault: Option<String>,
+    pub vault: Option<Atom>,
     /// The vaults whose items share the subject (a quota counter that the
     /// items of several vaults draw on), when more than one.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -77,20 +77,20 @@ pub struct Subject {
 impl Subject {
     /// The protected VM behind a replicated item (its item id alongside).
     pub fn item(item: &ReplicatedItem) -> Subject {
-        let vault = item.vault_id().map(|v| v.to_string());
+        let vault = item.vault_id().map(|v| Atom::new(v.as_str()));
         match item.vm_id() {
             Some(vm) => Subject {
-                id: vm.to_string(),
+                id: Atom::new(vm.as_str()),
                 name: item.name.clone(),
-                kind: "Microsoft.Compute/virtualMachines".to_string(),
-                item: Some(item.id.to_string()),
+                kind: Atom::new("Microsoft.Compute/virtualMachines"),
+                item: Some(Atom::new(item.id.as_str())),
                 vault,
                 vaults: Vec::new(),
             },
             None => Subject {
-                id: item.id.to_string(),
+                id: Atom::new(item.id.as_str()),
                 name: item.name.clone(),
-                kind: "Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems".to_string(),
+                kind: Atom::new("Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems"),
                 item: None,
                 vault,
                 vaults: Vec::new(),
@@ -106,11 +106,11 @@ impl Subject {
     /// Any resource by id.
     pub fn resource(id: &ResourceId, name: &str) -> Subject {
         Subject {
-            id: id.to_string(),
+            id: Atom::new(id.as_str()),
             name: name.to_string(),
-            kind: id.resource_type().unwrap_or_default(),
+            kind: Atom::new(&id.resource_type().unwrap_or_default()),
             item: None,
-            vault: id.vault_id().map(|v| v.to_string()),
+            vault: id.vault_id().map(|v| Atom::new(v.as_str())),
             vaults: Vec::new(),
         }
     }
@@ -118,9 +118,9 @@ impl Subject {
     /// Something that is not an Azure resource: the bundle, a request.
     pub fn other(id: &str, name: &str, kind: &str) -> Subject {
         Subject {
-            id: id.to_string(),
+            id: Atom::new(id),
             name: name.to_string(),
-            kind: kind.to_string(),
+            kind: Atom::new(kind),
             item: None,
             vault: None,
             vaults: Vec::new(),

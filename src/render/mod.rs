@@ -114,9 +114,14 @@ fn escape_report(report: &Report) -> Report {
         e(&mut f.message);
         e(&mut f.help);
         e(&mut f.subject.name);
-        e(&mut f.subject.id);
+        let atom = |a: &mut crate::model::Atom| {
+            if let std::borrow::Cow::Owned(o) = crate::text::escape_controls(a) {
+                *a = crate::model::Atom::from(o);
+            }
+        };
+        atom(&mut f.subject.id);
         if let Some(v) = &mut f.subject.vault {
-            e(v);
+            atom(v);
         }
         f.subject.vaults.iter_mut().for_each(e);
         for ev in &mut f.evidence {
