@@ -201,13 +201,17 @@ impl GraphQuota {
         let at = Instant::now() + resets;
         s.unmetered = false;
         match (s.remaining, s.resets_at) {
+            // An answer from a window before the one known, arriving late.
+            (Some(_), Some(t)) if at + SAME_WINDOW < t => {}
             // The window already known (its reset, given in whole seconds,
             // within a second of this one's): responses to queries in
             // flight together can arrive out of order, so the fewest left
-            // and the latest reset hold, never an earlier, higher count.
+            // holds, never an earlier, higher count. Each answer bounds the
+            // reset from above (the time left is rounded up), so the
+            // earliest bound holds.
             (Some(known), Some(t)) if at <= t + SAME_WINDOW => {
                 s.remaining = Some(known.min(remaining));
-                s.resets_at = Some(t.max(at));
+                s.resets_at = Some(t.min(at));
             }
             _ => {
                 s.remaining = Some(remaining);
@@ -903,6 +907,9 @@ mod tests {
         assert_eq!(left(&quota), Some(0));
         // A window that resets seconds later is a new one.
         quota.learn(&headers("14", "00:00:05"));
+        assert_eq!(left(&quota), Some(14));
+        // A late answer from the window before it changes nothing.
+        quota.learn(&headers("0", "00:00:01"));
         assert_eq!(left(&quota), Some(14));
     }
 
