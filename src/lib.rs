@@ -137,10 +137,9 @@ fn check_config(args: &CheckArgs, max: u64) -> Result<config::Config, Error> {
     Ok(config)
 }
 
-/// Writes `bytes` to `path`, naming the path when it fails.
 /// Renders straight into the file at `path` (created or truncated, as
 /// `std::fs::write` would): a report of 100,000 items is tens of megabytes,
-/// not worth holding in memory whole first.
+/// not worth holding in memory whole first. Errors name the path.
 fn render_to_file(
     path: &std::path::Path,
     renderer: &dyn render::Renderer,
