@@ -623,7 +623,7 @@ fn dedupe_items(e: &mut Estate) {
     use crate::model::item::{Need, Unknown};
     // Ids hash and compare without case: no lower-cased copies.
     let mut first: std::collections::HashMap<&ResourceId, usize, rustc_hash::FxBuildHasher> =
-        Default::default();
+        std::collections::HashMap::with_capacity_and_hasher(e.items.len(), Default::default());
     let mut keep = Vec::with_capacity(e.items.len());
     let mut conflicts: Vec<(usize, crate::model::SourceId)> = Vec::new();
     for (i, item) in e.items.iter().enumerate() {

@@ -95,7 +95,14 @@ pub(super) fn pack(room: &mut &'static mut [u8], text: &str) -> &'static str {
 }
 
 fn intern(text: &str) -> &'static Spelling {
-    let pool = POOL.get_or_init(|| std::array::from_fn(|_| Mutex::default()));
+    let pool = POOL.get_or_init(|| {
+        std::array::from_fn(|_| {
+            Mutex::new(Shard {
+                set: HashSet::with_capacity_and_hasher(1 << 12, Default::default()),
+                room: Default::default(),
+            })
+        })
+    });
     // The shard from the id's end (its names), not the whole text: the set
     // hashes it whole anyway.
     let mut h = rustc_hash::FxHasher::default();
@@ -281,10 +288,23 @@ impl PartialOrd for ResourceId {
 }
 impl Ord for ResourceId {
     fn cmp(&self, other: &Self) -> Ordering {
-        self.raw()
-            .bytes()
-            .map(|b| b.to_ascii_lowercase())
-            .cmp(other.raw().bytes().map(|b| b.to_ascii_lowercase()))
+        if std::ptr::eq(self.0, other.0) {
+            return Ordering::Equal;
+        }
+        // Ids sorted together share long prefixes (subscription, group,
+        // vault, fabric, container): skip the bytes that are the same as
+        // they are, 16 at a time, then compare the rest without case.
+        let (a, b) = (self.raw().as_bytes(), other.raw().as_bytes());
+        let same = a
+            .chunks(16)
+            .zip(b.chunks(16))
+            .take_while(|(x, y)| x == y)
+            .count()
+            * 16;
+        let (a, b) = (&a[same.min(a.len())..], &b[same.min(b.len())..]);
+        a.iter()
+            .map(u8::to_ascii_lowercase)
+            .cmp(b.iter().map(u8::to_ascii_lowercase))
     }
 }
 
@@ -324,6 +344,19 @@ mod tests {
         assert_eq!(
             b.as_str(),
             "/Subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"
+        );
+    }
+
+    #[test]
+    fn order_ignores_case_past_a_long_common_prefix() {
+        let id = |s: &str| ResourceId::new(&format!("{ITEM}{s}"));
+        assert_eq!(id("/a").cmp(&id("/B")), Ordering::Less);
+        assert_eq!(id("/b").cmp(&id("/A")), Ordering::Greater);
+        assert_eq!(id("/abc").cmp(&id("/ABC")), Ordering::Equal);
+        assert_eq!(id("").cmp(&id("/x")), Ordering::Less);
+        assert_eq!(
+            ResourceId::new("/subscriptions/S/x").cmp(&ResourceId::new("/Subscriptions/s/X/y")),
+            Ordering::Less
         );
     }
 
