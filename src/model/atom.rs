@@ -2,8 +2,11 @@
 //! VM size, a disk type — stored once for the run and shared by a pointer.
 //!
 //! At 100,000 items each such field as its own `String` was tens of
-//! megabytes of copies of `Protected`, `eastus` and `Premium_LRS`. Only
-//! fields of a small vocabulary are atoms; names, messages and ids are not.
+//! megabytes of copies of `Protected`, `eastus` and `Premium_LRS`. In the
+//! model only fields of a small vocabulary are atoms; names, messages and
+//! ids are not (ids are `ResourceId`s). A finding's subject names its
+//! resource, item and vault with atoms: the findings about one item share
+//! that text rather than each copying it.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -38,6 +41,7 @@ impl Atom {
         Atom(kept)
     }
 
+    /// The text.
     pub fn as_str(&self) -> &'static str {
         self.0
     }
