@@ -16,9 +16,8 @@
 use crate::finding::{Finding, OperationArg, Subject};
 use crate::impact::VmCreation;
 use crate::model::item::{ActiveLocation, ProviderKind};
-use crate::model::Atom;
 use crate::model::{
-    region_key, FactKind, Operation, RegionCoverage, ReplicatedItem, ResourceId, Sku, Usage,
+    region_key, Atom, FactKind, Operation, RegionCoverage, ReplicatedItem, ResourceId, Sku, Usage,
     UsageKind,
 };
 use crate::rules::facts::{facts_missing::export_hint, missing};
