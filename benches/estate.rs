@@ -18,6 +18,17 @@ pub const GEN_SUBS: [&str; 4] = [
     "3ebf6c51-ad74-409e-b148-5facbdc03164",
 ];
 
+/// The benchmark's `i`-th positional argument (those after `cargo bench
+/// --bench <name> --`, flags left out), or `default` when absent or unreadable.
+pub fn arg<T: std::str::FromStr>(i: usize, default: T) -> T {
+    std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .nth(i)
+        .and_then(|a| a.parse().ok())
+        .unwrap_or(default)
+}
+
 /// The entries of a list document (`{"value": [...]}` or an array).
 pub fn values(v: Value) -> Vec<Value> {
     match v {

@@ -59,11 +59,7 @@ fn measured(args: &[String], arm: &FakeArm) -> Measured {
 #[allow(clippy::disallowed_macros, reason = "a benchmark prints its numbers")]
 fn main() {
     asr_preflight::arm::use_ring();
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let arg = |i: usize, d: usize| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(d);
+    let arg = |i: usize, d: usize| estate::arg(i, d);
     let (vaults, items, subs_n, latency) = (arg(0, 50), arg(1, 400), arg(2, 20), arg(3, 50));
     let failed_over_every = arg(4, 10).max(1);
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

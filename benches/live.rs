@@ -55,11 +55,7 @@ fn serve(arm: &FakeArm, dir: &Path) -> (usize, usize) {
 #[allow(clippy::disallowed_macros, reason = "a benchmark prints its numbers")]
 fn main() {
     asr_preflight::arm::use_ring();
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let arg = |i: usize, d: u64| args.get(i).and_then(|a| a.parse().ok()).unwrap_or(d);
+    let arg = |i: usize, d: u64| estate::arg(i, d);
     let (n, latency, page, runs) = (arg(0, 1000), arg(1, 50), arg(2, 100), arg(3, 3));
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let dir = root.join(format!("target/bench/live-{n}"));
