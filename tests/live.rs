@@ -358,7 +358,7 @@ fn server_errors_timeouts_resets_and_cut_bodies_are_retried() {
         status_fault(503, "ServiceUnavailable", None),
     );
     arm.fault(
-        "/disks",
+        "/resources?",
         1,
         FaultKind::Delay(std::time::Duration::from_secs(6)),
     );
@@ -388,7 +388,7 @@ fn server_errors_timeouts_resets_and_cut_bodies_are_retried() {
     );
     // Each fault cost a retry (at least: a slow machine may time out more).
     assert!(count(&arm, "virtualMachines?") >= 3);
-    assert!(count(&arm, "/disks?") >= 2);
+    assert!(count(&arm, "/resources?") >= 2);
     assert!(count(&arm, "/resourcegroups?") >= 2);
     assert!(count(&arm, "replicationPolicies?") >= 2);
 }
@@ -1241,5 +1241,122 @@ fn a_guest_export_without_its_part_line_gives_no_store_and_says_why() {
             .iter()
             .any(|m| m.contains("trusted root store")),
         "{report}"
+    );
+}
+
+/// A managed disk as ARM lists it, beside the eastus2 VMs of `rg-web-prod`.
+fn disk(name: &str, gb: i64) -> Value {
+    json!({
+        "id": format!("/subscriptions/{SUB}/resourceGroups/rg-web-prod/providers/Microsoft.Compute/disks/{name}"),
+        "name": name, "type": "Microsoft.Compute/disks", "location": "eastus2",
+        "sku": {"name": "Premium_LRS", "tier": "Premium"}, "managedBy": null,
+        "properties": {"diskSizeGB": gb, "diskState": "Unattached", "timeCreated": "2026-11-20T08:00:00Z"}
+    })
+}
+
+/// The subscription's disks: 300 of VMs, and `temps` leftovers of a reprotect
+/// (`ms-asr-<n>`, 32 GiB times n+1).
+fn serve_disks(arm: &FakeArm, temps: usize) -> i64 {
+    let mut disks: Vec<Value> = (0..300)
+        .map(|i| disk(&format!("web-{i:03}_osdisk"), 128))
+        .collect();
+    let mut total = 0;
+    for n in 0..temps {
+        let gb = 32 * (n as i64 + 1);
+        total += gb;
+        disks.push(disk(&format!("ms-asr-{n:02}-4f0c9d7e-2b1a-4c3d-9e8f"), gb));
+    }
+    arm.route(
+        &format!("/subscriptions/{SUB}/providers/Microsoft.Compute/disks"),
+        Route::List(disks),
+    );
+    total
+}
+
+#[test]
+fn temporary_disks_are_found_by_a_filtered_list_then_read_one_by_one() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    serve_disks(&arm, 2);
+    let tmp = tempfile::tempdir().unwrap();
+    let args = ["check", "--live", "--format", "json", "--rule", "ASR202"];
+    let r = live(&arm, tmp.path(), &args, &[]);
+    let report = json(&r);
+    let found = messages(&report, "ASR202");
+    assert_eq!(found.len(), 1, "{report}");
+    assert!(
+        found[0].starts_with("2 temporary reprotect disks still exist in `rg-web-prod` (96 GiB)"),
+        "{}",
+        found[0]
+    );
+    assert!(
+        found[0].contains(
+            "`ms-asr-01-4f0c9d7e-2b1a-4c3d-9e8f` (64 GiB, created 2026-11-20, Unattached)"
+        ),
+        "{}",
+        found[0]
+    );
+    // One filtered request, one GET per disk found; the 300 others are
+    // never paged through.
+    assert_eq!(count(&arm, "/resources?"), 1);
+    let filter = arm
+        .seen()
+        .into_iter()
+        .find(|s| s.target.contains("/resources?"))
+        .unwrap()
+        .target;
+    assert!(
+        filter.contains("$filter=resourceType%20eq%20%27Microsoft.Compute/disks%27%20and%20substringof(%27ms-asr-%27,%20name)"),
+        "{filter}"
+    );
+    assert_eq!(count(&arm, "/disks/ms-asr-"), 2);
+    assert_eq!(count(&arm, "Microsoft.Compute/disks?"), 0);
+    assert_eq!(count(&arm, "networkInterfaces"), 0);
+    // The bundle says the same offline.
+    let (c, bundle) = collect(&arm, tmp.path(), &[]);
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    let offline = json(&offline(&bundle, &["--format", "json", "--rule", "ASR202"]));
+    assert_eq!(messages(&offline, "ASR202"), found);
+}
+
+#[test]
+fn many_temporary_disks_are_read_with_the_whole_disk_list() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    let total = serve_disks(&arm, 21);
+    let tmp = tempfile::tempdir().unwrap();
+    let args = ["check", "--live", "--format", "json", "--rule", "ASR202"];
+    let report = json(&live(&arm, tmp.path(), &args, &[]));
+    let found = messages(&report, "ASR202");
+    assert_eq!(found.len(), 1, "{report}");
+    let head = format!("21 temporary reprotect disks still exist in `rg-web-prod` ({total} GiB)");
+    assert!(found[0].starts_with(&head), "{}", found[0]);
+    assert_eq!(count(&arm, "/disks/ms-asr-"), 0);
+    assert!(count(&arm, "Microsoft.Compute/disks?") >= 1);
+}
+
+#[test]
+fn a_temporary_disk_whose_read_fails_has_its_size_unknown_not_zero() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    serve_disks(&arm, 2);
+    arm.route(
+        &format!("/subscriptions/{SUB}/resourceGroups/rg-web-prod/providers/Microsoft.Compute/disks/ms-asr-01-4f0c9d7e-2b1a-4c3d-9e8f"),
+        Route::Error(403, "AuthorizationFailed".into()),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let args = ["check", "--live", "--format", "json", "--rule", "ASR202"];
+    let report = json(&live(&arm, tmp.path(), &args, &[]));
+    let found = messages(&report, "ASR202");
+    assert_eq!(found.len(), 1, "{report}");
+    assert!(
+        found[0].starts_with("2 temporary reprotect disks still exist in `rg-web-prod` (at least 32 GiB: the size of 1 is unknown)"),
+        "{}",
+        found[0]
+    );
+    assert!(
+        found[0].contains("`ms-asr-01-4f0c9d7e-2b1a-4c3d-9e8f`. "),
+        "{}",
+        found[0]
     );
 }

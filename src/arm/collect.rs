@@ -1,12 +1,13 @@
 //! What `collect` asks ARM, and the bundle it writes.
 //!
-//! List endpoints only, so the number of requests grows with pages, not
-//! with items: first the vault (items, plans, jobs, policies, the vault
-//! itself); then, for every subscription the items touch (cross-subscription
-//! DR included), VMs, disks, NICs, virtual networks, locks, resource groups
-//! and policy-aware locations; for every target region, compute and network
-//! usages and SKUs; Resource Health of the groups a reprotect or failback
-//! returns to; and child jobs of failed jobs that fell outside the window.
+//! List endpoints, so the number of requests grows with pages, not with
+//! items: first the vault (items, plans, jobs, policies, the vault itself);
+//! then, for every subscription the items touch (cross-subscription DR
+//! included), VMs, virtual networks, locks, resource groups, policy-aware
+//! locations and reprotect's temporary disks (a filtered list, then a GET
+//! of each disk found); for every target region, compute and network usages
+//! and SKUs; Resource Health of the groups a reprotect or failback returns
+//! to; and child jobs of failed jobs that fell outside the window.
 //!
 //! Every request, failed ones included, is recorded in `manifest.json`; each
 //! page is saved as received (the job pages keep only jobs in the window),
@@ -14,7 +15,7 @@
 
 use super::bundle::{Bundle, Entry};
 use super::client::{Client, Fetched, Record};
-use super::plan::{guest_vms, safe_path, Plan};
+use super::plan::{guest_vms, safe_path, safe_segment, Plan};
 use crate::error::Error;
 use crate::model::{Estate, ResourceId};
 use futures::future::join_all;
@@ -499,23 +500,17 @@ async fn from_vault(c: &Collector<'_>, target: &Target, home: &str) -> Result<Pl
     Ok(plan)
 }
 
-/// The per-subscription lists: VMs, disks, NICs, virtual networks, locks,
-/// resource groups, policy-aware locations.
+/// The per-subscription lists: VMs, virtual networks, locks, resource
+/// groups, policy-aware locations, and reprotect's temporary disks.
+/// (No rule reads network interfaces, nor disks other than those: they are
+/// not asked for.)
 pub(super) fn subscription_lists<'a>(c: &'a Collector<'a>, sub: &str) -> Vec<Work<'a>> {
     let dir = format!("subscriptions/{sub}");
     let s = format!("/subscriptions/{sub}");
-    [
+    let mut work: Vec<Work<'a>> = [
         (
             "vms",
             format!("{s}/providers/Microsoft.Compute/virtualMachines?api-version={COMPUTE_API}"),
-        ),
-        (
-            "disks",
-            format!("{s}/providers/Microsoft.Compute/disks?api-version={DISK_API}"),
-        ),
-        (
-            "nics",
-            format!("{s}/providers/Microsoft.Network/networkInterfaces?api-version={NETWORK_API}"),
         ),
         (
             "vnets",
@@ -539,7 +534,91 @@ pub(super) fn subscription_lists<'a>(c: &'a Collector<'a>, sub: &str) -> Vec<Wor
         let stem = format!("{dir}/{stem}");
         Box::pin(async move { c.list(&stem, &path, None).await }) as Work<'a>
     })
-    .collect()
+    .collect();
+    let sub = sub.to_string();
+    work.push(Box::pin(async move { temp_disks(c, &sub).await }));
+    work
+}
+
+/// Above this many temporary disks found in a subscription, its whole disk
+/// list is read instead of each disk on its own.
+const TEMP_DISK_READS: usize = 20;
+
+/// The name prefix of reprotect's temporary disks (ASR202).
+const TEMP_DISK_PREFIX: &str = "ms-asr-";
+
+/// Reprotect's temporary `ms-asr-*` disks, the only disks a rule reads
+/// (ASR202): one list of the subscription's resources filtered by type and
+/// name (`substringof` combined with `resourceType`, as Resources - List
+/// documents), then each disk it finds read for its size, state and
+/// creation time (saved under `disks/<group>/`, which sorts before the
+/// filtered list, so the full resource is the one kept). Above
+/// `TEMP_DISK_READS` found, the whole disk list is read instead.
+async fn temp_disks(c: &Collector<'_>, sub: &str) {
+    let dir = format!("subscriptions/{sub}");
+    let stem = format!("{dir}/temp-disks");
+    let path = format!(
+        "/subscriptions/{sub}/resources?api-version={GROUP_API}&$filter=resourceType%20eq%20%27Microsoft.Compute/disks%27%20and%20substringof(%27{TEMP_DISK_PREFIX}%27,%20name)"
+    );
+    c.list(&stem, &path, None).await;
+    let first = format!("{stem}.json");
+    let pages = format!("{stem}.page");
+    let mut found: BTreeSet<(String, String, String)> = BTreeSet::new();
+    for (_, bytes) in c.saved(&|name| name == first || name.starts_with(&pages)) {
+        let Ok(page) = serde_json::from_slice::<Page>(&bytes) else {
+            continue;
+        };
+        for v in page.value.unwrap_or_default() {
+            let Ok(r) = serde_json::from_str::<Named>(v.get()) else {
+                continue;
+            };
+            let Some(id) = r.id.filter(|id| safe_path(id)) else {
+                continue;
+            };
+            let rid = ResourceId::new(&id);
+            let temp = rid
+                .name()
+                .get(..TEMP_DISK_PREFIX.len())
+                .is_some_and(|h| h.eq_ignore_ascii_case(TEMP_DISK_PREFIX));
+            let disk = rid
+                .resource_type()
+                .is_some_and(|t| t.eq_ignore_ascii_case("Microsoft.Compute/disks"));
+            let here = rid
+                .subscription()
+                .is_some_and(|s| s.eq_ignore_ascii_case(sub));
+            let (Some(group), name) = (rid.resource_group(), rid.name()) else {
+                continue;
+            };
+            if temp && disk && here && safe_segment(group) && safe_segment(name) {
+                found.insert((
+                    id.clone(),
+                    group.to_ascii_lowercase(),
+                    name.to_ascii_lowercase(),
+                ));
+            }
+        }
+    }
+    if found.len() > TEMP_DISK_READS {
+        let path = format!(
+            "/subscriptions/{sub}/providers/Microsoft.Compute/disks?api-version={DISK_API}"
+        );
+        c.list(&format!("{dir}/disks"), &path, None).await;
+        return;
+    }
+    let dir = &dir;
+    join_all(found.into_iter().map(|(id, group, name)| async move {
+        let path = format!("{id}?api-version={DISK_API}");
+        c.one(&format!("{dir}/disks/{group}/{name}.json"), &path)
+            .await;
+    }))
+    .await;
+}
+
+/// The id of a list entry.
+#[derive(serde::Deserialize)]
+struct Named {
+    #[serde(default)]
+    id: Option<String>,
 }
 
 /// The vault's own lists must be readable, or nothing can be checked:

@@ -5,8 +5,8 @@
 //! a page, 1,000 subscriptions a request) gives the subscriptions that can be
 //! read, the vaults, their replicated items (`recoveryservicesresources`),
 //! and, for the subscriptions the items touch, VMs, virtual networks, locks
-//! and resource groups; disks and NICs where an item has failed over (a
-//! reprotect or failback reads them); Resource Health of the subscriptions a
+//! and resource groups; disks where an item has failed over (reprotect's
+//! temporary disks, ASR202); Resource Health of the subscriptions a
 //! reprotect or failback returns to. ARM gives, per vault with items, its
 //! plans, jobs and policies (and its Hyper-V providers when it has Hyper-V
 //! items); per target (subscription, region), usages and SKUs; per
@@ -92,11 +92,6 @@ const DISKS: Query = Query {
     stem: "disks",
     table: "resources",
     kind: "microsoft.compute/disks",
-};
-const NICS: Query = Query {
-    stem: "nics",
-    table: "resources",
-    kind: "microsoft.network/networkinterfaces",
 };
 const VNETS: Query = Query {
     stem: "vnets",
@@ -405,7 +400,7 @@ struct Rest {
 
 /// The subscriptions, vaults and items of the scope; then what the items
 /// need: the same lists for subscriptions they touch beyond the scope,
-/// disks and NICs where items have failed over, Resource Health where a
+/// disks where items have failed over, Resource Health where a
 /// reprotect or failback returns; per vault with items its own lists; per
 /// target region usages and SKUs; per subscription touched its locations.
 async fn fleet_rest(
@@ -479,8 +474,7 @@ async fn fleet_rest(
     }
     if !plan.failed_over.is_empty() {
         let failed_over = Scope::Subscriptions(plan.failed_over.iter().cloned().collect());
-        work.push(graph_work(DISKS, failed_over.clone()));
-        work.push(graph_work(NICS, failed_over));
+        work.push(graph_work(DISKS, failed_over));
     }
     if !plan.health.is_empty() {
         work.push(graph_work(
@@ -590,7 +584,6 @@ mod tests {
             ITEMS,
             VMS,
             DISKS,
-            NICS,
             VNETS,
             LOCKS,
             GROUPS,

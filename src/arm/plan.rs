@@ -31,8 +31,8 @@ pub(super) struct Plan {
     pub regions: BTreeSet<(String, String)>,
     pub health: BTreeMap<String, BTreeSet<String>>,
     /// Subscriptions an item that has failed over touches (its VMs, groups,
-    /// disks and NICs on either side): where a reprotect or failback
-    /// needs disks and NICs read.
+    /// disks and NICs on either side): where the temporary disks of an
+    /// interrupted reprotect are looked for.
     pub failed_over: BTreeSet<String>,
 }
 

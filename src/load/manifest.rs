@@ -211,6 +211,18 @@ pub fn classify_path(path: &str) -> Hint {
         }
     } else if n >= 3 && lower[n - 1] == "locations" && lower[n - 3] == "subscriptions" {
         hint.kind = Some(FactKind::Locations);
+    } else if n == 3 && lower[0] == "subscriptions" && lower[2] == "resources" {
+        // The subscription's resources filtered by type
+        // (`$filter=resourceType eq 'Microsoft.Compute/disks' and ...`).
+        let query = key.split_once('?').map_or("", |(_, q)| q);
+        hint.kind = url::form_urlencoded::parse(query.as_bytes())
+            .find(|(k, _)| k == "$filter")
+            .and_then(|(_, f)| {
+                let f = f.to_ascii_lowercase();
+                let at = f.find("resourcetype eq '")? + "resourcetype eq '".len();
+                let ty = f[at..].split('\'').next()?;
+                collection(ty.rsplit('/').next()?)
+            });
     } else if let Some(kind) = lower.last().and_then(|last| collection(last)) {
         hint.kind = Some(kind);
     } else if n >= 2 {
@@ -484,7 +496,7 @@ pub fn hint_from_file_name(rel: &str) -> Hint {
         "vms" | "virtual-machines" | "virtualmachines" => FactKind::VirtualMachines,
         "capacity-reservations" => FactKind::CapacityReservations,
         "providers" | "recovery-services-providers" => FactKind::Providers,
-        "disks" => FactKind::Disks,
+        "disks" | "temp-disks" => FactKind::Disks,
         "nics" | "network-interfaces" => FactKind::NetworkInterfaces,
         "vnets" | "virtual-networks" => FactKind::VirtualNetworks,
         "storage-accounts" => FactKind::StorageAccounts,

@@ -940,10 +940,17 @@ fn answer_body(
     let route = st.routes.lock().unwrap().get(&k).cloned();
     let route = match route {
         Some(r) => r,
+        None if is_resources_list(&k) => match resources_list(st, &k, query) {
+            Ok(list) => Arc::new(Route::List(list)),
+            Err(why) => return error(400, "InvalidFilter", &why),
+        },
         None if LISTS.contains(&k.rsplit('/').next().unwrap_or("")) => {
             Arc::new(Route::List(Vec::new()))
         }
-        None => Arc::new(Route::Error(404, "ResourceNotFound".to_string())),
+        None => match member_of_list(st, &k) {
+            Some(v) => Arc::new(Route::One(v)),
+            None => Arc::new(Route::Error(404, "ResourceNotFound".to_string())),
+        },
     };
     match route.as_ref() {
         Route::Error(status, code) => error(*status, code, "injected"),
@@ -972,4 +979,88 @@ fn answer_body(
             (200, out.to_string())
         }
     }
+}
+
+/// `/subscriptions/{s}/resources`: the generic resource list.
+fn is_resources_list(k: &str) -> bool {
+    let segs: Vec<&str> = k.split('/').filter(|s| !s.is_empty()).collect();
+    segs.len() == 3 && segs[0] == "subscriptions" && segs[2] == "resources"
+}
+
+/// Resources - List of a subscription, made from the lists served under it:
+/// `$filter` takes `resourceType eq '<type>'` and `substringof('<text>',
+/// name)` joined by `and` (case-insensitive here: ARM does not document its
+/// case handling); anything else is refused as ARM refuses an unknown
+/// filter. Entries have the generic shape (no `properties`).
+fn resources_list(st: &State, k: &str, query: &str) -> Result<Vec<Value>, String> {
+    let filter = url::form_urlencoded::parse(query.as_bytes())
+        .find(|(name, _)| name == "$filter")
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default();
+    let (mut of_type, mut within) = (None, Vec::new());
+    for clause in filter
+        .split(" and ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+    {
+        let quoted = |c: &str| c.split('\'').nth(1).map(str::to_ascii_lowercase);
+        if clause.starts_with("resourceType eq '") {
+            of_type = quoted(clause);
+        } else if clause.starts_with("substringof('") && clause.ends_with(", name)") {
+            within.extend(quoted(clause));
+        } else {
+            return Err(format!("unsupported filter clause `{clause}`"));
+        }
+    }
+    let prefix = format!("{k}/").replace("/resources/", "/");
+    let routes = st.routes.lock().unwrap();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for (key, route) in routes.iter() {
+        let Route::List(list) = route.as_ref() else {
+            continue;
+        };
+        if !key.starts_with(&prefix) {
+            continue;
+        }
+        for v in list {
+            let ty = v["type"].as_str().unwrap_or("").to_ascii_lowercase();
+            let name = v["name"].as_str().unwrap_or("").to_ascii_lowercase();
+            let id = v["id"].as_str().unwrap_or("").to_ascii_lowercase();
+            if of_type.as_ref().is_some_and(|t| *t != ty)
+                || !within.iter().all(|w| name.contains(w.as_str()))
+                || !seen.insert(id)
+            {
+                continue;
+            }
+            let mut g = json!({"id": v["id"], "name": v["name"], "type": v["type"], "location": v["location"]});
+            for field in ["sku", "managedBy", "tags", "kind"] {
+                if let Some(x) = v.get(field) {
+                    g[field] = x.clone();
+                }
+            }
+            out.push(g);
+        }
+    }
+    // One order for every page.
+    out.sort_by_key(|v| v["id"].as_str().unwrap_or("").to_ascii_lowercase());
+    Ok(out)
+}
+
+/// A GET of one resource that is served only in a list (of its group's or
+/// its subscription's collection).
+fn member_of_list(st: &State, k: &str) -> Option<Value> {
+    let routes = st.routes.lock().unwrap();
+    routes.values().find_map(|route| {
+        let Route::List(list) = route.as_ref() else {
+            return None;
+        };
+        list.iter()
+            .find(|v| {
+                v["id"]
+                    .as_str()
+                    .is_some_and(|id| id.eq_ignore_ascii_case(k))
+            })
+            .cloned()
+    })
 }

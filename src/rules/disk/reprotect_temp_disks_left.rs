@@ -104,7 +104,15 @@ impl Rule for ReprotectTempDisksLeft {
         }
         for (_, (rg, mut left, items)) in groups {
             left.sort_by(|a, b| a.name.cmp(&b.name));
+            // A size not read (a disk found by the filtered list whose own
+            // read failed) is said to be unknown, never counted as zero.
             let total: i64 = left.iter().filter_map(|d| d.size_gb).sum();
+            let unknown = left.iter().filter(|d| d.size_gb.is_none()).count();
+            let total = match unknown {
+                0 => format!("{total} GiB"),
+                n if n == left.len() => "size unknown".to_string(),
+                n => format!("at least {total} GiB: the size of {n} is unknown"),
+            };
             let listed: Vec<String> = left
                 .iter()
                 .map(|d| {
@@ -118,7 +126,11 @@ impl Rule for ReprotectTempDisksLeft {
                     if let Some(st) = &d.disk_state {
                         bits.push(st.to_string());
                     }
-                    format!("`{}` ({})", d.name, bits.join(", "))
+                    if bits.is_empty() {
+                        format!("`{}`", d.name)
+                    } else {
+                        format!("`{}` ({})", d.name, bits.join(", "))
+                    }
                 })
                 .collect();
             let ids: Vec<&str> = left.iter().map(|d| d.id.as_str()).collect();
@@ -128,7 +140,7 @@ impl Rule for ReprotectTempDisksLeft {
                 ctx.operation,
                 Subject::resource(&rg, rg.name()),
                 format!(
-                    "{} temporary reprotect {} still {} in `{}` ({} GiB) while no reprotect runs in that region: {}. Site Recovery deletes them when a reprotect completes, so an interrupted reprotect left them; they are billed as managed disks",
+                    "{} temporary reprotect {} still {} in `{}` ({}) while no reprotect runs in that region: {}. Site Recovery deletes them when a reprotect completes, so an interrupted reprotect left them; they are billed as managed disks",
                     left.len(),
                     if left.len() == 1 { "disk" } else { "disks" },
                     if left.len() == 1 { "exists" } else { "exist" },
