@@ -821,3 +821,70 @@ fn a_vault_named_that_is_not_there_is_an_error_and_a_page_without_data_is_missin
         "{gaps:?}"
     );
 }
+
+#[test]
+fn only_reprotects_temporary_disks_are_queried_where_items_have_failed_over() {
+    let arm = fleet();
+    // Where contoso's failed-over batch VMs run now (centralus): two disks
+    // of VMs and one left by an interrupted reprotect.
+    let disk = |name: &str, gb: i64| {
+        json!({
+            "id": format!("/subscriptions/{CONTOSO_SUB}/resourceGroups/rg-batch-prod-asr/providers/Microsoft.Compute/disks/{name}"),
+            "name": name, "type": "Microsoft.Compute/disks", "location": "centralus",
+            "properties": {"diskSizeGB": gb, "diskState": "Unattached", "timeCreated": "2026-11-20T08:00:00Z"}
+        })
+    };
+    arm.route(
+        &format!("/subscriptions/{CONTOSO_SUB}/providers/Microsoft.Compute/disks"),
+        Route::List(vec![
+            disk("batch-01_osdisk", 128),
+            disk("MS-ASR-7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f", 256),
+            disk("batch-02_osdisk", 128),
+        ]),
+    );
+    arm.index_graph();
+    arm.graph(|g| g.quota = Some((1000, std::time::Duration::from_secs(5))));
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = tmp.path().join("fleet");
+    let mut c = strings(&["collect", "--all-vaults", "--out", bundle.to_str().unwrap()]);
+    c.extend(subs(&[CONTOSO_SUB, HYPERV_SUB]));
+    c.extend(arm_args(&arm, tmp.path()));
+    let r = run(&c, &arm.token);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("manifest.json")).unwrap()).unwrap();
+    let queries: Vec<&str> = manifest["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["query"].as_str())
+        .collect();
+    assert!(
+        queries.contains(&"resources | where type =~ 'microsoft.compute/disks' | where name startswith 'ms-asr-' | project id, name, type, location, resourceGroup, subscriptionId, properties | order by id asc"),
+        "{queries:?}"
+    );
+    assert!(
+        !queries.iter().any(|q| q.contains("networkinterfaces")),
+        "{queries:?}"
+    );
+    // The bundle holds the leftover only, and the check reports it.
+    let text = std::fs::read_to_string(bundle.join("graph/disks.json")).unwrap();
+    assert!(text.contains("MS-ASR-7c1d2e3f"), "{text}");
+    assert!(!text.contains("batch-01_osdisk"), "{text}");
+    let report = json(&offline(&bundle, &["--format", "json", "--rule", "ASR202"]));
+    let found: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["code"] == "ASR202")
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(found.len(), 1, "{report}");
+    assert!(
+        found[0].starts_with(
+            "1 temporary reprotect disk still exists in `rg-batch-prod-asr` (256 GiB)"
+        ),
+        "{}",
+        found[0]
+    );
+}

@@ -14,7 +14,8 @@
 //!
 //! Every query has one shape, `<table> | where type =~ '<type>' | project id,
 //! name, type, location, resourceGroup, subscriptionId, properties | order by
-//! id asc` (sorted, so pages neither repeat nor skip rows), scoped by the
+//! id asc` (for disks, `| where name startswith 'ms-asr-'` after the type:
+//! only reprotect's temporary disks are read) (sorted, so pages neither repeat nor skip rows), scoped by the
 //! request's `subscriptions`. Each page is saved as received (`{"data": …}`)
 //! and recorded in `manifest.json` with its query, subscriptions and
 //! `$skipToken`, so `check --from` of the bundle reads what the live run read.
@@ -56,13 +57,20 @@ pub struct Query {
     pub stem: &'static str,
     pub table: &'static str,
     pub kind: &'static str,
+    /// Only the resources whose name starts so (KQL `startswith`, which
+    /// compares without case).
+    pub name_prefix: Option<&'static str>,
 }
 
 impl Query {
     /// The KQL text: always this shape.
     pub fn kql(&self) -> String {
+        let names = self
+            .name_prefix
+            .map(|p| format!(" | where name startswith '{p}'"))
+            .unwrap_or_default();
         format!(
-            "{} | where type =~ '{}' | project id, name, type, location, resourceGroup, subscriptionId, properties | order by id asc",
+            "{} | where type =~ '{}'{names} | project id, name, type, location, resourceGroup, subscriptionId, properties | order by id asc",
             self.table, self.kind
         )
     }
@@ -72,46 +80,55 @@ const SUBSCRIPTIONS: Query = Query {
     stem: "subscriptions",
     table: "resourcecontainers",
     kind: "microsoft.resources/subscriptions",
+    name_prefix: None,
 };
 const VAULTS: Query = Query {
     stem: "vaults",
     table: "resources",
     kind: "microsoft.recoveryservices/vaults",
+    name_prefix: None,
 };
 const ITEMS: Query = Query {
     stem: "replicated-items",
     table: "recoveryservicesresources",
     kind: "microsoft.recoveryservices/vaults/replicationfabrics/replicationprotectioncontainers/replicationprotecteditems",
+    name_prefix: None,
 };
 const VMS: Query = Query {
     stem: "vms",
     table: "resources",
     kind: "microsoft.compute/virtualmachines",
+    name_prefix: None,
 };
 const DISKS: Query = Query {
     stem: "disks",
     table: "resources",
     kind: "microsoft.compute/disks",
+    name_prefix: Some("ms-asr-"),
 };
 const VNETS: Query = Query {
     stem: "vnets",
     table: "resources",
     kind: "microsoft.network/virtualnetworks",
+    name_prefix: None,
 };
 const LOCKS: Query = Query {
     stem: "locks",
     table: "resources",
     kind: "microsoft.authorization/locks",
+    name_prefix: None,
 };
 const GROUPS: Query = Query {
     stem: "resource-groups",
     table: "resourcecontainers",
     kind: "microsoft.resources/subscriptions/resourcegroups",
+    name_prefix: None,
 };
 const HEALTH: Query = Query {
     stem: "resource-health",
     table: "healthresources",
     kind: "microsoft.resourcehealth/availabilitystatuses",
+    name_prefix: None,
 };
 
 /// Where a query looks.

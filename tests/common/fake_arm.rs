@@ -702,6 +702,13 @@ fn graph(
         .nth(1)
         .and_then(|r| r.split('\'').next())
         .map(str::to_ascii_lowercase);
+    // `| where name startswith '<prefix>'` may follow the type (KQL's
+    // `startswith` compares without case).
+    let prefix = compact
+        .split("| where name startswith '")
+        .nth(1)
+        .and_then(|r| r.split('\'').next())
+        .map(str::to_ascii_lowercase);
     let shape = compact.ends_with("| project id, name, type, location, resourceGroup, subscriptionId, properties | order by id asc");
     let (Some(wanted), true) = (wanted, shape) else {
         return error(
@@ -745,6 +752,11 @@ fn graph(
                 .to_ascii_lowercase();
             *t == table
                 && r["type"].as_str() == Some(wanted.as_str())
+                && prefix.as_deref().is_none_or(|p| {
+                    r["name"]
+                        .as_str()
+                        .is_some_and(|n| n.to_ascii_lowercase().starts_with(p))
+                })
                 && !g.unreadable.contains(&sub)
                 && (everything || scope.contains(&sub))
         })
