@@ -345,7 +345,7 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
                                 let name = estate
                                     .item(id)
                                     .map_or_else(|| id.name().to_string(), |i| i.name.clone());
-                                (id.to_string(), name)
+                                (id.clone(), name)
                             })
                             .collect();
                         (

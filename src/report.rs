@@ -81,7 +81,7 @@ pub struct PlanView {
     pub name: String,
     /// In order: the group's type (`Boot`, `Shutdown`, ...) and its items
     /// as (item id, VM name).
-    pub groups: Vec<(String, Vec<(String, String)>)>,
+    pub groups: Vec<(String, Vec<(crate::model::ResourceId, String)>)>,
 }
 
 /// Which findings the readable formats (human, Markdown) show in full; the

@@ -9,6 +9,7 @@
 use super::Renderer;
 use crate::finding::{Finding, Level};
 use crate::report::{Report, Verdict};
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 pub struct Html;
@@ -220,19 +221,17 @@ impl Html {
         Ok(())
     }
 
-    fn finding_row(&self, report: &Report, f: &Finding, w: &mut dyn Write) -> io::Result<()> {
+    fn finding_row(
+        &self,
+        plans_of: &HashMap<String, Vec<&str>>,
+        f: &Finding,
+        w: &mut dyn Write,
+    ) -> io::Result<()> {
         let level = f.level.as_str();
         let item = f.subject.item.as_deref().unwrap_or(&f.subject.id);
-        let plans: Vec<&str> = report
-            .plans
-            .iter()
-            .filter(|p| {
-                p.groups
-                    .iter()
-                    .any(|(_, m)| m.iter().any(|(id, _)| id.eq_ignore_ascii_case(item)))
-            })
-            .map(|p| p.name.as_str())
-            .collect();
+        let plans: &[&str] = plans_of
+            .get(&item.to_ascii_lowercase())
+            .map_or(&[], Vec::as_slice);
         let rg = resource_group(&f.subject.id);
         let rank = match f.level {
             Level::Error => 0,
@@ -286,6 +285,32 @@ impl Html {
         )?;
         writeln!(w, "</tr>")
     }
+}
+
+/// The plans holding each item (by its lower-cased id), in the report's
+/// order: built once, not searched for every finding.
+fn plans_of(report: &Report) -> HashMap<String, Vec<&str>> {
+    let mut out: HashMap<String, Vec<&str>> = HashMap::new();
+    for p in &report.plans {
+        for (id, _) in p.groups.iter().flat_map(|(_, m)| m) {
+            let names = out.entry(id.as_str().to_ascii_lowercase()).or_default();
+            if names.last() != Some(&p.name.as_str()) {
+                names.push(p.name.as_str());
+            }
+        }
+    }
+    out
+}
+
+/// The worst level of the findings about each item (by its lower-cased id).
+fn worst_of(report: &Report) -> HashMap<String, Level> {
+    let mut out: HashMap<String, Level> = HashMap::new();
+    for f in &report.findings {
+        let item = f.subject.item.as_deref().unwrap_or(&f.subject.id);
+        let at = out.entry(item.to_ascii_lowercase()).or_insert(f.level);
+        *at = (*at).max(f.level);
+    }
+    out
 }
 
 /// The names of the vaults a finding is about (its own, or those sharing it).
@@ -453,31 +478,20 @@ impl Renderer for Html {
                 "<h2>Recovery plan {}: its groups in order</h2>\n<ol id=\"plan-groups\">",
                 esc(name)
             )?;
+            let worst_of = worst_of(report);
             for (kind, members) in &plan.groups {
                 let items: Vec<String> = members
                     .iter()
-                    .map(|(id, vm)| {
-                        let worst = report
-                            .findings
-                            .iter()
-                            .filter(|f| {
-                                f.subject
-                                    .item
-                                    .as_deref()
-                                    .unwrap_or(&f.subject.id)
-                                    .eq_ignore_ascii_case(id)
-                            })
-                            .map(|f| f.level)
-                            .max();
-                        match worst {
+                    .map(
+                        |(id, vm)| match worst_of.get(&id.as_str().to_ascii_lowercase()) {
                             Some(l) => format!(
                                 "{} <span class=\"level {lvl}\">{lvl}</span>",
                                 esc(vm),
                                 lvl = l.as_str()
                             ),
                             None => format!("{} <span class=\"meta\">no finding</span>", esc(vm)),
-                        }
-                    })
+                        },
+                    )
                     .collect();
                 writeln!(
                     w,
@@ -528,8 +542,9 @@ impl Renderer for Html {
                 f.len()
             )?;
             writeln!(w, "<table id=\"findings\"><thead><tr><th class=\"sortable\">level</th><th class=\"sortable\">rule</th><th class=\"sortable\">VM / subject</th><th class=\"sortable\">operation</th><th>problem</th></tr></thead><tbody>")?;
+            let plans_of = plans_of(report);
             for x in f {
-                self.finding_row(report, x, w)?;
+                self.finding_row(&plans_of, x, w)?;
             }
             writeln!(w, "</tbody></table>")?;
         }
