@@ -176,7 +176,9 @@ fn arm_resources_of_every_kind() {
 #[test]
 fn lists_with_unfollowed_next_links_are_incomplete() {
     let disks = load(&[corpus("diskrp-2025-01-02.Disk_ListByResourceGroup.json")]).unwrap();
-    assert!(!disks.disks.is_empty());
+    // Not reprotect's temporary disks: read, noted, not kept.
+    assert!(disks.disks.is_empty());
+    assert!(disks.unread.iter().any(|u| u.kind == FactKind::Disks));
     assert!(disks
         .facts
         .iter()
@@ -187,7 +189,8 @@ fn lists_with_unfollowed_next_links_are_incomplete() {
         "resourcegraph-2024-04-01.ResourcesFirstPageQuery.json",
     )])
     .unwrap();
-    assert_eq!(arg.disks.len(), 1);
+    assert_eq!(arg.disks.len(), 0);
+    assert!(arg.unread.iter().any(|u| u.kind == FactKind::Disks));
     assert!(!arg.has_complete(FactKind::Disks));
 }
 
@@ -218,11 +221,12 @@ fn az_cli_shapes() {
         "locks.json",
         r#"[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Authorization/locks/keep", "level": "CanNotDelete", "name": "keep", "notes": "do not delete", "owners": null, "resourceGroup": "rg", "type": "Microsoft.Authorization/locks"}]"#,
     );
-    // az disk list: flattened, `diskSizeGb`.
+    // az disk list: flattened, `diskSizeGb`. Only a reprotect's temporary
+    // disk is kept; the other is read and noted.
     write(
         dir.path(),
         "disks.json",
-        r#"[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/d1", "name": "d1", "type": "Microsoft.Compute/disks", "location": "westus2", "diskSizeGb": 128, "diskState": "Attached", "managedBy": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"}]"#,
+        r#"[{"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/MS-ASR-d1", "name": "MS-ASR-d1", "type": "Microsoft.Compute/disks", "location": "westus2", "diskSizeGb": 128, "diskState": "Attached", "managedBy": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"}, {"id": "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/vm1_osdisk", "name": "vm1_osdisk", "type": "Microsoft.Compute/disks", "location": "westus2", "diskSizeGb": "not a number", "diskState": "Attached"}]"#,
     );
     // az vm list-skus: no type, resourceType instead.
     write(
@@ -246,8 +250,19 @@ fn az_cli_shapes() {
         .any(|u| u.kind == UsageKind::Network && u.location == "westus2"));
     assert_eq!(e.locks[0].level, LockLevel::CanNotDelete);
     assert_eq!(e.locks[0].notes.as_deref(), Some("do not delete"));
+    assert_eq!(e.disks.len(), 1);
+    assert_eq!(e.disks[0].name, "MS-ASR-d1");
     assert_eq!(e.disks[0].size_gb, Some(128));
     assert!(e.disks[0].managed_by.is_some());
+    assert!(e.has_complete(FactKind::Disks), "the disk list is complete");
+    assert_eq!(
+        e.unread,
+        vec![asr_preflight::model::Unread {
+            kind: FactKind::Disks,
+            subscription: Some(asr_preflight::model::Atom::new("s")),
+            source: e.disks[0].source,
+        }]
+    );
     assert_eq!(e.skus.len(), 1, "only VM sizes are kept");
     assert_eq!(e.skus[0].restrictions[0].zones, vec!["3"]);
     assert!(e.has_complete(FactKind::Locks), "an az array is complete");

@@ -17,7 +17,7 @@ use super::bundle::{Bundle, Entry};
 use super::client::{Client, Fetched, Record};
 use super::plan::{guest_vms, safe_path, safe_segment, Plan};
 use crate::error::Error;
-use crate::model::{Estate, ResourceId};
+use crate::model::{is_reprotect_temp_disk, Estate, ResourceId, REPROTECT_TEMP_DISK_PREFIX};
 use futures::future::join_all;
 use serde_json::value::RawValue;
 use std::collections::BTreeSet;
@@ -544,9 +544,6 @@ pub(super) fn subscription_lists<'a>(c: &'a Collector<'a>, sub: &str) -> Vec<Wor
 /// list is read instead of each disk on its own.
 const TEMP_DISK_READS: usize = 20;
 
-/// The name prefix of reprotect's temporary disks (ASR202).
-const TEMP_DISK_PREFIX: &str = "ms-asr-";
-
 /// Reprotect's temporary `ms-asr-*` disks, the only disks a rule reads
 /// (ASR202): one list of the subscription's resources filtered by type and
 /// name (`substringof` combined with `resourceType`, as Resources - List
@@ -558,7 +555,7 @@ async fn temp_disks(c: &Collector<'_>, sub: &str) {
     let dir = format!("subscriptions/{sub}");
     let stem = format!("{dir}/temp-disks");
     let path = format!(
-        "/subscriptions/{sub}/resources?api-version={GROUP_API}&$filter=resourceType%20eq%20%27Microsoft.Compute/disks%27%20and%20substringof(%27{TEMP_DISK_PREFIX}%27,%20name)"
+        "/subscriptions/{sub}/resources?api-version={GROUP_API}&$filter=resourceType%20eq%20%27Microsoft.Compute/disks%27%20and%20substringof(%27{REPROTECT_TEMP_DISK_PREFIX}%27,%20name)"
     );
     c.list(&stem, &path, None).await;
     let first = format!("{stem}.json");
@@ -576,10 +573,7 @@ async fn temp_disks(c: &Collector<'_>, sub: &str) {
                 continue;
             };
             let rid = ResourceId::new(&id);
-            let temp = rid
-                .name()
-                .get(..TEMP_DISK_PREFIX.len())
-                .is_some_and(|h| h.eq_ignore_ascii_case(TEMP_DISK_PREFIX));
+            let temp = is_reprotect_temp_disk(rid.name());
             let disk = rid
                 .resource_type()
                 .is_some_and(|t| t.eq_ignore_ascii_case("Microsoft.Compute/disks"));

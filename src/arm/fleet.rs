@@ -104,7 +104,7 @@ const DISKS: Query = Query {
     stem: "disks",
     table: "resources",
     kind: "microsoft.compute/disks",
-    name_prefix: Some("ms-asr-"),
+    name_prefix: Some(crate::model::REPROTECT_TEMP_DISK_PREFIX),
 };
 const VNETS: Query = Query {
     stem: "vnets",

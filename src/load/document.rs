@@ -11,7 +11,7 @@ use super::dto::{self, Elems, Envelope, ExampleParameters, ExampleResponse, Head
 use super::map;
 use crate::error::Error;
 use crate::model::{
-    Coverage, Estate, FactKind, FactRecord, NotFound, ResourceId, SourceId, UsageKind,
+    Atom, Coverage, Estate, FactKind, FactRecord, NotFound, ResourceId, SourceId, Unread, UsageKind,
 };
 use rayon::prelude::*;
 use serde::Deserialize;
@@ -512,10 +512,37 @@ fn read_list(
     Ok(())
 }
 
+/// Notes a resource read but not kept: its kind and subscription, once per
+/// fragment.
+fn unread(ctx: &DocCtx, head: &Head, kind: FactKind, out: &mut Estate) {
+    let subscription = head.id.as_deref().and_then(|id| {
+        let mut segs = id.split('/').filter(|s| !s.is_empty());
+        while let Some(seg) = segs.next() {
+            if seg.eq_ignore_ascii_case("subscriptions") {
+                return segs.next().map(|s| Atom::new(&s.to_ascii_lowercase()));
+            }
+        }
+        None
+    });
+    let note = Unread {
+        kind,
+        subscription,
+        source: ctx.source,
+    };
+    if !out.unread.contains(&note) {
+        out.unread.push(note);
+    }
+}
+
 /// The subscriptions the resources of a fragment belong to (lower-cased).
 fn subscriptions_in(e: &Estate) -> BTreeSet<String> {
     e.resources()
         .filter_map(|(id, _)| id.subscription().map(str::to_ascii_lowercase))
+        .chain(
+            e.unread
+                .iter()
+                .filter_map(|u| u.subscription.as_deref().map(str::to_string)),
+        )
         .chain(
             e.locations
                 .iter()
@@ -554,7 +581,6 @@ fn kinds_in(e: &Estate) -> Vec<FactKind> {
     add(!e.resource_groups.is_empty(), FactKind::ResourceGroups);
     add(!e.locations.is_empty(), FactKind::Locations);
     add(!e.health.is_empty(), FactKind::ResourceHealth);
-    add(!e.nics.is_empty(), FactKind::NetworkInterfaces);
     add(!e.networks.is_empty(), FactKind::VirtualNetworks);
     add(!e.storage_accounts.is_empty(), FactKind::StorageAccounts);
     add(!e.vaults.is_empty(), FactKind::Vaults);
@@ -563,6 +589,11 @@ fn kinds_in(e: &Estate) -> Vec<FactKind> {
         FactKind::CapacityReservations,
     );
     add(!e.providers.is_empty(), FactKind::Providers);
+    for u in &e.unread {
+        if !v.contains(&u.kind) {
+            v.push(u.kind);
+        }
+    }
     v
 }
 
@@ -651,6 +682,11 @@ fn read_resource(ctx: &DocCtx, text: &str, out: &mut Estate) -> Result<Entry, Er
         Kind::Vm => out
             .vms
             .push(m.vm(ctx.parse_path(props, "virtual machine")?)),
+        // Only a reprotect's temporary disks are read by a check (ASR202):
+        // the others are neither parsed nor kept, only noted as read.
+        Kind::Disk if !crate::model::is_reprotect_temp_disk(&m.name_text()) => {
+            unread(ctx, &head, FactKind::Disks, out)
+        }
         Kind::Disk => out.disks.push(m.disk(ctx.parse_path(props, "disk")?)),
         Kind::Sku => {
             if let Some(sku) = m.sku(ctx.parse_path(text, "resource SKU")?) {
@@ -675,7 +711,8 @@ fn read_resource(ctx: &DocCtx, text: &str, out: &mut Estate) -> Result<Entry, Er
         Kind::Health => out
             .health
             .push(m.health(ctx.parse_path(props, "availability status")?)),
-        Kind::Nic => out.nics.extend(m.generic()),
+        // No check reads network interfaces.
+        Kind::Nic => unread(ctx, &head, FactKind::NetworkInterfaces, out),
         Kind::Network => out.networks.extend(m.generic()),
         Kind::Storage => out.storage_accounts.extend(m.generic()),
         Kind::Vault => out.vaults.extend(m.generic()),

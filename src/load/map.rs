@@ -177,6 +177,16 @@ impl Mapper<'_> {
         )
     }
 
+    /// The name `name_or_id` gives, without interning the id: the `name`,
+    /// else the id's last segment.
+    pub fn name_text(&self) -> String {
+        self.name().unwrap_or_else(|| {
+            let id = self.head.id.as_deref().unwrap_or("");
+            let id = id.trim().trim_end_matches('/');
+            id.rsplit('/').next().unwrap_or("").to_string()
+        })
+    }
+
     fn name_or_id(&self, id: &ResourceId) -> String {
         self.name().unwrap_or_else(|| id.name().to_string())
     }

@@ -215,8 +215,36 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
         .flat_map(|r| [r.last_rpo_calculated, r.last_heartbeat])
         .flatten()
         .max();
+    shrink(&mut estate);
     estate.reindex();
     Ok(estate)
+}
+
+/// Hands back what the merges over-reserved: a list grown by doubling holds
+/// up to twice its length, for the whole of the checks. (Large buffers
+/// shrink where they are, without a copy.)
+fn shrink(e: &mut Estate) {
+    e.items.shrink_to_fit();
+    e.plans.shrink_to_fit();
+    e.jobs.shrink_to_fit();
+    e.policies.shrink_to_fit();
+    e.recovery_points.shrink_to_fit();
+    e.vms.shrink_to_fit();
+    e.disks.shrink_to_fit();
+    e.skus.shrink_to_fit();
+    e.disk_skus.shrink_to_fit();
+    e.usages.shrink_to_fit();
+    e.locks.shrink_to_fit();
+    e.resource_groups.shrink_to_fit();
+    e.locations.shrink_to_fit();
+    e.health.shrink_to_fit();
+    e.networks.shrink_to_fit();
+    e.storage_accounts.shrink_to_fit();
+    e.vaults.shrink_to_fit();
+    e.capacity_reservations.shrink_to_fit();
+    e.providers.shrink_to_fit();
+    e.facts.shrink_to_fit();
+    e.not_found.shrink_to_fit();
 }
 
 /// Most notices a report lists; each at most `NOTICE_CHARS` characters.
@@ -385,6 +413,7 @@ fn contributing_sources(e: &Estate) -> HashSet<SourceId> {
     e.resources()
         .map(|(_, source)| source)
         .chain(e.locations.iter().map(|l| l.source))
+        .chain(e.unread.iter().map(|u| u.source))
         .collect()
 }
 
@@ -416,6 +445,11 @@ pub fn subscriptions_touched(e: &Estate) -> std::collections::BTreeSet<String> {
         .map(|(id, _)| id)
         .chain(targets)
         .filter_map(|id| id.subscription().map(str::to_ascii_lowercase))
+        .chain(
+            e.unread
+                .iter()
+                .filter_map(|u| u.subscription.as_deref().map(str::to_string)),
+        )
         .collect()
 }
 
@@ -452,7 +486,6 @@ fn merge(out: &mut Estate, part: Estate) {
     append(&mut out.resource_groups, part.resource_groups);
     append(&mut out.locations, part.locations);
     append(&mut out.health, part.health);
-    append(&mut out.nics, part.nics);
     append(&mut out.networks, part.networks);
     append(&mut out.storage_accounts, part.storage_accounts);
     append(&mut out.vaults, part.vaults);
@@ -462,6 +495,11 @@ fn merge(out: &mut Estate, part: Estate) {
     append(&mut out.not_found, part.not_found);
     append(&mut out.notices, part.notices);
     append(&mut out.problems, part.problems);
+    for u in part.unread {
+        if !out.unread.contains(&u) {
+            out.unread.push(u);
+        }
+    }
 }
 
 /// Appends `from` to `to`, moving it whole when `to` has nothing and no
@@ -482,7 +520,6 @@ fn reserve_for<'a>(out: &mut Estate, parts: impl Iterator<Item = &'a Estate> + C
     out.items.reserve_exact(total(|p| p.items.len()));
     out.vms.reserve_exact(total(|p| p.vms.len()));
     out.disks.reserve_exact(total(|p| p.disks.len()));
-    out.nics.reserve_exact(total(|p| p.nics.len()));
     out.jobs.reserve_exact(total(|p| p.jobs.len()));
     out.health.reserve_exact(total(|p| p.health.len()));
 }
@@ -717,7 +754,6 @@ fn dedupe(e: &mut Estate) {
     dedupe_by(&mut e.locks, |x| k(&x.id));
     dedupe_by(&mut e.resource_groups, |x| k(&x.id));
     dedupe_by(&mut e.health, |x| k(&x.id));
-    dedupe_by(&mut e.nics, |x| k(&x.id));
     dedupe_by(&mut e.networks, |x| k(&x.id));
     dedupe_by(&mut e.storage_accounts, |x| k(&x.id));
     dedupe_by(&mut e.vaults, |x| k(&x.id));

@@ -44,6 +44,30 @@ pub struct Disk {
     pub time_created: Option<super::Timestamp>,
 }
 
+/// The name prefix of the temporary disks a reprotect makes of the
+/// failed-over VM's disks (`ms-asr-<GUID>`, deleted when it completes: the
+/// A2A reprotect article). The only disks a check reads (ASR202).
+pub const REPROTECT_TEMP_DISK_PREFIX: &str = "ms-asr-";
+
+/// True for the name of a reprotect's temporary disk (compared without case).
+pub fn is_reprotect_temp_disk(name: &str) -> bool {
+    name.as_bytes()
+        .get(..REPROTECT_TEMP_DISK_PREFIX.len())
+        .is_some_and(|h| h.eq_ignore_ascii_case(REPROTECT_TEMP_DISK_PREFIX.as_bytes()))
+}
+
+/// A resource read but not kept, because no check reads it (a disk other
+/// than a reprotect's temporary one, a NIC): what its list says about the
+/// input — which kind of fact it gives, for which subscription, from which
+/// file — without the resource itself. One per (kind, subscription, file).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unread {
+    pub kind: super::FactKind,
+    /// Lower-cased.
+    pub subscription: Option<super::Atom>,
+    pub source: super::SourceId,
+}
+
 /// A restriction on a SKU (`restrictions[]`).
 #[derive(Clone, Debug)]
 pub struct SkuRestriction {

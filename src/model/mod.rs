@@ -23,7 +23,10 @@ pub use arm::{
 };
 pub use atom::Atom;
 pub use cert::{CertInfo, CertProblem, CertStore};
-pub use compute::{CapacityReservation, DataDisk, Disk, Sku, SkuRestriction, Usage, UsageKind, Vm};
+pub use compute::{
+    is_reprotect_temp_disk, CapacityReservation, DataDisk, Disk, Sku, SkuRestriction, Unread,
+    Usage, UsageKind, Vm, REPROTECT_TEMP_DISK_PREFIX,
+};
 pub use facts::{BundleInfo, Coverage, FactKind, FactRecord, FleetInfo, NotFound};
 pub use id::ResourceId;
 pub use item::{Phase, ReplicatedItem};
@@ -114,7 +117,6 @@ pub struct Estate {
     pub resource_groups: Vec<ResourceGroup>,
     pub locations: Vec<Location>,
     pub health: Vec<HealthStatus>,
-    pub nics: Vec<GenericResource>,
     pub networks: Vec<GenericResource>,
     pub storage_accounts: Vec<GenericResource>,
     pub vaults: Vec<GenericResource>,
@@ -128,6 +130,9 @@ pub struct Estate {
     /// Things wrong with the input that make the check incomplete (ASR901):
     /// entries of another type in an item list, an empty item list.
     pub problems: Vec<InputProblem>,
+    /// Resources read but not kept (no check reads them): they still say
+    /// which facts the input gives for which subscriptions.
+    pub unread: Vec<Unread>,
     index: Index,
 }
 
@@ -178,7 +183,6 @@ impl Estate {
             && self.resource_groups.is_empty()
             && self.locations.is_empty()
             && self.health.is_empty()
-            && self.nics.is_empty()
             && self.networks.is_empty()
             && self.storage_accounts.is_empty()
             && self.vaults.is_empty()
@@ -188,6 +192,7 @@ impl Estate {
             && self.not_found.is_empty()
             && self.notices.is_empty()
             && self.problems.is_empty()
+            && self.unread.is_empty()
     }
 
     /// The id and source file of every ARM resource held (not usages, SKUs,
@@ -204,7 +209,6 @@ impl Estate {
             .chain(self.locks.iter().map(|x| (&x.id, x.source)))
             .chain(self.resource_groups.iter().map(|x| (&x.id, x.source)))
             .chain(self.health.iter().map(|x| (&x.id, x.source)))
-            .chain(self.nics.iter().map(|x| (&x.id, x.source)))
             .chain(self.networks.iter().map(|x| (&x.id, x.source)))
             .chain(self.storage_accounts.iter().map(|x| (&x.id, x.source)))
             .chain(self.vaults.iter().map(|x| (&x.id, x.source)))

@@ -27,9 +27,6 @@ pub static META: RuleMeta = RuleMeta {
 
 pub struct ReprotectTempDisksLeft;
 
-/// The name prefix of the temporary disks (the reprotect article: `ms-asr-<GUID>`).
-const PREFIX: &str = "ms-asr-";
-
 /// Where the VM of an item runs now: its subscription and region. A
 /// reprotect makes its temporary disks beside the failed-over VM's disks.
 fn running_place(item: &ReplicatedItem) -> Option<(String, String)> {
@@ -52,11 +49,9 @@ fn reprotecting(item: &ReplicatedItem) -> bool {
         .any(|r| r.eq_ignore_ascii_case(&s)))
 }
 
+/// The temporary disks' names (the reprotect article: `ms-asr-<GUID>`).
 fn is_temp(d: &Disk) -> bool {
-    d.name
-        .as_bytes()
-        .get(..PREFIX.len())
-        .is_some_and(|h| h.eq_ignore_ascii_case(PREFIX.as_bytes()))
+    crate::model::is_reprotect_temp_disk(&d.name)
 }
 
 impl Rule for ReprotectTempDisksLeft {
