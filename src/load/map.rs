@@ -582,11 +582,11 @@ impl Mapper<'_> {
         HealthStatus {
             target,
             source: self.ctx.source,
-            location: nonempty(self.head.location.clone()),
-            availability_state: nonempty(p.availability_state),
-            summary: nonempty(p.summary),
-            reason_type: nonempty(p.reason_type),
-            context: nonempty(p.context),
+            location: atom(self.head.location.clone()),
+            availability_state: atom(p.availability_state),
+            summary: atom(p.summary),
+            reason_type: atom(p.reason_type),
+            context: atom(p.context),
             id,
         }
     }

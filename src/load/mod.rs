@@ -215,36 +215,8 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
         .flat_map(|r| [r.last_rpo_calculated, r.last_heartbeat])
         .flatten()
         .max();
-    shrink(&mut estate);
     estate.reindex();
     Ok(estate)
-}
-
-/// Hands back what the merges over-reserved: a list grown by doubling holds
-/// up to twice its length, for the whole of the checks. (Large buffers
-/// shrink where they are, without a copy.)
-fn shrink(e: &mut Estate) {
-    e.items.shrink_to_fit();
-    e.plans.shrink_to_fit();
-    e.jobs.shrink_to_fit();
-    e.policies.shrink_to_fit();
-    e.recovery_points.shrink_to_fit();
-    e.vms.shrink_to_fit();
-    e.disks.shrink_to_fit();
-    e.skus.shrink_to_fit();
-    e.disk_skus.shrink_to_fit();
-    e.usages.shrink_to_fit();
-    e.locks.shrink_to_fit();
-    e.resource_groups.shrink_to_fit();
-    e.locations.shrink_to_fit();
-    e.health.shrink_to_fit();
-    e.networks.shrink_to_fit();
-    e.storage_accounts.shrink_to_fit();
-    e.vaults.shrink_to_fit();
-    e.capacity_reservations.shrink_to_fit();
-    e.providers.shrink_to_fit();
-    e.facts.shrink_to_fit();
-    e.not_found.shrink_to_fit();
 }
 
 /// Most notices a report lists; each at most `NOTICE_CHARS` characters.

@@ -1,7 +1,7 @@
 //! Resource Manager facts: locks, resource groups, regions, health, network
 //! and storage resources, vaults.
 
-use super::{ResourceId, SourceId};
+use super::{Atom, ResourceId, SourceId};
 use crate::open_enum;
 
 open_enum! {
@@ -57,13 +57,14 @@ pub struct HealthStatus {
     /// The resource the status is about.
     pub target: ResourceId,
     pub source: SourceId,
-    pub location: Option<String>,
+    pub location: Option<Atom>,
     /// `Available`, `Unavailable`, `Degraded`, `Unknown`.
-    pub availability_state: Option<String>,
-    pub summary: Option<String>,
-    pub reason_type: Option<String>,
+    pub availability_state: Option<Atom>,
+    /// Resource Health's few sentences (most VMs share one).
+    pub summary: Option<Atom>,
+    pub reason_type: Option<Atom>,
     /// `context`: `Platform Initiated` or `Customer Initiated`.
-    pub context: Option<String>,
+    pub context: Option<Atom>,
 }
 
 impl HealthStatus {
