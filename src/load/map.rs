@@ -306,7 +306,13 @@ impl Mapper<'_> {
             last_successful_failover: p.last_successful_failover_time,
             last_successful_test_failover,
             policy_id: rid(p.policy_id),
-            provider_id: rid(p.recovery_services_provider_id),
+            // Read only for Hyper-V items (which VMM server or host serves
+            // them, ASR701); A2A items carry one per item, and no check
+            // reads it: not kept.
+            provider_id: replication
+                .as_ref()
+                .filter(|r| r.kind == ProviderKind::HyperVReplicaAzure)
+                .and_then(|_| rid(p.recovery_services_provider_id)),
             primary_fabric_name: atom(p.primary_fabric_friendly_name),
             recovery_fabric_name: atom(p.recovery_fabric_friendly_name),
             replication,
