@@ -571,3 +571,50 @@ fn a_list_spanning_subscriptions_covers_those_it_names_and_no_other() {
         assert_eq!(e.scope_coverage(FactKind::Locks, &group), want, "{sub}");
     }
 }
+
+#[test]
+fn a_health_status_is_known_by_its_resource_and_kept_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let vm = "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1";
+    let status = |id: &str, state: &str| {
+        format!(
+            r#"{{"id": "{id}", "type": "Microsoft.ResourceHealth/AvailabilityStatuses", "location": "eastus2", "properties": {{"availabilityState": "{state}", "summary": "s"}}}}"#
+        )
+    };
+    // The usual id (in another case), listed twice; and a status of the same
+    // VM under another name.
+    let current = format!("{vm}/providers/Microsoft.ResourceHealth/availabilityStatuses/current");
+    let lower = current.to_ascii_lowercase();
+    let other = format!("{vm}/providers/Microsoft.ResourceHealth/availabilityStatuses/event-1");
+    write(
+        dir.path(),
+        "health.a.json",
+        &format!(
+            "[{}, {}]",
+            status(&current, "Unavailable"),
+            status(&other, "Degraded")
+        ),
+    );
+    write(
+        dir.path(),
+        "health.b.json",
+        &format!("[{}]", status(&lower, "Available")),
+    );
+    let e = load(&[dir.path().to_path_buf()]).unwrap();
+    let states: Vec<(&str, Option<&str>)> = e
+        .health
+        .iter()
+        .map(|h| {
+            (
+                h.availability_state.as_deref().unwrap(),
+                h.id.as_ref().map(|i| i.as_str()),
+            )
+        })
+        .collect();
+    // The first in path order is kept; the usual id is not stored.
+    assert_eq!(
+        states,
+        vec![("Unavailable", None), ("Degraded", Some(other.as_str()))]
+    );
+    assert!(e.health.iter().all(|h| h.target == ResourceId::new(vm)));
+}

@@ -580,10 +580,26 @@ impl Mapper<'_> {
     }
 
     pub fn health(&self, p: dto::HealthProps) -> HealthStatus {
-        let id = self.id();
-        let target = match id.key().find("/providers/microsoft.resourcehealth/") {
-            Some(at) => ResourceId::new(&id.as_str()[..at]),
-            None => id.clone(),
+        const AT: &str = "/providers/microsoft.resourcehealth/";
+        const CURRENT: &str = "/providers/microsoft.resourcehealth/availabilitystatuses/current";
+        let raw = self
+            .head
+            .id
+            .as_deref()
+            .map_or("", |s| s.trim().trim_end_matches('/'));
+        let lower = raw.to_ascii_lowercase();
+        let cut = raw.len().saturating_sub(CURRENT.len());
+        // The usual id, `<resource>/providers/Microsoft.ResourceHealth/
+        // availabilityStatuses/current`, is not kept: its resource says it.
+        let (id, target) = if cut > 0 && lower.ends_with(CURRENT) && lower.find(AT) == Some(cut) {
+            (None, ResourceId::new(&raw[..cut]))
+        } else {
+            let id = self.id();
+            let target = match id.key().find(AT) {
+                Some(at) => ResourceId::new(&id.as_str()[..at]),
+                None => id.clone(),
+            };
+            (Some(id), target)
         };
         HealthStatus {
             target,

@@ -725,7 +725,7 @@ fn dedupe(e: &mut Estate) {
     dedupe_by(&mut e.disks, |x| k(&x.id));
     dedupe_by(&mut e.locks, |x| k(&x.id));
     dedupe_by(&mut e.resource_groups, |x| k(&x.id));
-    dedupe_by(&mut e.health, |x| k(&x.id));
+    dedupe_by(&mut e.health, |x| (k(x.key().0), x.key().1));
     dedupe_by(&mut e.networks, |x| k(&x.id));
     dedupe_by(&mut e.storage_accounts, |x| k(&x.id));
     dedupe_by(&mut e.vaults, |x| k(&x.id));

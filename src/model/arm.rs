@@ -53,7 +53,10 @@ pub struct Location {
 /// A Resource Health availability status.
 #[derive(Clone, Debug)]
 pub struct HealthStatus {
-    pub id: ResourceId,
+    /// The status's own id, when it is not the usual
+    /// `<target>/providers/Microsoft.ResourceHealth/availabilityStatuses/current`
+    /// (which is not kept: `key` gives what tells statuses apart).
+    pub id: Option<ResourceId>,
     /// The resource the status is about.
     pub target: ResourceId,
     pub source: SourceId,
@@ -68,6 +71,15 @@ pub struct HealthStatus {
 }
 
 impl HealthStatus {
+    /// The id that names this status: its own when kept, else its
+    /// resource's (whose `current` status it is).
+    pub fn key(&self) -> (&ResourceId, bool) {
+        match &self.id {
+            Some(id) => (id, true),
+            None => (&self.target, false),
+        }
+    }
+
     /// True when the unavailability was caused by the customer (a VM stopped
     /// or deallocated by a user or a process acting for one — after a
     /// failover, the normal state of the source VM), not by the platform.

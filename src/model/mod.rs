@@ -208,7 +208,7 @@ impl Estate {
             .chain(self.disks.iter().map(|x| (&x.id, x.source)))
             .chain(self.locks.iter().map(|x| (&x.id, x.source)))
             .chain(self.resource_groups.iter().map(|x| (&x.id, x.source)))
-            .chain(self.health.iter().map(|x| (&x.id, x.source)))
+            .chain(self.health.iter().map(|x| (x.key().0, x.source)))
             .chain(self.networks.iter().map(|x| (&x.id, x.source)))
             .chain(self.storage_accounts.iter().map(|x| (&x.id, x.source)))
             .chain(self.vaults.iter().map(|x| (&x.id, x.source)))
