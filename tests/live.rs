@@ -1360,3 +1360,27 @@ fn a_temporary_disk_whose_read_fails_has_its_size_unknown_not_zero() {
         found[0]
     );
 }
+
+#[test]
+fn an_endpoint_refusing_the_disk_filter_has_its_whole_disk_list_read() {
+    let arm = FakeArm::http();
+    contoso(&arm);
+    serve_disks(&arm, 1);
+    arm.route(
+        &format!("/subscriptions/{SUB}/resources"),
+        Route::Error(400, "InvalidFilter".into()),
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let args = ["check", "--live", "--format", "json", "--rule", "ASR202"];
+    let r = live(&arm, tmp.path(), &args, &[]);
+    let report = json(&r);
+    let found = messages(&report, "ASR202");
+    assert_eq!(found.len(), 1, "{report}");
+    assert!(
+        found[0].starts_with("1 temporary reprotect disk still exists in `rg-web-prod` (32 GiB)"),
+        "{}",
+        found[0]
+    );
+    assert_eq!(count(&arm, "/resources?"), 1);
+    assert_eq!(count(&arm, "Microsoft.Compute/disks?"), 4);
+}

@@ -550,7 +550,8 @@ const TEMP_DISK_READS: usize = 20;
 /// documents), then each disk it finds read for its size, state and
 /// creation time (saved under `disks/<group>/`, which sorts before the
 /// filtered list, so the full resource is the one kept). Above
-/// `TEMP_DISK_READS` found, the whole disk list is read instead.
+/// `TEMP_DISK_READS` found, or when the endpoint refuses the filter (400),
+/// the whole disk list is read instead.
 async fn temp_disks(c: &Collector<'_>, sub: &str) {
     let dir = format!("subscriptions/{sub}");
     let stem = format!("{dir}/temp-disks");
@@ -558,6 +559,20 @@ async fn temp_disks(c: &Collector<'_>, sub: &str) {
         "/subscriptions/{sub}/resources?api-version={GROUP_API}&$filter=resourceType%20eq%20%27Microsoft.Compute/disks%27%20and%20substringof(%27{REPROTECT_TEMP_DISK_PREFIX}%27,%20name)"
     );
     c.list(&stem, &path, None).await;
+    let refused = c
+        .first_failed
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .any(|(s, r)| *s == stem && r.status == Some(400));
+    let whole =
+        format!("/subscriptions/{sub}/providers/Microsoft.Compute/disks?api-version={DISK_API}");
+    if refused {
+        // An endpoint that does not take the filter (400): the whole disk
+        // list, as before there was one.
+        c.list(&format!("{dir}/disks"), &whole, None).await;
+        return;
+    }
     let first = format!("{stem}.json");
     let pages = format!("{stem}.page");
     let mut found: BTreeSet<(String, String, String)> = BTreeSet::new();
@@ -593,10 +608,7 @@ async fn temp_disks(c: &Collector<'_>, sub: &str) {
         }
     }
     if found.len() > TEMP_DISK_READS {
-        let path = format!(
-            "/subscriptions/{sub}/providers/Microsoft.Compute/disks?api-version={DISK_API}"
-        );
-        c.list(&format!("{dir}/disks"), &path, None).await;
+        c.list(&format!("{dir}/disks"), &whole, None).await;
         return;
     }
     let dir = &dir;
