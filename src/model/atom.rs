@@ -12,13 +12,42 @@ use std::collections::HashSet;
 use std::fmt;
 use std::sync::{Mutex, OnceLock};
 
-/// An interned text; reads as a `&str`.
-#[derive(Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Atom(&'static str);
+/// An interned text; reads as a `&str`. A thin pointer (8 bytes, not the
+/// 16 of a `&str`): a model field that is an atom costs one word, and each
+/// distinct text is kept once with its length beside it.
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Atom(&'static &'static str);
+
+impl Default for Atom {
+    fn default() -> Self {
+        static EMPTY: &str = "";
+        Atom(&EMPTY)
+    }
+}
+
+/// One atom in the pool, looked up by its text.
+struct Pooled(&'static &'static str);
+
+impl std::borrow::Borrow<str> for Pooled {
+    fn borrow(&self) -> &str {
+        self.0
+    }
+}
+impl PartialEq for Pooled {
+    fn eq(&self, other: &Self) -> bool {
+        *self.0 == *other.0
+    }
+}
+impl Eq for Pooled {}
+impl std::hash::Hash for Pooled {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        (*self.0).hash(state);
+    }
+}
 
 #[derive(Default)]
 struct Shard {
-    set: HashSet<&'static str, rustc_hash::FxBuildHasher>,
+    set: HashSet<Pooled, rustc_hash::FxBuildHasher>,
     room: &'static mut [u8],
 }
 
@@ -34,10 +63,11 @@ impl Atom {
         let i = (std::hash::Hasher::finish(&h) as usize >> 7) % SHARDS;
         let mut shard = pool[i].lock().unwrap_or_else(|p| p.into_inner());
         if let Some(found) = shard.set.get(text) {
-            return Atom(found);
+            return Atom(found.0);
         }
-        let kept = super::id::pack(&mut shard.room, text);
-        shard.set.insert(kept);
+        let kept: &'static &'static str =
+            Box::leak(Box::new(super::id::pack(&mut shard.room, text)));
+        shard.set.insert(Pooled(kept));
         Atom(kept)
     }
 
@@ -86,19 +116,19 @@ impl From<&String> for Atom {
 
 impl PartialEq<str> for Atom {
     fn eq(&self, other: &str) -> bool {
-        self.0 == other
+        self.as_str() == other
     }
 }
 
 impl PartialEq<&str> for Atom {
     fn eq(&self, other: &&str) -> bool {
-        self.0 == *other
+        self.as_str() == *other
     }
 }
 
 impl PartialEq<String> for Atom {
     fn eq(&self, other: &String) -> bool {
-        self.0 == other.as_str()
+        self.as_str() == other.as_str()
     }
 }
 
@@ -133,5 +163,11 @@ mod tests {
         assert_ne!(Atom::new("premium_lrs"), a);
         assert_eq!(format!("{a} {a:?}"), "Premium_LRS \"Premium_LRS\"");
         assert!(a.eq_ignore_ascii_case("premium_lrs"));
+        assert_eq!(Atom::default(), "");
+        // One word, and none more when optional.
+        assert_eq!(
+            std::mem::size_of::<Option<Atom>>(),
+            std::mem::size_of::<usize>()
+        );
     }
 }
