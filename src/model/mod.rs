@@ -140,8 +140,9 @@ pub struct Estate {
 struct Index {
     items: HashMap<ResourceId, usize>,
     vms: HashMap<ResourceId, usize>,
-    disks: HashMap<ResourceId, usize>,
     jobs: HashMap<ResourceId, usize>,
+    /// The resource a Resource Health status is about → its statuses, in order.
+    health: HashMap<ResourceId, Vec<usize>>,
     /// (lower-cased size name, region key) → SKUs offering it there.
     skus: HashMap<(String, String), Vec<usize>>,
     /// (kind, region key) → usage counters.
@@ -221,8 +222,8 @@ impl Estate {
         self.index = Index {
             items: index_of(&self.items, |x| &x.id),
             vms: index_of(&self.vms, |x| &x.id),
-            disks: index_of(&self.disks, |x| &x.id),
             jobs: index_of(&self.jobs, |x| &x.id),
+            health: HashMap::new(),
             skus: HashMap::new(),
             usages: HashMap::new(),
         };
@@ -239,6 +240,13 @@ impl Estate {
                     .or_default()
                     .push(i);
             }
+        }
+        for (i, h) in self.health.iter().enumerate() {
+            self.index
+                .health
+                .entry(h.target.clone())
+                .or_default()
+                .push(i);
         }
         for (i, u) in self.usages.iter().enumerate() {
             self.index
@@ -322,8 +330,14 @@ impl Estate {
         self.index.vms.get(id).map(|&i| &self.vms[i])
     }
 
-    pub fn disk(&self, id: &ResourceId) -> Option<&Disk> {
-        self.index.disks.get(id).map(|&i| &self.disks[i])
+    /// The Resource Health statuses of a resource, in input order.
+    pub fn health_of(&self, target: &ResourceId) -> impl Iterator<Item = &HealthStatus> {
+        self.index
+            .health
+            .get(target)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.health[i])
     }
 
     pub fn job(&self, id: &ResourceId) -> Option<&Job> {

@@ -104,9 +104,8 @@ impl Rule for RegionUnavailable {
                 // the normal state of the source VM) is no region problem.
                 for h in ctx
                     .estate
-                    .health
-                    .iter()
-                    .filter(|h| h.target == *vm && !h.customer_initiated())
+                    .health_of(vm)
+                    .filter(|h| !h.customer_initiated())
                 {
                     let state = h.availability_state.as_deref().unwrap_or("Unknown");
                     let level = match state {
