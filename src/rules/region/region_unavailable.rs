@@ -102,11 +102,7 @@ impl Rule for RegionUnavailable {
             {
                 // A VM stopped or deallocated by its owner (after a failover,
                 // the normal state of the source VM) is no region problem.
-                for h in ctx
-                    .estate
-                    .health_of(vm)
-                    .filter(|h| !h.customer_initiated())
-                {
+                for h in ctx.estate.health_of(vm).filter(|h| !h.customer_initiated()) {
                     let state = h.availability_state.as_deref().unwrap_or("Unknown");
                     let level = match state {
                         s if s.eq_ignore_ascii_case("Unavailable") => Level::Error,
