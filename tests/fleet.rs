@@ -278,19 +278,26 @@ fn missing(report: &Value) -> Vec<String> {
         .collect()
 }
 
+/// `collect --all-vaults` of contoso's and the Hyper-V subscriptions into
+/// `<tmp>/fleet`: the bundle and its manifest.
+fn collect_fleet(arm: &FakeArm, tmp: &Path) -> (PathBuf, Value) {
+    let bundle = tmp.join("fleet");
+    let mut c = strings(&["collect", "--all-vaults", "--out", bundle.to_str().unwrap()]);
+    c.extend(subs(&[CONTOSO_SUB, HYPERV_SUB]));
+    c.extend(arm_args(arm, tmp));
+    let r = run(&c, &arm.token);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(bundle.join("manifest.json")).unwrap()).unwrap();
+    (bundle, manifest)
+}
+
 #[test]
 fn pages_are_followed_through_skip_tokens_and_read_the_same_offline() {
     let arm = fleet();
     arm.graph(|g| g.max_page = 2);
     let tmp = tempfile::tempdir().unwrap();
-    let bundle = tmp.path().join("fleet");
-    let mut c = strings(&["collect", "--all-vaults", "--out", bundle.to_str().unwrap()]);
-    c.extend(subs(&[CONTOSO_SUB, HYPERV_SUB]));
-    c.extend(arm_args(&arm, tmp.path()));
-    let r = run(&c, &arm.token);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let manifest: Value =
-        serde_json::from_slice(&std::fs::read(bundle.join("manifest.json")).unwrap()).unwrap();
+    let (bundle, manifest) = collect_fleet(&arm, tmp.path());
     let item_pages: Vec<&Value> = manifest["requests"]
         .as_array()
         .unwrap()
@@ -845,14 +852,7 @@ fn only_reprotects_temporary_disks_are_queried_where_items_have_failed_over() {
     arm.index_graph();
     arm.graph(|g| g.quota = Some((1000, std::time::Duration::from_secs(5))));
     let tmp = tempfile::tempdir().unwrap();
-    let bundle = tmp.path().join("fleet");
-    let mut c = strings(&["collect", "--all-vaults", "--out", bundle.to_str().unwrap()]);
-    c.extend(subs(&[CONTOSO_SUB, HYPERV_SUB]));
-    c.extend(arm_args(&arm, tmp.path()));
-    let r = run(&c, &arm.token);
-    assert_eq!(r.code, 0, "{}", r.stderr);
-    let manifest: Value =
-        serde_json::from_slice(&std::fs::read(bundle.join("manifest.json")).unwrap()).unwrap();
+    let (bundle, manifest) = collect_fleet(&arm, tmp.path());
     let queries: Vec<&str> = manifest["requests"]
         .as_array()
         .unwrap()

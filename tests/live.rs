@@ -1273,28 +1273,31 @@ fn serve_disks(arm: &FakeArm, temps: usize) -> i64 {
     total
 }
 
+/// The one ASR202 finding of a live check of `arm`.
+fn temp_disks_finding(arm: &FakeArm, tmp: &Path) -> String {
+    let args = ["check", "--live", "--format", "json", "--rule", "ASR202"];
+    let report = json(&live(arm, tmp, &args, &[]));
+    let found = messages(&report, "ASR202");
+    assert_eq!(found.len(), 1, "{report}");
+    found[0].to_string()
+}
+
 #[test]
 fn temporary_disks_are_found_by_a_filtered_list_then_read_one_by_one() {
     let arm = FakeArm::http();
     contoso(&arm);
     serve_disks(&arm, 2);
     let tmp = tempfile::tempdir().unwrap();
-    let args = ["check", "--live", "--format", "json", "--rule", "ASR202"];
-    let r = live(&arm, tmp.path(), &args, &[]);
-    let report = json(&r);
-    let found = messages(&report, "ASR202");
-    assert_eq!(found.len(), 1, "{report}");
+    let found = temp_disks_finding(&arm, tmp.path());
     assert!(
-        found[0].starts_with("2 temporary reprotect disks still exist in `rg-web-prod` (96 GiB)"),
-        "{}",
-        found[0]
+        found.starts_with("2 temporary reprotect disks still exist in `rg-web-prod` (96 GiB)"),
+        "{found}"
     );
     assert!(
-        found[0].contains(
+        found.contains(
             "`ms-asr-01-4f0c9d7e-2b1a-4c3d-9e8f` (64 GiB, created 2026-11-20, Unattached)"
         ),
-        "{}",
-        found[0]
+        "{found}"
     );
     // One filtered request, one GET per disk found; the 300 others are
     // never paged through.
@@ -1316,7 +1319,7 @@ fn temporary_disks_are_found_by_a_filtered_list_then_read_one_by_one() {
     let (c, bundle) = collect(&arm, tmp.path(), &[]);
     assert_eq!(c.code, 0, "{}", c.stderr);
     let offline = json(&offline(&bundle, &["--format", "json", "--rule", "ASR202"]));
-    assert_eq!(messages(&offline, "ASR202"), found);
+    assert_eq!(messages(&offline, "ASR202"), vec![found.as_str()]);
 }
 
 #[test]
@@ -1325,12 +1328,9 @@ fn many_temporary_disks_are_read_with_the_whole_disk_list() {
     contoso(&arm);
     let total = serve_disks(&arm, 21);
     let tmp = tempfile::tempdir().unwrap();
-    let args = ["check", "--live", "--format", "json", "--rule", "ASR202"];
-    let report = json(&live(&arm, tmp.path(), &args, &[]));
-    let found = messages(&report, "ASR202");
-    assert_eq!(found.len(), 1, "{report}");
+    let found = temp_disks_finding(&arm, tmp.path());
     let head = format!("21 temporary reprotect disks still exist in `rg-web-prod` ({total} GiB)");
-    assert!(found[0].starts_with(&head), "{}", found[0]);
+    assert!(found.starts_with(&head), "{found}");
     assert_eq!(count(&arm, "/disks/ms-asr-"), 0);
     assert!(count(&arm, "Microsoft.Compute/disks?") >= 1);
 }
@@ -1345,19 +1345,14 @@ fn a_temporary_disk_whose_read_fails_has_its_size_unknown_not_zero() {
         Route::Error(403, "AuthorizationFailed".into()),
     );
     let tmp = tempfile::tempdir().unwrap();
-    let args = ["check", "--live", "--format", "json", "--rule", "ASR202"];
-    let report = json(&live(&arm, tmp.path(), &args, &[]));
-    let found = messages(&report, "ASR202");
-    assert_eq!(found.len(), 1, "{report}");
+    let found = temp_disks_finding(&arm, tmp.path());
     assert!(
-        found[0].starts_with("2 temporary reprotect disks still exist in `rg-web-prod` (at least 32 GiB: the size of 1 is unknown)"),
-        "{}",
-        found[0]
+        found.starts_with("2 temporary reprotect disks still exist in `rg-web-prod` (at least 32 GiB: the size of 1 is unknown)"),
+        "{found}"
     );
     assert!(
-        found[0].contains("`ms-asr-01-4f0c9d7e-2b1a-4c3d-9e8f`. "),
-        "{}",
-        found[0]
+        found.contains("`ms-asr-01-4f0c9d7e-2b1a-4c3d-9e8f`. "),
+        "{found}"
     );
 }
 
@@ -1371,15 +1366,10 @@ fn an_endpoint_refusing_the_disk_filter_has_its_whole_disk_list_read() {
         Route::Error(400, "InvalidFilter".into()),
     );
     let tmp = tempfile::tempdir().unwrap();
-    let args = ["check", "--live", "--format", "json", "--rule", "ASR202"];
-    let r = live(&arm, tmp.path(), &args, &[]);
-    let report = json(&r);
-    let found = messages(&report, "ASR202");
-    assert_eq!(found.len(), 1, "{report}");
+    let found = temp_disks_finding(&arm, tmp.path());
     assert!(
-        found[0].starts_with("1 temporary reprotect disk still exists in `rg-web-prod` (32 GiB)"),
-        "{}",
-        found[0]
+        found.starts_with("1 temporary reprotect disk still exists in `rg-web-prod` (32 GiB)"),
+        "{found}"
     );
     assert_eq!(count(&arm, "/resources?"), 1);
     assert_eq!(count(&arm, "Microsoft.Compute/disks?"), 4);

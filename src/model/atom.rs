@@ -8,9 +8,7 @@
 //! resource, item and vault with atoms: the findings about one item share
 //! that text rather than each copying it.
 
-use std::collections::HashSet;
 use std::fmt;
-use std::sync::{Mutex, OnceLock};
 
 /// An interned text; reads as a `&str`. A thin pointer (8 bytes, not the
 /// 16 of a `&str`): a model field that is an atom costs one word, and each
@@ -25,50 +23,15 @@ impl Default for Atom {
     }
 }
 
-/// One atom in the pool, looked up by its text.
-struct Pooled(&'static &'static str);
-
-impl std::borrow::Borrow<str> for Pooled {
-    fn borrow(&self) -> &str {
-        self.0
-    }
-}
-impl PartialEq for Pooled {
-    fn eq(&self, other: &Self) -> bool {
-        *self.0 == *other.0
-    }
-}
-impl Eq for Pooled {}
-impl std::hash::Hash for Pooled {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        (*self.0).hash(state);
-    }
-}
-
-#[derive(Default)]
-struct Shard {
-    set: HashSet<Pooled, rustc_hash::FxBuildHasher>,
-    room: &'static mut [u8],
-}
-
-const SHARDS: usize = 8;
-static POOL: OnceLock<[Mutex<Shard>; SHARDS]> = OnceLock::new();
+/// The pool of atoms: 8 shards.
+static POOL: super::pool::Pool<8> = super::pool::Pool::new(0);
 
 impl Atom {
     /// The atom spelled `text` (exactly: no trimming, no case folding).
     pub fn new(text: &str) -> Self {
-        let pool = POOL.get_or_init(|| std::array::from_fn(|_| Mutex::default()));
         let mut h = rustc_hash::FxHasher::default();
         std::hash::Hasher::write(&mut h, text.as_bytes());
-        let i = (std::hash::Hasher::finish(&h) as usize >> 7) % SHARDS;
-        let mut shard = pool[i].lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(found) = shard.set.get(text) {
-            return Atom(found.0);
-        }
-        let kept: &'static &'static str =
-            Box::leak(Box::new(super::id::pack(&mut shard.room, text)));
-        shard.set.insert(Pooled(kept));
-        Atom(kept)
+        Atom(POOL.intern(text, std::hash::Hasher::finish(&h)))
     }
 
     /// The text.

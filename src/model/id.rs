@@ -5,10 +5,8 @@
 //! key while the original spelling is kept for display.
 
 use std::cmp::Ordering;
-use std::collections::HashSet;
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::sync::{Mutex, OnceLock};
 
 /// A full Azure resource id, with case-insensitive equality.
 ///
@@ -19,13 +17,9 @@ use std::sync::{Mutex, OnceLock};
 #[derive(Clone)]
 pub struct ResourceId(&'static Spelling);
 
-/// One spelling, kept for the rest of the process: an estate's ids live as
-/// long as the run, so they are never freed one by one. The text is packed
-/// end to end in large blocks rather than given an allocation each (at
-/// 100,000 items that was tens of megabytes of headers and rounding), and an
-/// id holds a thin pointer to it (8 bytes; the `&str` it points at, 16, is
-/// kept once per spelling). The case-folded hash is computed when asked:
-/// kept beside each spelling it cost 18 MB at 100,000 items, for no
+/// One spelling, kept for the rest of the process (`pool`): an id holds a
+/// thin pointer to it (8 bytes). The case-folded hash is computed when
+/// asked: kept beside each spelling it cost 18 MB at 100,000 items, for no
 /// measurable time.
 type Spelling = &'static str;
 
@@ -42,79 +36,16 @@ fn folded_hash(text: &str) -> u64 {
     h.finish()
 }
 
-/// One spelling in the pool, looked up by its text.
-struct Pooled(&'static Spelling);
-
-impl std::borrow::Borrow<str> for Pooled {
-    fn borrow(&self) -> &str {
-        self.0
-    }
-}
-impl PartialEq for Pooled {
-    fn eq(&self, other: &Self) -> bool {
-        *self.0 == *other.0
-    }
-}
-impl Eq for Pooled {}
-impl Hash for Pooled {
-    fn hash<H: Hasher>(&self, state: &mut H) {
-        (*self.0).hash(state);
-    }
-}
-
-/// The pool of spellings, in shards so that parallel loading rarely waits;
-/// each shard packs its texts into blocks of `BLOCK` bytes.
-const SHARDS: usize = 16;
-const BLOCK: usize = 64 * 1024;
-
-#[derive(Default)]
-struct Shard {
-    set: HashSet<Pooled, rustc_hash::FxBuildHasher>,
-    /// What is left of the shard's current block.
-    room: &'static mut [u8],
-}
-
-static POOL: OnceLock<[Mutex<Shard>; SHARDS]> = OnceLock::new();
-
-/// Copies `text` into a block kept for the run (a new block when `room`
-/// is too small): ids here, and `Atom`s.
-pub(super) fn pack(room: &mut &'static mut [u8], text: &str) -> &'static str {
-    let n = text.len();
-    if room.len() < n {
-        *room = Box::leak(vec![0u8; BLOCK.max(n)].into_boxed_slice());
-    }
-    let (head, tail) = std::mem::take(room).split_at_mut(n);
-    *room = tail;
-    head.copy_from_slice(text.as_bytes());
-    match std::str::from_utf8(head) {
-        Ok(s) => s,
-        // The bytes were copied from a `str`.
-        Err(_) => unreachable!("a copy of UTF-8 text is UTF-8"),
-    }
-}
+/// The pool of spellings: 16 shards, each with room for 4,096 before its
+/// table grows.
+static POOL: super::pool::Pool<16> = super::pool::Pool::new(1 << 12);
 
 fn intern(text: &str) -> &'static Spelling {
-    let pool = POOL.get_or_init(|| {
-        std::array::from_fn(|_| {
-            Mutex::new(Shard {
-                set: HashSet::with_capacity_and_hasher(1 << 12, Default::default()),
-                room: Default::default(),
-            })
-        })
-    });
     // The shard from the id's end (its names), not the whole text: the set
     // hashes it whole anyway.
     let mut h = rustc_hash::FxHasher::default();
     h.write(&text.as_bytes()[text.len().saturating_sub(16)..]);
-    let mut shard = pool[(h.finish() as usize >> 7) % SHARDS]
-        .lock()
-        .unwrap_or_else(|p| p.into_inner());
-    if let Some(found) = shard.set.get(text) {
-        return found.0;
-    }
-    let spelling: &'static Spelling = Box::leak(Box::new(pack(&mut shard.room, text)));
-    shard.set.insert(Pooled(spelling));
-    spelling
+    POOL.intern(text, h.finish())
 }
 
 impl ResourceId {

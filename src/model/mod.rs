@@ -15,6 +15,7 @@ pub mod job;
 mod open_enum;
 pub mod operation;
 pub mod plan;
+mod pool;
 
 use std::collections::HashMap;
 
