@@ -536,13 +536,7 @@ fn unread(ctx: &DocCtx, head: &Head, kind: FactKind, out: &mut Estate) {
 
 /// The subscriptions the resources of a fragment belong to (lower-cased).
 fn subscriptions_in(e: &Estate) -> BTreeSet<String> {
-    e.resources()
-        .filter_map(|(id, _)| id.subscription().map(str::to_ascii_lowercase))
-        .chain(
-            e.unread
-                .iter()
-                .filter_map(|u| u.subscription.as_deref().map(str::to_string)),
-        )
+    e.resource_subscriptions()
         .chain(
             e.locations
                 .iter()

@@ -413,15 +413,9 @@ pub fn subscriptions_touched(e: &Estate) -> std::collections::BTreeSet<String> {
                     .flatten()
             }))
         });
-    e.resources()
-        .map(|(id, _)| id)
-        .chain(targets)
+    targets
         .filter_map(|id| id.subscription().map(str::to_ascii_lowercase))
-        .chain(
-            e.unread
-                .iter()
-                .filter_map(|u| u.subscription.as_deref().map(str::to_string)),
-        )
+        .chain(e.resource_subscriptions())
         .collect()
 }
 

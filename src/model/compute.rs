@@ -64,8 +64,8 @@ pub fn is_reprotect_temp_disk(name: &str) -> bool {
 pub struct Unread {
     pub kind: super::FactKind,
     /// Lower-cased.
-    pub subscription: Option<super::Atom>,
-    pub source: super::SourceId,
+    pub subscription: Option<Atom>,
+    pub source: SourceId,
 }
 
 /// A restriction on a SKU (`restrictions[]`).

@@ -341,7 +341,8 @@ pub struct ReplicatedItem {
     pub last_successful_test_failover: Option<Timestamp>,
     pub policy_id: Option<ResourceId>,
     /// `recoveryServicesProviderId`: the provider (VMM server, Hyper-V host)
-    /// that serves the item's on-premises side.
+    /// that serves the item's on-premises side. Kept for Hyper-V items only:
+    /// no check reads an A2A item's.
     pub provider_id: Option<ResourceId>,
     pub primary_fabric_name: Option<Atom>,
     pub recovery_fabric_name: Option<Atom>,

@@ -218,6 +218,18 @@ impl Estate {
             .chain(self.providers.iter().map(|x| (&x.id, x.source)))
     }
 
+    /// The subscriptions (lower-cased) of the resources held and of those
+    /// read but not kept.
+    pub fn resource_subscriptions(&self) -> impl Iterator<Item = String> + '_ {
+        self.resources()
+            .filter_map(|(id, _)| id.subscription().map(str::to_ascii_lowercase))
+            .chain(
+                self.unread
+                    .iter()
+                    .filter_map(|u| u.subscription.as_deref().map(str::to_string)),
+            )
+    }
+
     /// Builds the id indexes; call once after filling the vectors.
     pub fn reindex(&mut self) {
         self.index = Index {

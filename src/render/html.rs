@@ -223,13 +223,13 @@ impl Html {
 
     fn finding_row(
         &self,
-        plans_of: &HashMap<String, Vec<&str>>,
+        plans_by_item: &HashMap<String, Vec<&str>>,
         f: &Finding,
         w: &mut dyn Write,
     ) -> io::Result<()> {
         let level = f.level.as_str();
         let item = f.subject.item.as_deref().unwrap_or(&f.subject.id);
-        let plans: &[&str] = plans_of
+        let plans: &[&str] = plans_by_item
             .get(&item.to_ascii_lowercase())
             .map_or(&[], Vec::as_slice);
         let rg = resource_group(&f.subject.id);
@@ -478,12 +478,12 @@ impl Renderer for Html {
                 "<h2>Recovery plan {}: its groups in order</h2>\n<ol id=\"plan-groups\">",
                 esc(name)
             )?;
-            let worst_of = worst_of(report);
+            let worst = worst_of(report);
             for (kind, members) in &plan.groups {
                 let items: Vec<String> = members
                     .iter()
                     .map(
-                        |(id, vm)| match worst_of.get(&id.as_str().to_ascii_lowercase()) {
+                        |(id, vm)| match worst.get(&id.as_str().to_ascii_lowercase()) {
                             Some(l) => format!(
                                 "{} <span class=\"level {lvl}\">{lvl}</span>",
                                 esc(vm),
@@ -542,9 +542,9 @@ impl Renderer for Html {
                 f.len()
             )?;
             writeln!(w, "<table id=\"findings\"><thead><tr><th class=\"sortable\">level</th><th class=\"sortable\">rule</th><th class=\"sortable\">VM / subject</th><th class=\"sortable\">operation</th><th>problem</th></tr></thead><tbody>")?;
-            let plans_of = plans_of(report);
+            let plans_by_item = plans_of(report);
             for x in f {
-                self.finding_row(&plans_of, x, w)?;
+                self.finding_row(&plans_by_item, x, w)?;
             }
             writeln!(w, "</tbody></table>")?;
         }
