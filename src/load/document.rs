@@ -64,11 +64,8 @@ impl DocCtx<'_> {
             return None;
         }
         let ends = self.line_ends.get_or_init(|| {
-            self.text
-                .bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i as u32)
+            memchr::memchr_iter(b'\n', self.text.as_bytes())
+                .map(|i| i as u32)
                 .collect()
         });
         let before = ends.partition_point(|&nl| (nl as usize) < offset);
