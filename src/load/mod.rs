@@ -430,6 +430,21 @@ struct Documents {
 impl Documents {
     /// `self`, then the documents that follow it.
     fn then(mut self, next: Documents) -> Documents {
+        // Few joins, each of two large runs: the joined lists are sized
+        // exactly rather than doubled (at 100,000 items a quarter of the
+        // items list was room never used, and each doubling a fresh copy).
+        fn room<T>(to: &mut Vec<T>, from: &[T]) {
+            if !to.is_empty() {
+                to.reserve_exact(from.len());
+            }
+        }
+        let (to, from) = (&mut self.estate, &next.estate);
+        room(&mut to.items, &from.items);
+        room(&mut to.vms, &from.vms);
+        room(&mut to.disks, &from.disks);
+        room(&mut to.jobs, &from.jobs);
+        room(&mut to.health, &from.health);
+        room(&mut to.plans, &from.plans);
         merge(&mut self.estate, next.estate);
         self.failed = self.failed.or(next.failed);
         self

@@ -11,7 +11,6 @@ use crate::model::item::{ProviderKind, Replication};
 use crate::model::{FactKind, Operation, ReplicatedItem, Vm};
 use crate::rules::facts::{facts_missing::export_hint, missing};
 use crate::rules::{Category, Findings, Rule, RuleCtx, RuleMeta};
-use std::collections::BTreeSet;
 
 pub static META: RuleMeta = RuleMeta {
     code: "ASR201",
@@ -51,15 +50,17 @@ fn unmatched_disks(
     ctx: &RuleCtx,
     gaps: &mut Vec<Gap>,
 ) {
-    let protected_ids: BTreeSet<&crate::model::ResourceId> = rep
+    // An item protects a handful of disks: a list to search beats a tree
+    // to build (ids compare equal without case, as in a set).
+    let protected_ids: Vec<&crate::model::ResourceId> = rep
         .protected_disks
         .iter()
         .filter_map(|d| d.disk_id.as_ref())
         .collect();
-    let protected_luns: BTreeSet<i64> = rep.protected_disks.iter().filter_map(|d| d.lun).collect();
+    let protected_luns: Vec<i64> = rep.protected_disks.iter().filter_map(|d| d.lun).collect();
     let vm_src: crate::finding::Origin = ctx.source(vm.source).into();
     if let Some(os) = &vm.os_disk_id {
-        if !protected_ids.contains(os) {
+        if !protected_ids.contains(&os) {
             gaps.push(Gap {
                 lun: None,
                 name: vm.os_disk_name.clone().or(Some(os.name().to_string())),
@@ -73,7 +74,7 @@ fn unmatched_disks(
         let by_id = [&d.managed_disk_id, &d.vhd_uri]
             .into_iter()
             .flatten()
-            .any(|id| protected_ids.contains(id));
+            .any(|id| protected_ids.contains(&id));
         let by_lun = d.lun.is_some_and(|l| protected_luns.contains(&l));
         if by_id || by_lun {
             continue;
