@@ -212,7 +212,7 @@ fn walk_job<'a>(
     w: &mut Walk<'a>,
     seen: &mut HashSet<String>,
 ) {
-    if !seen.insert(job.id.key().to_string()) {
+    if !seen.insert(job.id.key()) {
         return;
     }
     let here = if path.is_empty() {
@@ -363,7 +363,7 @@ pub fn diagnose(estate: &Estate, req: &DiagnoseRequest) -> Diagnosis {
         .collect();
     let mut jobs: Vec<FailedJob> = selected
         .into_iter()
-        .filter(|j| !children.contains(j.id.key().as_ref()))
+        .filter(|j| !children.contains(&j.id.key()))
         .map(|job| {
             let mut w = Walk::default();
             walk_job(estate, job, &[], &mut w, &mut HashSet::new());
@@ -467,11 +467,7 @@ pub fn diagnose(estate: &Estate, req: &DiagnoseRequest) -> Diagnosis {
 }
 
 fn child_ids(t: &Task) -> Vec<String> {
-    let mut v: Vec<String> = t
-        .child_job
-        .iter()
-        .map(|c| c.job_id.key().to_string())
-        .collect();
+    let mut v: Vec<String> = t.child_job.iter().map(|c| c.job_id.key()).collect();
     v.extend(t.child_tasks.iter().flat_map(child_ids));
     v
 }

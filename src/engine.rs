@@ -173,9 +173,9 @@ fn vaults_of(estate: &Estate, scope: &[Scoped]) -> Vec<crate::report::VaultItems
     for s in scope {
         let Some(v) = s.item.vault_id() else { continue };
         let e = by
-            .entry(v.as_str().to_ascii_lowercase())
-            .or_insert_with(|| (v.as_str().to_string(), Vec::new(), Pairs::new()));
-        e.1.push(s.item.id.as_str().to_ascii_lowercase());
+            .entry(v.key())
+            .or_insert_with(|| (v.text(), Vec::new(), Pairs::new()));
+        e.1.push(s.item.id.key());
         if let Some(r) = &s.item.replication {
             use crate::model::region_key;
             let hyper_v = r.kind == crate::model::item::ProviderKind::HyperVReplicaAzure;

@@ -77,18 +77,18 @@ pub struct Subject {
 impl Subject {
     /// The protected VM behind a replicated item (its item id alongside).
     pub fn item(item: &ReplicatedItem) -> Subject {
-        let vault = item.vault_id().map(|v| Atom::new(v.as_str()));
+        let vault = item.vault_id().map(|v| Atom::new(&v.text()));
         match item.vm_id() {
             Some(vm) => Subject {
-                id: Atom::new(vm.as_str()),
+                id: Atom::new(&vm.text()),
                 name: item.name.clone(),
                 kind: Atom::new("Microsoft.Compute/virtualMachines"),
-                item: Some(Atom::new(item.id.as_str())),
+                item: Some(Atom::new(&item.id.text())),
                 vault,
                 vaults: Vec::new(),
             },
             None => Subject {
-                id: Atom::new(item.id.as_str()),
+                id: Atom::new(&item.id.text()),
                 name: item.name.clone(),
                 kind: Atom::new("Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems"),
                 item: None,
@@ -106,11 +106,11 @@ impl Subject {
     /// Any resource by id.
     pub fn resource(id: &ResourceId, name: &str) -> Subject {
         Subject {
-            id: Atom::new(id.as_str()),
+            id: Atom::new(&id.text()),
             name: name.to_string(),
             kind: Atom::new(&id.resource_type().unwrap_or_default()),
             item: None,
-            vault: id.vault_id().map(|v| Atom::new(v.as_str())),
+            vault: id.vault_id().map(|v| Atom::new(&v.text())),
             vaults: Vec::new(),
         }
     }

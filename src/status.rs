@@ -121,8 +121,8 @@ pub fn status(estate: &Estate, vms: &[String], now: Timestamp) -> Status {
     for item in &items {
         if let Some(v) = item.vault_id() {
             by_vault
-                .entry(v.as_str().to_ascii_lowercase())
-                .or_insert_with(|| (v.as_str().to_string(), Vec::new()))
+                .entry(v.key())
+                .or_insert_with(|| (v.text(), Vec::new()))
                 .1
                 .push(item);
         }

@@ -601,20 +601,20 @@ fn a_health_status_is_known_by_its_resource_and_kept_once() {
         &format!("[{}]", status(&lower, "Available")),
     );
     let e = load(&[dir.path().to_path_buf()]).unwrap();
-    let states: Vec<(&str, Option<&str>)> = e
+    let states: Vec<(&str, Option<String>)> = e
         .health
         .iter()
         .map(|h| {
             (
                 h.availability_state.as_deref().unwrap(),
-                h.id.as_ref().map(|i| i.as_str()),
+                h.id.as_ref().map(|i| i.text()),
             )
         })
         .collect();
     // The first in path order is kept; the usual id is not stored.
     assert_eq!(
         states,
-        vec![("Unavailable", None), ("Degraded", Some(other.as_str()))]
+        vec![("Unavailable", None), ("Degraded", Some(other.to_string()))]
     );
     assert!(e.health.iter().all(|h| h.target == ResourceId::new(vm)));
 }

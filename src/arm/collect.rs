@@ -390,8 +390,8 @@ pub(super) fn child_job_work<'a>(c: &'a Collector<'a>, first: &Estate) -> Vec<Wo
             walk(t, &mut ids);
         }
         for rid in ids {
-            if first.job(rid).is_none() && rid.is_within(&vault) && safe_path(rid.as_str()) {
-                children.insert(rid.as_str().to_string());
+            if first.job(rid).is_none() && rid.is_within(&vault) && safe_path(&rid.text()) {
+                children.insert(rid.text());
             }
         }
     }

@@ -460,7 +460,7 @@ async fn fleet_rest(
         .cloned()
         .collect();
     let mut vaults: Vec<&crate::model::arm::GenericResource> = first.vaults.iter().collect();
-    vaults.sort_by(|a, b| a.id.key().cmp(&b.id.key()));
+    vaults.sort_by(|a, b| a.id.cmp(&b.id));
     let mut with_items: BTreeMap<String, bool> = BTreeMap::new();
     for item in &first.items {
         if let Some(v) = item.vault_id() {
@@ -468,7 +468,7 @@ async fn fleet_rest(
                 .replication
                 .as_ref()
                 .is_some_and(|r| r.kind == ProviderKind::HyperVReplicaAzure);
-            *with_items.entry(v.as_str().to_string()).or_default() |= hyper_v;
+            *with_items.entry(v.text()).or_default() |= hyper_v;
         }
     }
     let extra_readable = std::sync::Mutex::new(BTreeSet::new());
@@ -531,11 +531,11 @@ async fn fleet_rest(
         readable,
         in_scope,
         extra,
-        vaults: vaults.iter().map(|v| v.id.as_str().to_string()).collect(),
+        vaults: vaults.iter().map(|v| v.id.text()).collect(),
         without_items: vaults
             .iter()
             .filter(|v| !with_items.keys().any(|k| ResourceId::new(k) == v.id))
-            .map(|v| v.id.as_str().to_string())
+            .map(|v| v.id.text())
             .collect(),
         plan,
     })

@@ -127,7 +127,7 @@ pub async fn read_store(
         };
         let Ok(url) = client.url(&format!(
             "{}/runCommand?api-version={RUN_COMMAND_API}",
-            vm.id.as_str()
+            vm.id
         )) else {
             return None;
         };
@@ -199,7 +199,7 @@ pub async fn read_store(
         if !out.contains(&format!("{PART_MARK}{}/{n}:", i + 1)) {
             // The script did not finish its part, or the output was cut.
             records.push(unreadable(
-                &format!("{}/runCommand", vm.id.as_str()),
+                &format!("{}/runCommand", vm.id),
                 format!(
                     "the output of Run Command part {}/{n} on `{}` has no closing part line (the script failed or its output was cut)",
                     i + 1,

@@ -139,10 +139,10 @@ pub(super) fn guest_vms(e: &Estate) -> Vec<super::guest::GuestVm> {
         } else {
             rep.vm_id.as_ref()
         };
-        let Some(id) = running.filter(|id| safe_path(id.as_str())) else {
+        let Some(id) = running.filter(|id| safe_path(&id.text())) else {
             continue;
         };
-        if seen.insert(id.key().to_string()) {
+        if seen.insert(id.key()) {
             out.push(super::guest::GuestVm {
                 id: id.clone(),
                 windows: rep

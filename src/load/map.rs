@@ -427,7 +427,8 @@ impl Mapper<'_> {
     pub fn usage(&self, u: dto::Usage) -> Result<Usage, String> {
         let id = rid(u.id.clone());
         let from_id = id.as_ref().and_then(|id| {
-            let segs: Vec<&str> = id.as_str().split('/').collect();
+            let text = id.text();
+            let segs: Vec<&str> = text.split('/').collect();
             let at = segs
                 .iter()
                 .position(|s| s.eq_ignore_ascii_case("locations"))?;
@@ -596,7 +597,7 @@ impl Mapper<'_> {
         } else {
             let id = self.id();
             let target = match id.key().find(AT) {
-                Some(at) => ResourceId::new(&id.as_str()[..at]),
+                Some(at) => ResourceId::new(&id.text()[..at]),
                 None => id.clone(),
             };
             (Some(id), target)
@@ -709,7 +710,7 @@ impl Mapper<'_> {
 /// The scope a lock is set on: its id before `/providers/Microsoft.Authorization/locks/`.
 pub fn lock_scope(id: &ResourceId) -> ResourceId {
     match id.key().rfind("/providers/microsoft.authorization/locks/") {
-        Some(at) => ResourceId::new(&id.as_str()[..at]),
+        Some(at) => ResourceId::new(&id.text()[..at]),
         None => id.clone(),
     }
 }

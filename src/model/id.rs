@@ -1,51 +1,156 @@
 //! Azure resource ids: compared case-insensitively, always by the full id.
 //!
 //! ASR returns `/Subscriptions/...` and lower-cases some ids (`fabricObjectId`,
-//! NIC and network ids), so equality, hashing and ordering use a lower-cased
-//! key while the original spelling is kept for display.
+//! NIC and network ids), so equality, hashing and ordering fold ASCII case
+//! while the original spelling is kept for display.
 
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::{Hash, Hasher};
+use std::sync::{Mutex, OnceLock};
 
 /// A full Azure resource id, with case-insensitive equality.
 ///
 /// Ids are interned: an estate names the same VM, disk, network or fabric
 /// many times (the item, the VM, the disk, the plan), and each spelling is
-/// stored once for the whole run and shared by a pointer. Comparisons fold
-/// ASCII case as they go; no lower-cased copy is kept.
+/// stored once for the whole run and shared by a thin pointer (8 bytes).
+/// A spelling is kept in two parts: the text before its last `/`, which
+/// the ids of one place share (every disk of a resource group has the same
+/// `/subscriptions/…/resourceGroups/…/providers/Microsoft.Compute/disks`),
+/// and its name. At 100,000 items whole spellings were 180 MB, most of it
+/// these shared beginnings. Comparisons fold ASCII case as they go; no
+/// lower-cased copy is kept.
 #[derive(Clone)]
 pub struct ResourceId(&'static Spelling);
 
-/// One spelling, kept for the rest of the process (`pool`): an id holds a
-/// thin pointer to it (8 bytes). The case-folded hash is computed when
-/// asked: kept beside each spelling it cost 18 MB at 100,000 items, for no
-/// measurable time.
-type Spelling = &'static str;
+/// One spelling, kept for the rest of the process: `dir/name`, or `name`
+/// alone for a text without `/`.
+struct Spelling {
+    /// The text before the last `/`, kept once however many ids share it.
+    dir: Option<&'static &'static str>,
+    /// The text after the last `/`.
+    name: &'static str,
+}
 
-/// The hash of `text` lower-cased (ASCII), without lower-casing a copy.
-fn folded_hash(text: &str) -> u64 {
+impl Spelling {
+    /// The spelling's text in order: `dir`, `/`, `name`.
+    fn parts(&self) -> [&'static str; 3] {
+        match self.dir {
+            Some(dir) => [dir, "/", self.name],
+            None => ["", "", self.name],
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.dir.map_or(0, |d| d.len() + 1) + self.name.len()
+    }
+
+    /// The byte at `i` (below `len()`).
+    fn byte(&self, i: usize) -> u8 {
+        let [dir, slash, name] = self.parts();
+        let head = dir.len() + slash.len();
+        if i < dir.len() {
+            dir.as_bytes()[i]
+        } else if i < head {
+            b'/'
+        } else {
+            name.as_bytes()[i - head]
+        }
+    }
+
+    fn bytes(&self) -> impl Iterator<Item = u8> + Clone + '_ {
+        let [dir, slash, name] = self.parts();
+        dir.bytes().chain(slash.bytes()).chain(name.bytes())
+    }
+
+    /// The table hash: the shared part by address (each text before a `/`
+    /// is kept once), the name by content.
+    fn table_hash(dir: Option<&'static &'static str>, name: &str) -> u64 {
+        let mut h = rustc_hash::FxHasher::default();
+        h.write_usize(dir.map_or(0, |d| std::ptr::from_ref(d) as usize));
+        h.write(name.as_bytes());
+        h.finish()
+    }
+}
+
+/// The hash of an id's text lower-cased (ASCII), 64 bytes at a time, without
+/// lower-casing a copy.
+fn folded_hash(text: impl Iterator<Item = u8>) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     let mut buf = [0u8; 64];
-    for chunk in text.as_bytes().chunks(64) {
-        for (d, b) in buf.iter_mut().zip(chunk) {
-            *d = b.to_ascii_lowercase();
+    let mut n = 0;
+    for b in text {
+        buf[n] = b.to_ascii_lowercase();
+        n += 1;
+        if n == buf.len() {
+            h.write(&buf);
+            n = 0;
         }
-        h.write(&buf[..chunk.len()]);
+    }
+    if n > 0 {
+        h.write(&buf[..n]);
     }
     h.finish()
 }
 
-/// The pool of spellings: 16 shards, each with room for 4,096 before its
-/// table grows.
-static POOL: super::pool::Pool<16> = super::pool::Pool::new(1 << 12);
+/// The texts before a last `/` (a few per resource group and type).
+static DIRS: super::pool::Pool<8> = super::pool::Pool::new(0);
+
+/// The spellings: 16 shards, each with room for 4,096 before its table grows.
+static SPELLINGS: OnceLock<[Mutex<Shard>; 16]> = OnceLock::new();
+const SHARD_ROOM: usize = 1 << 12;
+
+struct Shard {
+    table: hashbrown::HashTable<&'static Spelling>,
+    /// Unused spellings of the shard's current block.
+    room: &'static mut [Option<Spelling>],
+    /// What is left of the shard's current block of name text.
+    names: &'static mut [u8],
+}
 
 fn intern(text: &str) -> &'static Spelling {
-    // The shard from the id's end (its names), not the whole text: the set
-    // hashes it whole anyway.
-    let mut h = rustc_hash::FxHasher::default();
-    h.write(&text.as_bytes()[text.len().saturating_sub(16)..]);
-    POOL.intern(text, h.finish())
+    let (dir, name) = match text.rfind('/') {
+        Some(at) => {
+            let dir = &text[..at];
+            let mut h = rustc_hash::FxHasher::default();
+            h.write(dir.as_bytes());
+            (Some(DIRS.intern(dir, h.finish())), &text[at + 1..])
+        }
+        None => (None, text),
+    };
+    let hash = Spelling::table_hash(dir, name);
+    let shards = SPELLINGS.get_or_init(|| {
+        std::array::from_fn(|_| {
+            Mutex::new(Shard {
+                table: hashbrown::HashTable::with_capacity(SHARD_ROOM),
+                room: Default::default(),
+                names: Default::default(),
+            })
+        })
+    });
+    let mut shard = shards[(hash as usize >> 7) % shards.len()]
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
+    let same_dir = |s: &Spelling| match (s.dir, dir) {
+        (Some(a), Some(b)) => std::ptr::eq(a, b),
+        (a, b) => a.is_none() && b.is_none(),
+    };
+    if let Some(found) = shard.table.find(hash, |s| same_dir(s) && s.name == name) {
+        return found;
+    }
+    let Shard { table, room, names } = &mut *shard;
+    let name = super::pool::pack(names, name);
+    if room.is_empty() {
+        *room = Box::leak((0..SHARD_ROOM).map(|_| None).collect());
+    }
+    let (slot, rest) = match std::mem::take(room).split_first_mut() {
+        Some(split) => split,
+        None => unreachable!("the block was just filled"),
+    };
+    *room = rest;
+    let kept: &'static Spelling = slot.insert(Spelling { dir, name });
+    table.insert_unique(hash, kept, |s| Spelling::table_hash(s.dir, s.name));
+    kept
 }
 
 impl ResourceId {
@@ -54,39 +159,58 @@ impl ResourceId {
         ResourceId(intern(raw.trim().trim_end_matches('/')))
     }
 
-    fn raw(&self) -> &'static str {
-        self.0
+    /// The id's text as written, in its parts (`write!` them, or `concat()`).
+    fn parts(&self) -> [&'static str; 3] {
+        self.0.parts()
     }
 
-    /// The id as it was written.
-    pub fn as_str(&self) -> &str {
-        self.raw()
+    /// The id's text as written.
+    pub fn text(&self) -> String {
+        self.parts().concat()
     }
 
-    /// The lower-cased comparison key (borrowed when the id is lower case).
-    pub fn key(&self) -> std::borrow::Cow<'_, str> {
-        let raw = self.raw();
-        if raw.bytes().any(|b| b.is_ascii_uppercase()) {
-            std::borrow::Cow::Owned(raw.to_ascii_lowercase())
-        } else {
-            std::borrow::Cow::Borrowed(raw)
-        }
+    /// The lower-cased comparison key.
+    pub fn key(&self) -> String {
+        self.parts().concat().to_ascii_lowercase()
     }
 
     /// True when the id contains `lower` (a lower-case text), ignoring
     /// ASCII case, without allocating: e.g. `/providers/microsoft.compute/virtualmachines/`.
     pub fn contains_ci(&self, lower: &str) -> bool {
-        let (h, n) = (self.raw().as_bytes(), lower.as_bytes());
-        n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+        let n = lower.as_bytes();
+        let within = |t: &str| {
+            t.as_bytes()
+                .windows(n.len())
+                .any(|w| w.eq_ignore_ascii_case(n))
+        };
+        let [dir, slash, name] = self.parts();
+        if n.is_empty() || within(dir) || within(name) {
+            return true;
+        }
+        // The places that take in the `/` between the parts.
+        let s = self.0;
+        if slash.is_empty() || s.len() < n.len() {
+            return false;
+        }
+        let first = (dir.len() + 1).saturating_sub(n.len());
+        let last = dir.len().min(s.len() - n.len());
+        (first..=last).any(|at| {
+            n.iter()
+                .enumerate()
+                .all(|(i, b)| s.byte(at + i).eq_ignore_ascii_case(b))
+        })
     }
 
-    fn segments(&self) -> impl Iterator<Item = &str> {
-        self.raw().split('/').filter(|s| !s.is_empty())
+    fn segments(&self) -> impl Iterator<Item = &'static str> {
+        let [dir, _, name] = self.parts();
+        dir.split('/')
+            .chain(std::iter::once(name))
+            .filter(|s| !s.is_empty())
     }
 
     /// The value following a segment named `name` (case-insensitive), e.g. the
     /// subscription after `subscriptions`.
-    fn after(&self, name: &str) -> Option<&str> {
+    fn after(&self, name: &str) -> Option<&'static str> {
         let mut it = self.segments();
         while let Some(seg) = it.next() {
             if seg.eq_ignore_ascii_case(name) {
@@ -117,7 +241,7 @@ impl ResourceId {
 
     /// The last segment: the resource's own name.
     pub fn name(&self) -> &str {
-        self.segments().last().unwrap_or("")
+        self.0.name
     }
 
     /// The id without its last `type/name` pair, when it has a parent resource
@@ -163,39 +287,67 @@ impl ResourceId {
         Some(format!("{ns}/{}", types.join("/")))
     }
 
-    /// `is_within` for a scope given as text (no allocation: it runs per
-    /// item per fact list).
     /// The Recovery Services vault this id is in or is
     /// (`…/providers/Microsoft.RecoveryServices/vaults/{name}`).
     pub fn vault_id(&self) -> Option<ResourceId> {
         const AT: &str = "/providers/microsoft.recoveryservices/vaults/";
-        let raw = self.as_str();
-        let start = raw.to_ascii_lowercase().find(AT)? + AT.len();
-        let end = raw[start..].find('/').map_or(raw.len(), |i| start + i);
-        (end > start).then(|| ResourceId::new(&raw[..end]))
+        let find = |text: &str| {
+            text.as_bytes()
+                .windows(AT.len())
+                .position(|w| w.eq_ignore_ascii_case(AT.as_bytes()))
+        };
+        let vault = |text: &str, at: usize| {
+            let start = at + AT.len();
+            let end = text[start..].find('/').map_or(text.len(), |i| start + i);
+            (end > start).then(|| ResourceId::new(&text[..end]))
+        };
+        // An id below a vault has it in its shared part; the vault's own id
+        // (`…/vaults/{name}`) has it across the last `/`.
+        let [dir, ..] = self.parts();
+        match find(dir) {
+            Some(at) => vault(dir, at),
+            None if self.contains_ci(AT) => {
+                let text = self.text();
+                find(&text).and_then(|at| vault(&text, at))
+            }
+            None => None,
+        }
     }
 
+    /// `is_within` for a scope given as text (no allocation: it runs per
+    /// item per fact list).
     pub fn is_within_str(&self, scope: &str) -> bool {
-        let scope = scope.trim().trim_end_matches('/');
-        let key = self.raw().as_bytes();
-        key.len() >= scope.len()
-            && key[..scope.len()].eq_ignore_ascii_case(scope.as_bytes())
-            && (key.len() == scope.len() || key[scope.len()] == b'/')
+        within(self.0, scope.trim().trim_end_matches('/').bytes())
     }
 
     /// True when `self` is `other` or lies below it (a resource below its group,
     /// a group below its subscription).
     pub fn is_within(&self, other: &ResourceId) -> bool {
-        let (me, them) = (self.raw().as_bytes(), other.raw().as_bytes());
-        me.len() >= them.len()
-            && me[..them.len()].eq_ignore_ascii_case(them)
-            && (me.len() == them.len() || me[them.len()] == b'/')
+        within(self.0, other.0.bytes())
     }
+}
+
+/// True when `me` begins with `scope` (ASCII case aside) at a segment's end.
+fn within(me: &Spelling, scope: impl Iterator<Item = u8> + Clone) -> bool {
+    let n = scope.clone().count();
+    n <= me.len()
+        && me
+            .bytes()
+            .zip(scope)
+            .all(|(a, b)| a.eq_ignore_ascii_case(&b))
+        && (me.len() == n || me.byte(n) == b'/')
 }
 
 impl PartialEq for ResourceId {
     fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self.0, other.0) || self.raw().eq_ignore_ascii_case(other.raw())
+        let (a, b) = (self.0, other.0);
+        // Texts equal without case split at the same `/`.
+        std::ptr::eq(a, b)
+            || (a.name.eq_ignore_ascii_case(b.name)
+                && match (a.dir, b.dir) {
+                    (Some(x), Some(y)) => std::ptr::eq(x, y) || x.eq_ignore_ascii_case(y),
+                    (x, y) => x.is_none() && y.is_none(),
+                })
     }
 }
 impl Eq for ResourceId {}
@@ -203,7 +355,7 @@ impl Eq for ResourceId {}
 impl Hash for ResourceId {
     fn hash<H: Hasher>(&self, state: &mut H) {
         // Equal ids (case aside) have equal folded hashes.
-        state.write_u64(folded_hash(self.raw()));
+        state.write_u64(folded_hash(self.0.bytes()));
     }
 }
 
@@ -214,41 +366,39 @@ impl PartialOrd for ResourceId {
 }
 impl Ord for ResourceId {
     fn cmp(&self, other: &Self) -> Ordering {
-        if std::ptr::eq(self.0, other.0) {
+        let (a, b) = (self.0, other.0);
+        if std::ptr::eq(a, b) {
             return Ordering::Equal;
         }
-        // Ids sorted together share long prefixes (subscription, group,
-        // vault, fabric, container): skip the bytes that are the same as
-        // they are, 16 at a time, then compare the rest without case.
-        let (a, b) = (self.raw().as_bytes(), other.raw().as_bytes());
-        let same = a
-            .chunks(16)
-            .zip(b.chunks(16))
-            .take_while(|(x, y)| x == y)
-            .count()
-            * 16;
-        let (a, b) = (&a[same.min(a.len())..], &b[same.min(b.len())..]);
-        a.iter()
-            .map(u8::to_ascii_lowercase)
-            .cmp(b.iter().map(u8::to_ascii_lowercase))
+        let fold = |s: &'static Spelling| s.bytes().map(|b| b.to_ascii_lowercase());
+        // Ids sorted together often share their part before the last `/`
+        // (the same group and type, or the same vault container): the
+        // names then decide.
+        match (a.dir, b.dir) {
+            (Some(x), Some(y)) if std::ptr::eq(x, y) => {
+                let name = |s: &'static Spelling| s.name.bytes().map(|b| b.to_ascii_lowercase());
+                name(a).cmp(name(b))
+            }
+            _ => fold(a).cmp(fold(b)),
+        }
     }
 }
 
 impl fmt::Display for ResourceId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.raw())
+        self.parts().iter().try_for_each(|p| f.write_str(p))
     }
 }
 
 impl fmt::Debug for ResourceId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:?}", self.raw())
+        write!(f, "{:?}", self.parts().concat())
     }
 }
 
 impl serde::Serialize for ResourceId {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.raw())
+        s.collect_str(self)
     }
 }
 
@@ -268,7 +418,7 @@ mod tests {
         );
         assert_eq!(a, b);
         assert_eq!(
-            b.as_str(),
+            b.text(),
             "/Subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1"
         );
     }
@@ -327,5 +477,101 @@ mod tests {
         assert!(rg.is_within(&rg));
         assert!(vm.is_within_str("/Subscriptions/S/resourceGroups/RG/"));
         assert!(!other.is_within_str("/subscriptions/s/resourceGroups/rg"));
+    }
+
+    /// Ids of every shape the parts could be cut badly at: with and
+    /// without `/`, a name of one letter, a `/` at the start only, ids that
+    /// are prefixes of one another, and case variants.
+    const SHAPES: &[&str] = &[
+        "",
+        "x",
+        "/subscriptions",
+        "/Subscriptions/S",
+        "/subscriptions/s/resourceGroups/RG",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1",
+        "/SUBSCRIPTIONS/S/RESOURCEGROUPS/RG/PROVIDERS/MICROSOFT.RECOVERYSERVICES/VAULTS/V1",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v1/replicationFabrics/f",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults/v",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.RecoveryServices/vaults",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1",
+        "/subscriptions/s/resourcegroups/rg/providers/microsoft.compute/virtualmachines/VM1",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/vm1_osdisk",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/a",
+        "https://acct.blob.core.windows.net/vhds/disk.vhd",
+        ITEM,
+    ];
+
+    /// The two parts answer as the whole text did: equality, order and
+    /// hash without case, containment, `within`, names and the vault.
+    #[test]
+    fn parts_answer_as_the_whole_text() {
+        let hash = |id: &ResourceId| {
+            let mut h = rustc_hash::FxHasher::default();
+            id.hash(&mut h);
+            h.finish()
+        };
+        let fold = |s: &str| s.to_ascii_lowercase();
+        for a in SHAPES {
+            let ia = ResourceId::new(a);
+            assert_eq!(ia.text(), *a);
+            assert_eq!(ia.to_string(), *a);
+            assert_eq!(ia.key(), fold(a));
+            assert_eq!(ia.name(), a.rsplit('/').next().unwrap());
+            for needle in [
+                "/",
+                "s/r",
+                "rg/providers",
+                "/vaults/",
+                "vaults/v1",
+                "/virtualmachines/",
+                "1",
+                "/subscriptions/s/",
+            ] {
+                assert_eq!(
+                    ia.contains_ci(needle),
+                    fold(a).contains(needle),
+                    "{a} ∋ {needle}"
+                );
+            }
+            let vault = fold(a)
+                .find("/providers/microsoft.recoveryservices/vaults/")
+                .and_then(|at| {
+                    let start = at + "/providers/microsoft.recoveryservices/vaults/".len();
+                    let end = a[start..].find('/').map_or(a.len(), |i| start + i);
+                    (end > start).then(|| a[..end].to_string())
+                });
+            assert_eq!(ia.vault_id().map(|v| v.text()), vault, "vault of {a}");
+            for b in SHAPES {
+                let ib = ResourceId::new(b);
+                assert_eq!(ia == ib, fold(a) == fold(b), "{a} = {b}");
+                assert_eq!(ia.cmp(&ib), fold(a).cmp(&fold(b)), "{a} <> {b}");
+                if ia == ib {
+                    assert_eq!(hash(&ia), hash(&ib));
+                }
+                let below = fold(a).starts_with(&fold(b))
+                    && (a.len() == b.len() || a.as_bytes()[b.len()] == b'/');
+                assert_eq!(ia.is_within(&ib), below, "{a} within {b}");
+                assert_eq!(ia.is_within_str(b), below, "{a} within {b}");
+            }
+        }
+    }
+
+    /// One spelling is kept once: the same text gives the same pointer, and
+    /// ids of one place share the part before their names.
+    #[test]
+    fn spellings_are_shared() {
+        let a = ResourceId::new(
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/d1",
+        );
+        let b = ResourceId::new(
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/d1/",
+        );
+        let c = ResourceId::new(
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/d2",
+        );
+        assert!(std::ptr::eq(a.0, b.0));
+        assert!(std::ptr::eq(a.0.dir.unwrap(), c.0.dir.unwrap()));
+        assert_eq!(std::mem::size_of::<ResourceId>(), 8);
+        assert_eq!(std::mem::size_of::<Option<ResourceId>>(), 8);
     }
 }

@@ -1,5 +1,6 @@
 //! Texts kept for the whole run, each spelling once: the store behind
-//! `ResourceId` and `Atom`.
+//! `Atom` and the shared parts of `ResourceId`s (whose names are packed
+//! here too, see `model/id.rs`).
 //!
 //! An estate's ids and small-vocabulary texts live as long as the run, so
 //! they are never freed one by one. Their bytes are packed end to end in
@@ -80,7 +81,7 @@ impl<const N: usize> Pool<N> {
 
 /// Copies `text` into a block kept for the run (a new block when `room`
 /// is too small).
-fn pack(room: &mut &'static mut [u8], text: &str) -> &'static str {
+pub(super) fn pack(room: &mut &'static mut [u8], text: &str) -> &'static str {
     let n = text.len();
     if room.len() < n {
         *room = Box::leak(vec![0u8; BLOCK.max(n)].into_boxed_slice());

@@ -293,7 +293,7 @@ fn plans_of(report: &Report) -> HashMap<String, Vec<&str>> {
     let mut out: HashMap<String, Vec<&str>> = HashMap::new();
     for p in &report.plans {
         for (id, _) in p.groups.iter().flat_map(|(_, m)| m) {
-            let names = out.entry(id.as_str().to_ascii_lowercase()).or_default();
+            let names = out.entry(id.key()).or_default();
             if names.last() != Some(&p.name.as_str()) {
                 names.push(p.name.as_str());
             }
@@ -482,16 +482,14 @@ impl Renderer for Html {
             for (kind, members) in &plan.groups {
                 let items: Vec<String> = members
                     .iter()
-                    .map(
-                        |(id, vm)| match worst.get(&id.as_str().to_ascii_lowercase()) {
-                            Some(l) => format!(
-                                "{} <span class=\"level {lvl}\">{lvl}</span>",
-                                esc(vm),
-                                lvl = l.as_str()
-                            ),
-                            None => format!("{} <span class=\"meta\">no finding</span>", esc(vm)),
-                        },
-                    )
+                    .map(|(id, vm)| match worst.get(&id.key()) {
+                        Some(l) => format!(
+                            "{} <span class=\"level {lvl}\">{lvl}</span>",
+                            esc(vm),
+                            lvl = l.as_str()
+                        ),
+                        None => format!("{} <span class=\"meta\">no finding</span>", esc(vm)),
+                    })
                     .collect();
                 writeln!(
                     w,

@@ -92,7 +92,7 @@ impl Rule for ReprotectTempDisksLeft {
                 continue;
             };
             groups
-                .entry(rg.key().to_string())
+                .entry(rg.key())
                 .or_insert_with(|| (rg.clone(), Vec::new(), items))
                 .1
                 .push(d);
@@ -128,7 +128,7 @@ impl Rule for ReprotectTempDisksLeft {
                     }
                 })
                 .collect();
-            let ids: Vec<&str> = left.iter().map(|d| d.id.as_str()).collect();
+            let ids: Vec<String> = left.iter().map(|d| d.id.text()).collect();
             let names: Vec<&str> = items.iter().map(|i| i.name.as_str()).collect();
             let mut f = Finding::new(
                 &META,
@@ -154,7 +154,9 @@ impl Rule for ReprotectTempDisksLeft {
                     format!(
                         "disk {} (managedBy {})",
                         d.id,
-                        d.managed_by.as_ref().map_or("none", |m| m.as_str())
+                        d.managed_by
+                            .as_ref()
+                            .map_or("none".to_string(), |m| m.text())
                     ),
                     ctx.source(d.source),
                 );

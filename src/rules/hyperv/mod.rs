@@ -12,7 +12,8 @@ use crate::model::{Job, ReplicatedItem};
 /// The jobs about an item, newest first: by the item id the job targets, or
 /// by the VM name for jobs that name only it.
 pub fn jobs_of<'a>(estate: &'a crate::model::Estate, item: &ReplicatedItem) -> Vec<&'a Job> {
-    let id = item.id.as_str();
+    let id = item.id.text();
+    let id = id.as_str();
     let mut v: Vec<&Job> = estate
         .jobs
         .iter()

@@ -238,7 +238,9 @@ pub fn describe_lock(lock: &Lock) -> String {
     } else {
         format!(
             "subscription `{}`",
-            scope.subscription().unwrap_or(scope.as_str())
+            scope
+                .subscription()
+                .map_or_else(|| scope.text(), str::to_string)
         )
     };
     format!("{} lock `{}` on {on}", lock.level, lock.name)

@@ -44,7 +44,7 @@ fn gone<'a>(
         }
         Existence::Unknown(cov) => {
             gaps.add(
-                format!("{}|{}", net.as_str(), super::why_unknown(cov)),
+                format!("{}|{}", net, super::why_unknown(cov)),
                 op,
                 &item.name,
             );
