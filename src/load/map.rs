@@ -348,14 +348,16 @@ impl Mapper<'_> {
                     vhd_uri: rid(d.vhd.and_then(|v| v.uri)),
                     size_gb: d.disk_size_gb,
                 })
-                .collect(),
+                .collect::<Vec<_>>()
+                .exact(),
             nic_ids: p
                 .network_profile
                 .and_then(|n| n.network_interfaces)
                 .unwrap_or_default()
                 .into_iter()
                 .filter_map(|n| rid(n.id))
-                .collect(),
+                .collect::<Vec<_>>()
+                .exact(),
             provisioning_state: atom(p.provisioning_state),
             id,
         }
@@ -642,7 +644,13 @@ impl Mapper<'_> {
             target_object_name: nonempty(p.target_object_name),
             target_instance_type: nonempty(p.target_instance_type),
             activity_id: nonempty(p.activity_id),
-            tasks: p.tasks.unwrap_or_default().into_iter().map(task).collect(),
+            tasks: p
+                .tasks
+                .unwrap_or_default()
+                .into_iter()
+                .map(task)
+                .collect::<Vec<_>>()
+                .exact(),
             errors: p
                 .errors
                 .unwrap_or_default()
@@ -672,7 +680,8 @@ impl Mapper<'_> {
                         .unwrap_or_default()
                         .into_iter()
                         .filter_map(|r| rid(r.id))
-                        .collect(),
+                        .collect::<Vec<_>>()
+                        .exact(),
                 })
                 .collect(),
             allowed_operations: p.allowed_operations.unwrap_or_default(),
@@ -727,6 +736,21 @@ fn flatten_health_error(e: dto::HealthError, out: &mut Vec<HealthError>) {
     });
     for i in inner {
         flatten_health_error(i, out);
+    }
+}
+
+/// A list mapped from a DTO's list, without the room it does not use.
+/// Collecting from a `Vec` reuses its allocation, which serde grew to at
+/// least four entries of the DTO's larger type: at 100,000 items, item NIC
+/// and VM disk lists held that way were 50 MB of room never used.
+trait Exact {
+    fn exact(self) -> Self;
+}
+
+impl<T> Exact for Vec<T> {
+    fn exact(mut self) -> Self {
+        self.shrink_to_fit();
+        self
     }
 }
 
@@ -810,7 +834,8 @@ fn replication(d: dto::ProviderDetails) -> Replication {
                     lun: u.disk_lun_id,
                     auto_protection: atom(u.disk_auto_protection_status),
                 })
-                .collect()
+                .collect::<Vec<_>>()
+                .exact()
         }),
         auto_protection_of_data_disk: atom(d.auto_protection_of_data_disk),
         nics: d
@@ -823,7 +848,8 @@ fn replication(d: dto::ProviderDetails) -> Replication {
                 tfo_network_id: rid(n.tfo_vm_network_id),
                 source_network_id: rid(n.vm_network_name).filter(|id| id.resource_type().is_some()),
             })
-            .collect(),
+            .collect::<Vec<_>>()
+            .exact(),
     }
 }
 
