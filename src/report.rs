@@ -251,12 +251,15 @@ impl Report {
     /// One line per rule and level that fired, worst level first, then by code.
     pub fn rule_lines(&self) -> Vec<RuleLine> {
         let mut lines: Vec<RuleLine> = Vec::new();
+        // The subjects each line has, to keep them distinct without
+        // searching its list (one rule can fire on every item).
+        let mut seen: Vec<std::collections::HashSet<&str>> = Vec::new();
         for f in &self.findings {
-            let line = match lines
-                .iter_mut()
-                .find(|l| l.code == f.code && l.level == f.level)
+            let at = match lines
+                .iter()
+                .position(|l| l.code == f.code && l.level == f.level)
             {
-                Some(l) => l,
+                Some(at) => at,
                 None => {
                     lines.push(RuleLine {
                         code: f.code,
@@ -265,12 +268,13 @@ impl Report {
                         findings: 0,
                         subjects: Vec::new(),
                     });
-                    lines.last_mut().expect("just pushed")
+                    seen.push(Default::default());
+                    lines.len() - 1
                 }
             };
-            line.findings += 1;
-            if !line.subjects.contains(&f.subject.name) {
-                line.subjects.push(f.subject.name.clone());
+            lines[at].findings += 1;
+            if seen[at].insert(&f.subject.name) {
+                lines[at].subjects.push(f.subject.name.clone());
             }
         }
         lines.sort_by(|a, b| b.level.cmp(&a.level).then(a.code.cmp(b.code)));

@@ -148,6 +148,9 @@ struct Index {
     skus: HashMap<(String, String), Vec<usize>>,
     /// (kind, region key) → usage counters.
     usages: HashMap<(UsageKind, String), Vec<usize>>,
+    /// Fact records by kind, in order: coverage is asked per item and
+    /// resource, and the records are one per file read.
+    facts: HashMap<FactKind, Vec<usize>>,
 }
 
 /// A region name as a comparison key: `East US 2`, `eastus2` and `EastUS2`
@@ -239,7 +242,11 @@ impl Estate {
             health: HashMap::new(),
             skus: HashMap::new(),
             usages: HashMap::new(),
+            facts: HashMap::new(),
         };
+        for (i, f) in self.facts.iter().enumerate() {
+            self.index.facts.entry(f.kind).or_default().push(i);
+        }
         for (i, s) in self.skus.iter().enumerate() {
             let name = s.name.to_ascii_lowercase();
             let mut regions: Vec<String> = s.locations.iter().map(|l| region_key(l)).collect();
@@ -290,9 +297,8 @@ impl Estate {
     /// of everything the export could see).
     pub fn scope_coverage(&self, kind: FactKind, id: &ResourceId) -> RegionCoverage {
         merge_coverage(
-            self.facts.iter().filter(|f| {
-                f.kind == kind && f.scope.as_deref().is_none_or(|s| id.is_within_str(s))
-            }),
+            self.facts_of(kind)
+                .filter(|f| f.scope.as_deref().is_none_or(|s| id.is_within_str(s))),
         )
     }
 
@@ -323,9 +329,10 @@ impl Estate {
     /// scoped to the region, or to no region at all (a list of every region).
     pub fn region_coverage(&self, kind: FactKind, region: &str) -> RegionCoverage {
         let key = region_key(region);
-        merge_coverage(self.facts.iter().filter(|f| {
-            f.kind == kind && f.location.as_deref().is_none_or(|l| region_key(l) == key)
-        }))
+        merge_coverage(
+            self.facts_of(kind)
+                .filter(|f| f.location.as_deref().is_none_or(|l| region_key(l) == key)),
+        )
     }
 
     /// The display name of a source file.
@@ -374,6 +381,12 @@ impl Estate {
                 same_group && same_resource
             }
         })
+    }
+
+    /// The fact records of a kind, in order.
+    fn facts_of(&self, kind: FactKind) -> impl Iterator<Item = &FactRecord> {
+        let at = self.index.facts.get(&kind).map_or(&[][..], Vec::as_slice);
+        at.iter().map(|&i| &self.facts[i])
     }
 
     /// Failed requests recorded for a kind of fact.
