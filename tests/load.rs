@@ -618,3 +618,80 @@ fn a_health_status_is_known_by_its_resource_and_kept_once() {
     );
     assert!(e.health.iter().all(|h| h.target == ResourceId::new(vm)));
 }
+
+/// Lists of items and of VMs are read in one pass where the file holds
+/// what its name says: what lands in the model is what the general reading
+/// gives, whatever the order of the keys, and an entry the one pass cannot
+/// take (another type, null or flattened properties) is read the general way.
+#[test]
+fn one_pass_lists_read_as_the_general_way() {
+    let body = |file: &str| -> serde_json::Value {
+        let text = std::fs::read_to_string(corpus(file)).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["responses"]["200"]["body"].clone()
+    };
+    let item = body("asr-2025-08-01.ReplicationProtectedItems_Get.json");
+    let vm = body("compute-2024-11-01.VirtualMachine_Get.json");
+    // The same resource in ARM's key order (`type` before `properties`), in
+    // sorted order (`properties` first, as the az CLI writes), with null
+    // properties beside flattened fields, and renamed to tell them apart.
+    let shapes = |r: &serde_json::Value, n: usize| -> Vec<String> {
+        let s = |v: &serde_json::Value| v.to_string();
+        let named = |i: usize| {
+            let id = r["id"].as_str().unwrap();
+            let id = format!("{id}-{i}");
+            let name = format!("{}-{i}", r["name"].as_str().unwrap());
+            (id, name)
+        };
+        let (id0, name0) = named(n);
+        let (id1, name1) = named(n + 1);
+        let (id2, name2) = named(n + 2);
+        let mut flat = r["properties"].clone();
+        flat["id"] = id2.clone().into();
+        flat["name"] = name2.into();
+        flat["type"] = r["type"].clone();
+        flat["properties"] = serde_json::Value::Null;
+        vec![
+            format!(
+                r#"{{"id":{},"name":{},"type":{},"properties":{}}}"#,
+                s(&id0.into()),
+                s(&name0.into()),
+                s(&r["type"]),
+                s(&r["properties"])
+            ),
+            format!(
+                r#"{{"id":{},"name":{},"properties":{},"type":{}}}"#,
+                s(&id1.into()),
+                s(&name1.into()),
+                s(&r["properties"]),
+                s(&r["type"])
+            ),
+            s(&flat),
+        ]
+    };
+    let mut items = shapes(&item, 0);
+    let mut vms = shapes(&vm, 10);
+    // A VM in the items list, an item in the VMs list.
+    items.push(shapes(&vm, 20).swap_remove(1));
+    vms.push(shapes(&item, 30).swap_remove(1));
+    let list = |entries: &[String]| format!(r#"{{"value":[{}]}}"#, entries.join(",\n"));
+
+    let read = |items_name: &str, vms_name: &str| {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), items_name, &list(&items));
+        write(dir.path(), vms_name, &list(&vms));
+        load(&[dir.path().to_path_buf()]).unwrap()
+    };
+    // Named for what they hold (one pass), and not (the general way).
+    let one = read("replicated-items.json", "vms.json");
+    let general = read("a.json", "b.json");
+    assert_eq!(
+        one.items.len(),
+        4,
+        "three items and the one in the VMs list"
+    );
+    assert_eq!(one.vms.len(), 4, "three VMs and the one in the items list");
+    assert_eq!(one.items, general.items);
+    assert_eq!(format!("{:?}", one.vms), format!("{:?}", general.vms));
+    assert!(one.items.iter().all(|i| i.line.is_some()));
+}

@@ -620,6 +620,35 @@ enum Entry {
     Other(String),
 }
 
+/// An entry of a list of replicated items or of VMs (the kinds whose lists
+/// are most of an estate) read in one pass when it is what the file holds,
+/// with its `properties` as an object: `None` for anything else (another
+/// type, flattened or null properties, an error), which `read_resource`
+/// then reads, and reports on, the general way.
+fn read_expected(ctx: &DocCtx, text: &str, out: &mut Estate) -> Option<Entry> {
+    fn parse<'a, P: Deserialize<'a>>(text: &'a str, kind: Kind) -> Option<(Head<'a>, P)> {
+        let typed: dto::Typed<P> = serde_json::from_str(text).ok()?;
+        let is_kind = typed.type_.as_deref().and_then(kind_of_type) == Some(kind);
+        let (head, props) = typed.split();
+        Some((head, props.filter(|_| is_kind)?))
+    }
+    match ctx.hint.kind? {
+        FactKind::ReplicatedItems => {
+            let (head, props) = parse::<dto::ItemProps>(text, Kind::Item)?;
+            let mut item = map::Mapper { ctx, head: &head }.item(props);
+            item.line = ctx.line_of(text);
+            out.items.push(item);
+            Some(Entry::Item)
+        }
+        FactKind::VirtualMachines => {
+            let (head, props) = parse::<dto::VmProps>(text, Kind::Vm)?;
+            out.vms.push(map::Mapper { ctx, head: &head }.vm(props));
+            Some(Entry::Other(head.type_.unwrap_or_default()))
+        }
+        _ => None,
+    }
+}
+
 fn read_resource(ctx: &DocCtx, text: &str, out: &mut Estate) -> Result<Entry, Error> {
     if !text.trim_start().starts_with('{') {
         return Err(ctx.error_in(
@@ -627,6 +656,9 @@ fn read_resource(ctx: &DocCtx, text: &str, out: &mut Estate) -> Result<Entry, Er
             serde::de::Error::custom("expected a resource object"),
             "expected a resource object",
         ));
+    }
+    if let Some(entry) = read_expected(ctx, text, out) {
+        return Ok(entry);
     }
     let head: Head = ctx.parse_path(text, "resource")?;
     // The `type` when given; else the type the id spells (REST API examples

@@ -34,6 +34,70 @@ pub struct Head<'a> {
     pub zones: Option<Vec<String>>,
 }
 
+/// A resource of a list whose kind the file is known to hold, read in one
+/// pass: `Head` with its `properties` parsed as `P` where they are met (keys
+/// come in any order; the az CLI sorts them, so `properties` precedes
+/// `type`). Used only when `type` turns out to be that kind; otherwise the
+/// entry is read again the general way.
+#[derive(Deserialize)]
+#[serde(
+    default,
+    rename_all = "camelCase",
+    bound(deserialize = "P: Deserialize<'de>")
+)]
+pub struct Typed<'a, P> {
+    #[serde(deserialize_with = "opt_string")]
+    pub id: Option<String>,
+    #[serde(borrow)]
+    pub name: Option<&'a RawValue>,
+    #[serde(rename = "type", deserialize_with = "opt_string")]
+    pub type_: Option<String>,
+    #[serde(deserialize_with = "opt_string")]
+    pub location: Option<String>,
+    #[serde(deserialize_with = "opt_string")]
+    pub resource_type: Option<String>,
+    #[serde(borrow)]
+    pub current_value: Option<&'a RawValue>,
+    pub properties: Option<P>,
+    #[serde(deserialize_with = "opt_string")]
+    pub managed_by: Option<String>,
+    pub zones: Option<Vec<String>>,
+}
+
+impl<P> Default for Typed<'_, P> {
+    fn default() -> Self {
+        Typed {
+            id: None,
+            name: None,
+            type_: None,
+            location: None,
+            resource_type: None,
+            current_value: None,
+            properties: None,
+            managed_by: None,
+            zones: None,
+        }
+    }
+}
+
+impl<'a, P> Typed<'a, P> {
+    /// The head the entry's own properties were parsed beside.
+    pub fn split(self) -> (Head<'a>, Option<P>) {
+        let head = Head {
+            id: self.id,
+            name: self.name,
+            type_: self.type_,
+            location: self.location,
+            resource_type: self.resource_type,
+            current_value: self.current_value,
+            properties: None,
+            managed_by: self.managed_by,
+            zones: self.zones,
+        };
+        (head, self.properties)
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default, rename_all = "camelCase")]
 pub struct Scenario {
