@@ -75,16 +75,23 @@ impl Spelling {
 
 /// The hash of an id's text lower-cased (ASCII), 64 bytes at a time, without
 /// lower-casing a copy.
-fn folded_hash(text: impl Iterator<Item = u8>) -> u64 {
+fn folded_hash(parts: [&str; 3]) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     let mut buf = [0u8; 64];
     let mut n = 0;
-    for b in text {
-        buf[n] = b.to_ascii_lowercase();
-        n += 1;
-        if n == buf.len() {
-            h.write(&buf);
-            n = 0;
+    for part in parts {
+        let mut rest = part.as_bytes();
+        while !rest.is_empty() {
+            let take = (buf.len() - n).min(rest.len());
+            for (d, b) in buf[n..n + take].iter_mut().zip(&rest[..take]) {
+                *d = b.to_ascii_lowercase();
+            }
+            n += take;
+            rest = &rest[take..];
+            if n == buf.len() {
+                h.write(&buf);
+                n = 0;
+            }
         }
     }
     if n > 0 {
@@ -355,7 +362,7 @@ impl Eq for ResourceId {}
 impl Hash for ResourceId {
     fn hash<H: Hasher>(&self, state: &mut H) {
         // Equal ids (case aside) have equal folded hashes.
-        state.write_u64(folded_hash(self.0.bytes()));
+        state.write_u64(folded_hash(self.parts()));
     }
 }
 
