@@ -124,9 +124,9 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
     for f in &found.documents {
         estate.sources.push(f.display.clone());
     }
-    // Each document is merged as soon as it is read, in path order (each
-    // thread folds a run of consecutive documents, and the runs are joined
-    // in order): the parts are never all held beside the estate they make.
+    // Each document is read into its own part of the estate, in parallel;
+    // the parts are then joined in path order into lists sized once for
+    // all of them (no list grows by doubling, each is copied once).
     let read_one = |i: usize, f: &InputFile| -> Result<Estate, Error> {
         let text = read_text(f, found.max_file_bytes)?;
         let hint = manifests
@@ -152,24 +152,18 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
         }
         Ok(part)
     };
-    let read = found
+    let parts: Vec<Result<Estate, Error>> = found
         .documents
         .par_iter()
         .enumerate()
-        .fold(Documents::default, |mut done, (i, f)| {
-            match read_one(i, f) {
-                Ok(part) => merge(&mut done.estate, part),
-                Err(e) => {
-                    done.failed.get_or_insert(e);
-                }
-            }
-            done
-        })
-        .reduce(Documents::default, Documents::then);
-    if let Some(e) = read.failed {
-        return Err(e);
+        .map(|(i, f)| read_one(i, f))
+        .collect();
+    // The first document that could not be read, in path order.
+    let parts: Vec<Estate> = parts.into_iter().collect::<Result<_, _>>()?;
+    reserve_for(&mut estate, parts.iter());
+    for part in parts {
+        merge(&mut estate, part);
     }
-    merge(&mut estate, read.estate);
     close_page_chains(&found, &manifests, first_source, &mut estate);
 
     let first_cert = estate.sources.len() as u32;
@@ -419,38 +413,6 @@ pub fn subscriptions_touched(e: &Estate) -> std::collections::BTreeSet<String> {
         .collect()
 }
 
-/// Documents read so far, merged in path order, and the first of them
-/// that could not be read.
-#[derive(Default)]
-struct Documents {
-    estate: Estate,
-    failed: Option<Error>,
-}
-
-impl Documents {
-    /// `self`, then the documents that follow it.
-    fn then(mut self, next: Documents) -> Documents {
-        // Few joins, each of two large runs: the joined lists are sized
-        // exactly rather than doubled (at 100,000 items a quarter of the
-        // items list was room never used, and each doubling a fresh copy).
-        fn room<T>(to: &mut Vec<T>, from: &[T]) {
-            if !to.is_empty() {
-                to.reserve_exact(from.len());
-            }
-        }
-        let (to, from) = (&mut self.estate, &next.estate);
-        room(&mut to.items, &from.items);
-        room(&mut to.vms, &from.vms);
-        room(&mut to.disks, &from.disks);
-        room(&mut to.jobs, &from.jobs);
-        room(&mut to.health, &from.health);
-        room(&mut to.plans, &from.plans);
-        merge(&mut self.estate, next.estate);
-        self.failed = self.failed.or(next.failed);
-        self
-    }
-}
-
 /// Appends a fragment's contents to `out`.
 fn merge(out: &mut Estate, part: Estate) {
     append(&mut out.items, part.items);
@@ -503,6 +465,7 @@ fn reserve_for<'a>(out: &mut Estate, parts: impl Iterator<Item = &'a Estate> + C
     out.disks.reserve_exact(total(|p| p.disks.len()));
     out.jobs.reserve_exact(total(|p| p.jobs.len()));
     out.health.reserve_exact(total(|p| p.health.len()));
+    out.plans.reserve_exact(total(|p| p.plans.len()));
 }
 
 fn merge_bundle_info(estate: &mut Estate, info: &crate::model::BundleInfo) {
