@@ -622,7 +622,8 @@ fn a_health_status_is_known_by_its_resource_and_kept_once() {
 /// Lists of items and of VMs are read in one pass where the file holds
 /// what its name says: what lands in the model is what the general reading
 /// gives, whatever the order of the keys, and an entry the one pass cannot
-/// take (another type, null or flattened properties) is read the general way.
+/// take (another type, null or flattened properties, a damaged field) is
+/// read the general way.
 #[test]
 fn one_pass_lists_read_as_the_general_way() {
     let body = |file: &str| -> serde_json::Value {
@@ -671,7 +672,16 @@ fn one_pass_lists_read_as_the_general_way() {
     };
     let mut items = shapes(&item, 0);
     let mut vms = shapes(&vm, 10);
-    // A VM in the items list, an item in the VMs list.
+    // A damaged field (read as unknown, ASR901), a damaged field inside
+    // the provider's details, a VM in the items list, an item in the VMs list.
+    let mut damaged = item.clone();
+    damaged["id"] = format!("{}-40", item["id"].as_str().unwrap()).into();
+    damaged["properties"]["protectionState"] = 5.into();
+    items.push(damaged.to_string());
+    damaged["id"] = format!("{}-41", item["id"].as_str().unwrap()).into();
+    damaged["properties"]["protectionState"] = item["properties"]["protectionState"].clone();
+    damaged["properties"]["providerSpecificDetails"]["instanceType"] = serde_json::json!(["A2A"]);
+    items.push(damaged.to_string());
     items.push(shapes(&vm, 20).swap_remove(1));
     vms.push(shapes(&item, 30).swap_remove(1));
     let list = |entries: &[String]| format!(r#"{{"value":[{}]}}"#, entries.join(",\n"));
@@ -685,10 +695,16 @@ fn one_pass_lists_read_as_the_general_way() {
     // Named for what they hold (one pass), and not (the general way).
     let one = read("replicated-items.json", "vms.json");
     let general = read("a.json", "b.json");
+    assert_eq!(one.items.len(), 6, "five items and the one in the VMs list");
+    let unknown: Vec<&str> = one
+        .items
+        .iter()
+        .flat_map(|i| &i.unknowns)
+        .map(|u| u.field.as_str())
+        .collect();
     assert_eq!(
-        one.items.len(),
-        4,
-        "three items and the one in the VMs list"
+        unknown,
+        ["protectionState", "providerSpecificDetails.instanceType"]
     );
     assert_eq!(one.vms.len(), 4, "three VMs and the one in the items list");
     assert_eq!(one.items, general.items);

@@ -622,12 +622,13 @@ enum Entry {
 
 /// An entry of a list of replicated items or of VMs (the kinds whose lists
 /// are most of an estate) read in one pass when it is what the file holds,
-/// with its `properties` as an object: `None` for anything else (another
-/// type, flattened or null properties, an error), which `read_resource`
-/// then reads, and reports on, the general way.
+/// with its `properties` as an object and every loose field of the type it
+/// should be: `None` for anything else (another type, flattened or null
+/// properties, a damaged field, an error), which `read_resource` then
+/// reads, and reports on, the general way.
 fn read_expected(ctx: &DocCtx, text: &str, out: &mut Estate) -> Option<Entry> {
     fn parse<'a, P: Deserialize<'a>>(text: &'a str, kind: Kind) -> Option<(Head<'a>, P)> {
-        let typed: dto::Typed<P> = serde_json::from_str(text).ok()?;
+        let typed: dto::Typed<P> = super::lenient::strictly(|| serde_json::from_str(text)).ok()?;
         let is_kind = typed.type_.as_deref().and_then(kind_of_type) == Some(kind);
         let (head, props) = typed.split();
         Some((head, props.filter(|_| is_kind)?))

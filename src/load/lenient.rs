@@ -220,8 +220,51 @@ pub enum Loose<T> {
     },
 }
 
+thread_local! {
+    /// Whether `Loose` fields are read strictly on this thread (`strictly`).
+    static STRICT: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `read` with `Loose` fields read in one pass, as `Null` or `Ok`, and
+/// a value of the wrong type an error of the whole read. Almost every
+/// resource is well-formed: it is read once, not each loose field kept as
+/// text and parsed again. Where `read` fails, read the resource again
+/// without this (its damaged fields then become `Wrong`): a value read both
+/// ways is the same.
+pub fn strictly<R>(read: impl FnOnce() -> R) -> R {
+    struct Reset(bool);
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            STRICT.with(|s| s.set(self.0));
+        }
+    }
+    let _reset = Reset(STRICT.with(|s| s.replace(true)));
+    read()
+}
+
+struct StrictVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: serde::de::DeserializeOwned> Visitor<'de> for StrictVisitor<T> {
+    type Value = Loose<T>;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a value or null")
+    }
+    fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Loose::Null)
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Loose::Null)
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        T::deserialize(d).map(Loose::Ok)
+    }
+}
+
 impl<'de, T: serde::de::DeserializeOwned> serde::Deserialize<'de> for Loose<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        if STRICT.with(std::cell::Cell::get) {
+            return d.deserialize_option(StrictVisitor(std::marker::PhantomData));
+        }
         let raw: Box<serde_json::value::RawValue> = serde::Deserialize::deserialize(d)?;
         let text = raw.get().trim();
         if text == "null" {
