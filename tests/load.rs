@@ -711,3 +711,47 @@ fn one_pass_lists_read_as_the_general_way() {
     assert_eq!(format!("{:?}", one.vms), format!("{:?}", general.vms));
     assert!(one.items.iter().all(|i| i.line.is_some()));
 }
+
+/// Resource Health statuses, recovery plans and jobs are read in one pass
+/// too where the file holds them: the same model as read the general way.
+#[test]
+fn one_pass_health_plans_and_jobs() {
+    let body = |file: &str| -> String {
+        let text = std::fs::read_to_string(corpus(file)).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let body = &v["responses"]["200"]["body"];
+        match body.get("value") {
+            Some(_) => body.to_string(),
+            None => format!(r#"{{"value":[{body}]}}"#),
+        }
+    };
+    let files = [
+        (
+            "resourcehealth-2025-05-01.AvailabilityStatuses_ListByResourceGroup.json",
+            "health.json",
+        ),
+        ("asr-2025-08-01.ReplicationJobs_List.json", "jobs.json"),
+        (
+            "asr-2025-08-01.ReplicationRecoveryPlans_Get.json",
+            "recovery-plans.json",
+        ),
+    ];
+    let read = |named: bool| {
+        let dir = tempfile::tempdir().unwrap();
+        for (i, (file, name)) in files.iter().enumerate() {
+            // In the same path order either way (sources are numbered by it).
+            let name = if named {
+                name.to_string()
+            } else {
+                format!("{i}.json")
+            };
+            write(dir.path(), &name, &body(file));
+        }
+        load(&[dir.path().to_path_buf()]).unwrap()
+    };
+    let (one, general) = (read(true), read(false));
+    assert!(!one.health.is_empty() && !one.plans.is_empty() && !one.jobs.is_empty());
+    assert_eq!(format!("{:?}", one.health), format!("{:?}", general.health));
+    assert_eq!(format!("{:?}", one.plans), format!("{:?}", general.plans));
+    assert_eq!(format!("{:?}", one.jobs), format!("{:?}", general.jobs));
+}

@@ -620,8 +620,9 @@ enum Entry {
     Other(String),
 }
 
-/// An entry of a list of replicated items or of VMs (the kinds whose lists
-/// are most of an estate) read in one pass when it is what the file holds,
+/// An entry of a list of replicated items, VMs, Resource Health statuses,
+/// recovery plans or jobs (the lists that are most of an estate) read in
+/// one pass when it is what the file holds,
 /// with its `properties` as an object and every loose field of the type it
 /// should be: `None` for anything else (another type, flattened or null
 /// properties, a damaged field, an error), which `read_resource` then
@@ -644,6 +645,22 @@ fn read_expected(ctx: &DocCtx, text: &str, out: &mut Estate) -> Option<Entry> {
         FactKind::VirtualMachines => {
             let (head, props) = parse::<dto::VmProps>(text, Kind::Vm)?;
             out.vms.push(map::Mapper { ctx, head: &head }.vm(props));
+            Some(Entry::Other(head.type_.unwrap_or_default()))
+        }
+        FactKind::ResourceHealth => {
+            let (head, props) = parse::<dto::HealthProps>(text, Kind::Health)?;
+            out.health
+                .push(map::Mapper { ctx, head: &head }.health(props));
+            Some(Entry::Other(head.type_.unwrap_or_default()))
+        }
+        FactKind::RecoveryPlans => {
+            let (head, props) = parse::<dto::PlanProps>(text, Kind::Plan)?;
+            out.plans.push(map::Mapper { ctx, head: &head }.plan(props));
+            Some(Entry::Other(head.type_.unwrap_or_default()))
+        }
+        FactKind::Jobs => {
+            let (head, props) = parse::<dto::JobProps>(text, Kind::Job)?;
+            out.jobs.push(map::Mapper { ctx, head: &head }.job(props));
             Some(Entry::Other(head.type_.unwrap_or_default()))
         }
         _ => None,
