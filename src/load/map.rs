@@ -315,7 +315,7 @@ impl Mapper<'_> {
                 .and_then(|_| rid(p.recovery_services_provider_id)),
             primary_fabric_name: atom(p.primary_fabric_friendly_name),
             recovery_fabric_name: atom(p.recovery_fabric_friendly_name),
-            replication,
+            replication: replication.map(Box::new),
             unknowns,
             phase_cache: Default::default(),
             id,

@@ -346,7 +346,9 @@ pub struct ReplicatedItem {
     pub provider_id: Option<ResourceId>,
     pub primary_fabric_name: Option<Atom>,
     pub recovery_fabric_name: Option<Atom>,
-    pub replication: Option<Replication>,
+    /// Boxed: it is half of an item, and the items list is joined from
+    /// the parts read in parallel (each item moved once, its details not).
+    pub replication: Option<Box<Replication>>,
     /// Facts of this item that are not known (fail closed on what needs them).
     pub unknowns: Vec<Unknown>,
     /// `phase()`, computed once: every rule asks.
