@@ -398,3 +398,21 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    /// Through positions, the order of a stable sort: equal keys keep the
+    /// order they came in, every element lands once.
+    #[test]
+    fn sort_stably_is_a_stable_sort() {
+        for n in [0usize, 1, 2, 3, 17, 1000] {
+            // (key, where it came from): keys repeat, in no order.
+            let v: Vec<(u64, usize)> = (0..n).map(|i| ((i as u64 * 7919) % 13, i)).collect();
+            let mut expected = v.clone();
+            expected.sort_by_key(|x| x.0);
+            let mut got = v;
+            super::sort_stably(&mut got, |a, b| a.0.cmp(&b.0));
+            assert_eq!(got, expected, "{n} elements");
+        }
+    }
+}
