@@ -652,21 +652,25 @@ fn one_pass_lists_read_as_the_general_way() {
         flat["name"] = name2.into();
         flat["type"] = r["type"].clone();
         flat["properties"] = serde_json::Value::Null;
+        // An object of these keys, in this order.
+        let object = |fields: [(&str, String); 4]| {
+            let fields: Vec<String> = fields.iter().map(|(k, v)| format!("{k:?}:{v}")).collect();
+            format!("{{{}}}", fields.join(","))
+        };
+        let (ty, props) = (s(&r["type"]), s(&r["properties"]));
         vec![
-            format!(
-                r#"{{"id":{},"name":{},"type":{},"properties":{}}}"#,
-                s(&id0.into()),
-                s(&name0.into()),
-                s(&r["type"]),
-                s(&r["properties"])
-            ),
-            format!(
-                r#"{{"id":{},"name":{},"properties":{},"type":{}}}"#,
-                s(&id1.into()),
-                s(&name1.into()),
-                s(&r["properties"]),
-                s(&r["type"])
-            ),
+            object([
+                ("id", s(&id0.into())),
+                ("name", s(&name0.into())),
+                ("type", ty.clone()),
+                ("properties", props.clone()),
+            ]),
+            object([
+                ("id", s(&id1.into())),
+                ("name", s(&name1.into())),
+                ("properties", props),
+                ("type", ty),
+            ]),
             s(&flat),
         ]
     };

@@ -621,18 +621,29 @@ enum Entry {
 }
 
 /// An entry of a list of replicated items, VMs, Resource Health statuses,
-/// recovery plans or jobs (the lists that are most of an estate) read in
-/// one pass when it is what the file holds,
-/// with its `properties` as an object and every loose field of the type it
-/// should be: `None` for anything else (another type, flattened or null
-/// properties, a damaged field, an error), which `read_resource` then
-/// reads, and reports on, the general way.
+/// recovery plans or jobs (the lists that are most of an estate), read in
+/// one pass when it is what the file holds, its `properties` an object and
+/// every loose field of the type it should be. `None` for anything else
+/// (another type, flattened or null properties, a damaged field, an
+/// error): `read_resource` then reads it, and reports on it, the general way.
 fn read_expected(ctx: &DocCtx, text: &str, out: &mut Estate) -> Option<Entry> {
-    fn parse<'a, P: Deserialize<'a>>(text: &'a str, kind: Kind) -> Option<(Head<'a>, P)> {
-        let typed: dto::Typed<P> = super::lenient::strictly(|| serde_json::from_str(text)).ok()?;
+    /// The entry's top level (without its properties) and its properties.
+    fn parse<'a, P: Deserialize<'a>>(text: &'a str, kind: Kind) -> Option<(dto::Typed<'a, P>, P)> {
+        let mut typed: dto::Typed<P> =
+            super::lenient::strictly(|| serde_json::from_str(text)).ok()?;
         let is_kind = typed.type_.as_deref().and_then(kind_of_type) == Some(kind);
-        let (head, props) = typed.split();
-        Some((head, props.filter(|_| is_kind)?))
+        let props = typed.properties.take().filter(|_| is_kind)?;
+        Some((typed, props))
+    }
+    // Another kind: read, kept by `keep`, reported by its type.
+    fn other<'a, P: Deserialize<'a>>(
+        text: &'a str,
+        kind: Kind,
+        keep: impl FnOnce(&dto::Typed<'a, P>, P),
+    ) -> Option<Entry> {
+        let (head, props) = parse::<P>(text, kind)?;
+        keep(&head, props);
+        Some(Entry::Other(head.type_.unwrap_or_default()))
     }
     match ctx.hint.kind? {
         FactKind::ReplicatedItems => {
@@ -642,27 +653,18 @@ fn read_expected(ctx: &DocCtx, text: &str, out: &mut Estate) -> Option<Entry> {
             out.items.push(item);
             Some(Entry::Item)
         }
-        FactKind::VirtualMachines => {
-            let (head, props) = parse::<dto::VmProps>(text, Kind::Vm)?;
-            out.vms.push(map::Mapper { ctx, head: &head }.vm(props));
-            Some(Entry::Other(head.type_.unwrap_or_default()))
-        }
-        FactKind::ResourceHealth => {
-            let (head, props) = parse::<dto::HealthProps>(text, Kind::Health)?;
-            out.health
-                .push(map::Mapper { ctx, head: &head }.health(props));
-            Some(Entry::Other(head.type_.unwrap_or_default()))
-        }
-        FactKind::RecoveryPlans => {
-            let (head, props) = parse::<dto::PlanProps>(text, Kind::Plan)?;
-            out.plans.push(map::Mapper { ctx, head: &head }.plan(props));
-            Some(Entry::Other(head.type_.unwrap_or_default()))
-        }
-        FactKind::Jobs => {
-            let (head, props) = parse::<dto::JobProps>(text, Kind::Job)?;
-            out.jobs.push(map::Mapper { ctx, head: &head }.job(props));
-            Some(Entry::Other(head.type_.unwrap_or_default()))
-        }
+        FactKind::VirtualMachines => other(text, Kind::Vm, |h, p| {
+            out.vms.push(map::Mapper { ctx, head: h }.vm(p))
+        }),
+        FactKind::ResourceHealth => other(text, Kind::Health, |h, p| {
+            out.health.push(map::Mapper { ctx, head: h }.health(p))
+        }),
+        FactKind::RecoveryPlans => other(text, Kind::Plan, |h, p| {
+            out.plans.push(map::Mapper { ctx, head: h }.plan(p))
+        }),
+        FactKind::Jobs => other(text, Kind::Job, |h, p| {
+            out.jobs.push(map::Mapper { ctx, head: h }.job(p))
+        }),
         _ => None,
     }
 }

@@ -11,34 +11,16 @@ use time::OffsetDateTime;
 
 type Time = Option<OffsetDateTime>;
 
-/// The top level of one resource object: enough to classify it.
-#[derive(Deserialize, Default)]
-#[serde(default, rename_all = "camelCase")]
-pub struct Head<'a> {
-    #[serde(deserialize_with = "opt_string")]
-    pub id: Option<String>,
-    #[serde(borrow)]
-    pub name: Option<&'a RawValue>,
-    #[serde(rename = "type", deserialize_with = "opt_string")]
-    pub type_: Option<String>,
-    #[serde(deserialize_with = "opt_string")]
-    pub location: Option<String>,
-    #[serde(deserialize_with = "opt_string")]
-    pub resource_type: Option<String>,
-    #[serde(borrow)]
-    pub current_value: Option<&'a RawValue>,
-    #[serde(borrow)]
-    pub properties: Option<&'a RawValue>,
-    #[serde(deserialize_with = "opt_string")]
-    pub managed_by: Option<String>,
-    pub zones: Option<Vec<String>>,
-}
+/// The top level of one resource object: enough to classify it, its
+/// `properties` kept as text to be read once the kind is known.
+pub type Head<'a> = Typed<'a, &'a RawValue>;
 
-/// A resource of a list whose kind the file is known to hold, read in one
-/// pass: `Head` with its `properties` parsed as `P` where they are met (keys
-/// come in any order; the az CLI sorts them, so `properties` precedes
-/// `type`). Used only when `type` turns out to be that kind; otherwise the
-/// entry is read again the general way.
+/// The top level of a resource, its `properties` read as `P`: as text for
+/// `Head`, or, for a list whose kind the file is known to hold, parsed as
+/// that kind's where they are met, in one pass (keys come in any order; the
+/// az CLI sorts them, so `properties` precedes `type`). The latter is used
+/// only when `type` turns out to be that kind; otherwise the entry is read
+/// again the general way.
 #[derive(Deserialize)]
 #[serde(
     default,
@@ -77,24 +59,6 @@ impl<P> Default for Typed<'_, P> {
             managed_by: None,
             zones: None,
         }
-    }
-}
-
-impl<'a, P> Typed<'a, P> {
-    /// The head the entry's own properties were parsed beside.
-    pub fn split(self) -> (Head<'a>, Option<P>) {
-        let head = Head {
-            id: self.id,
-            name: self.name,
-            type_: self.type_,
-            location: self.location,
-            resource_type: self.resource_type,
-            current_value: self.current_value,
-            properties: None,
-            managed_by: self.managed_by,
-            zones: self.zones,
-        };
-        (head, self.properties)
     }
 }
 

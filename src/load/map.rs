@@ -19,9 +19,11 @@ use crate::model::{
 use std::collections::BTreeMap;
 
 /// Maps the parts of one resource, knowing its file and top-level fields.
-pub struct Mapper<'a> {
+pub struct Mapper<'a, P = &'a serde_json::value::RawValue> {
     pub ctx: &'a DocCtx<'a>,
-    pub head: &'a dto::Head<'a>,
+    /// The resource's top level (its `properties`, whatever their form,
+    /// are given to the method that maps them).
+    pub head: &'a dto::Typed<'a, P>,
 }
 
 /// Drops empty strings: ASR writes `""` where it means "not set".
@@ -154,7 +156,7 @@ fn operation(raw: &serde_json::value::RawValue) -> AsrOperation {
     }
 }
 
-impl Mapper<'_> {
+impl<P> Mapper<'_, P> {
     fn name(&self) -> Option<String> {
         let raw = self.head.name?.get().trim();
         if raw.starts_with('"') {
