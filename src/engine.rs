@@ -225,7 +225,6 @@ fn vaults_of(estate: &Estate, scope: &[Scoped]) -> Vec<crate::report::VaultItems
         .collect()
 }
 
-/// Runs the checks and returns the sorted report.
 /// Sorts `v` stably through a list of its positions, then puts each
 /// element in its place: a stable sort of the elements themselves makes
 /// room for half of them (megabytes of findings, at the run's peak).
@@ -251,6 +250,7 @@ where
     }
 }
 
+/// Runs the checks and returns the sorted report.
 pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
     let plan = req
         .plan
@@ -294,7 +294,7 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
     let results: Vec<Vec<Finding>> = results.into_iter().collect::<Result<_, _>>()?;
     let mut findings: Vec<Finding> = crate::rules::facts::facts_missing::input_gaps(&ctx);
     // Each list sized once: at 100,000 items the findings are tens of
-    // megabytes, and this is the run's peak.
+    // megabytes, near the run's peak.
     findings.reserve_exact(results.iter().map(Vec::len).sum());
     findings.extend(results.into_iter().flatten());
     let used = judge(&mut findings, config, req.now);
