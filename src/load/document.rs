@@ -18,6 +18,8 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use std::collections::BTreeSet;
 
+mod stream;
+
 /// What the manifest or the file name says about a document.
 #[derive(Clone, Debug, Default)]
 pub struct Hint {
@@ -53,6 +55,9 @@ pub struct DocCtx<'a> {
     pub followed: &'a (dyn Fn(&str) -> bool + Sync),
     /// Where `text`'s lines end, built the first time a line is asked for.
     pub line_ends: std::sync::OnceLock<Vec<u32>>,
+    /// The document is a large share of the input: its list is read as a
+    /// whole first, then its entries by several threads (see `split`).
+    pub split: bool,
 }
 
 impl DocCtx<'_> {
@@ -218,8 +223,31 @@ impl DocCtx<'_> {
     }
 }
 
+/// The smallest document `split` splits.
+const SPLIT_MIN_BYTES: usize = 16 << 20;
+
+/// Whether a document of `len` bytes, of an input of `total`, is split
+/// between threads: its list read as a whole first, then its entries in
+/// parallel. Documents are read in parallel, so one that is more than a
+/// share of the input (half a thread's) would leave the other threads idle
+/// while one reads it; any other is read entry by entry where each lies,
+/// in one pass (`stream`).
+pub fn split(len: usize, total: u64) -> bool {
+    splits(len, total, rayon::current_num_threads())
+}
+
+fn splits(len: usize, total: u64, threads: usize) -> bool {
+    let threads = threads as u64;
+    threads > 1 && len >= SPLIT_MIN_BYTES && len as u64 * 2 * threads > total
+}
+
 /// Reads one document into `out`.
 pub fn read_document(ctx: &DocCtx, out: &mut Estate) -> Result<(), Error> {
+    // A list, entry by entry where each lies (one pass), unless it is to be
+    // split between threads.
+    if !ctx.split && stream::read_streamed(ctx, out).is_some() {
+        return Ok(());
+    }
     // Parsed once as what it is (a list, an envelope, a resource): no
     // separate pass to find the document's bounds first.
     read_value(ctx, ctx.text, out, true)
@@ -241,10 +269,7 @@ fn read_value(ctx: &DocCtx, json: &str, out: &mut Estate, top: bool) -> Result<(
     }
     let env: Envelope = ctx.parse_path(json, "unexpected document shape")?;
     if let Some(Elems::List(elems)) = env.value {
-        let complete = match env.next_link.as_deref().map(str::trim) {
-            None | Some("") => true,
-            Some(link) => (ctx.followed)(link),
-        };
+        let complete = page_complete(ctx, env.next_link.as_deref());
         let before = out.facts.len();
         read_list(ctx, &elems, Coverage::Loaded { complete }, out)?;
         out.facts[before..].iter_mut().for_each(|f| f.page = true);
@@ -288,6 +313,15 @@ fn read_value(ctx: &DocCtx, json: &str, out: &mut Estate, top: bool) -> Result<(
     read_resource(ctx, json, out).map(|_| ())
 }
 
+/// Whether a list page is complete: it has no `nextLink`, or the one it
+/// has was followed.
+fn page_complete(ctx: &DocCtx, next_link: Option<&str>) -> bool {
+    match next_link.map(str::trim) {
+        None | Some("") => true,
+        Some(link) => (ctx.followed)(link),
+    }
+}
+
 fn read_example(
     ctx: &DocCtx,
     responses: &std::collections::BTreeMap<String, &RawValue>,
@@ -318,6 +352,7 @@ fn read_example(
                 },
                 followed: ctx.followed,
                 line_ends: std::sync::OnceLock::new(),
+                split: ctx.split,
             };
             return read_value(&sub, body.get(), out, false);
         }
@@ -423,96 +458,127 @@ fn read_list(
     } else {
         vec![read_chunk(elems)]
     };
-    let mut others: Vec<String> = Vec::new();
-    let mut item_count = 0;
-    let mut kinds: BTreeSet<FactKind> = ctx.hint.kind.into_iter().collect();
     let parts: Vec<(Estate, Vec<String>)> = parts.into_iter().collect::<Result<_, _>>()?;
     if parts.len() > 1 {
         super::reserve_for(out, parts.iter().map(|(p, _)| p));
     }
-    for (part, other) in parts {
-        item_count += part.items.len();
-        others.extend(other);
-        kinds.extend(kinds_in(&part));
+    let mut listed = Listed::new(ctx);
+    for (part, others) in parts {
+        listed.add(part, others, out);
+    }
+    listed.close(ctx, elems.len(), coverage, out);
+    Ok(())
+}
+
+/// A list's entries as they are joined into the document's estate: what
+/// the list turns out to hold, for the facts it records when closed.
+struct Listed {
+    items: usize,
+    others: Vec<String>,
+    kinds: BTreeSet<FactKind>,
+}
+
+impl Listed {
+    fn new(ctx: &DocCtx) -> Listed {
+        Listed {
+            items: 0,
+            others: Vec::new(),
+            kinds: ctx.hint.kind.into_iter().collect(),
+        }
+    }
+
+    /// Joins `part`, read from some of the entries (`others`: the types of
+    /// those that were not replicated items), into `out`.
+    fn add(&mut self, part: Estate, others: Vec<String>, out: &mut Estate) {
+        self.items += part.items.len();
+        self.others.extend(others);
+        self.kinds.extend(kinds_in(&part));
         super::merge(out, part);
     }
-    // Entries of another type in a list of replicated items are not items:
-    // the list was damaged or mixed up, and the items it should hold are
-    // missing as far as the gate can tell.
-    let item_list =
-        ctx.hint.kind == Some(FactKind::ReplicatedItems) || item_count * 2 > elems.len();
-    if item_list && !others.is_empty() {
-        let mut types: std::collections::BTreeMap<String, usize> = Default::default();
-        for t in &others {
-            *types.entry(crate::text::excerpt(t, 80)).or_default() += 1;
-        }
-        let listed: Vec<String> = types
-            .iter()
-            .take(5)
-            .map(|(t, n)| format!("`{t}` ×{n}"))
-            .collect();
-        out.problems.push(crate::model::InputProblem {
-            source: ctx.source,
-            what: format!(
-                "the list of replicated items in `{}` holds {} that {} not a replicated item ({}{}): they were not checked, and the items the list should hold may be missing",
-                ctx.file,
-                crate::text::count(others.len(), "entry", "entries"),
-                if others.len() == 1 { "is" } else { "are" },
-                listed.join(", "),
-                if types.len() > 5 { format!(" and {} more types", types.len() - 5) } else { String::new() }
-            ),
-            fact: format!(
-                "{} of {} entries are replicated items",
-                item_count,
-                elems.len()
-            ),
-            help: format!(
-                "Re-export the replicated items alone; {}.",
-                crate::rules::facts::facts_missing::export_hint(FactKind::ReplicatedItems)
-            ),
-        });
-    }
-    // Without a scope from the manifest or the file name, a list covers the
-    // subscriptions its entries belong to (`az lock list` lists the current
-    // subscription only): a per-subscription list spanning several covers
-    // each of them and no other; an empty list says nothing narrower (see
-    // `drop_ambiguous_empty_lists`).
-    let subscriptions = subscriptions_in(out);
-    for kind in kinds {
-        let scopes: Vec<Option<String>> = match &ctx.hint.scope {
-            _ if !ctx.hint.scopes.is_empty() => ctx.hint.scopes.iter().cloned().map(Some).collect(),
-            Some(scope) => vec![Some(scope.clone())],
-            None if subscriptions.len() == 1 || kind.is_per_subscription() => subscriptions
+
+    /// Records what the list of `entries` covers, and a list of replicated
+    /// items that holds something else as an input problem.
+    fn close(self, ctx: &DocCtx, entries: usize, coverage: Coverage, out: &mut Estate) {
+        let Listed {
+            items: item_count,
+            others,
+            kinds,
+        } = self;
+        // Entries of another type in a list of replicated items are not items:
+        // the list was damaged or mixed up, and the items it should hold are
+        // missing as far as the gate can tell.
+        let item_list =
+            ctx.hint.kind == Some(FactKind::ReplicatedItems) || item_count * 2 > entries;
+        if item_list && !others.is_empty() {
+            let mut types: std::collections::BTreeMap<String, usize> = Default::default();
+            for t in &others {
+                *types.entry(crate::text::excerpt(t, 80)).or_default() += 1;
+            }
+            let listed: Vec<String> = types
                 .iter()
-                .map(|s| Some(format!("/subscriptions/{s}")))
-                .collect(),
-            None => Vec::new(),
-        };
-        let scopes = if scopes.is_empty() {
-            vec![None]
-        } else {
-            scopes
-        };
-        for scope in scopes {
-            out.facts.push(FactRecord {
-                why: None,
-                page: false,
-                kind,
-                scope,
-                location: ctx.hint.location.clone(),
-                request: ctx.hint.request.clone(),
-                coverage: coverage.clone(),
+                .take(5)
+                .map(|(t, n)| format!("`{t}` ×{n}"))
+                .collect();
+            out.problems.push(crate::model::InputProblem {
                 source: ctx.source,
+                what: format!(
+                    "the list of replicated items in `{}` holds {} that {} not a replicated item ({}{}): they were not checked, and the items the list should hold may be missing",
+                    ctx.file,
+                    crate::text::count(others.len(), "entry", "entries"),
+                    if others.len() == 1 { "is" } else { "are" },
+                    listed.join(", "),
+                    if types.len() > 5 { format!(" and {} more types", types.len() - 5) } else { String::new() }
+                ),
+                fact: format!("{item_count} of {entries} entries are replicated items"),
+                help: format!(
+                    "Re-export the replicated items alone; {}.",
+                    crate::rules::facts::facts_missing::export_hint(FactKind::ReplicatedItems)
+                ),
             });
         }
+        // Without a scope from the manifest or the file name, a list covers the
+        // subscriptions its entries belong to (`az lock list` lists the current
+        // subscription only): a per-subscription list spanning several covers
+        // each of them and no other; an empty list says nothing narrower (see
+        // `drop_ambiguous_empty_lists`).
+        let subscriptions = subscriptions_in(out);
+        for kind in kinds {
+            let scopes: Vec<Option<String>> = match &ctx.hint.scope {
+                _ if !ctx.hint.scopes.is_empty() => {
+                    ctx.hint.scopes.iter().cloned().map(Some).collect()
+                }
+                Some(scope) => vec![Some(scope.clone())],
+                None if subscriptions.len() == 1 || kind.is_per_subscription() => subscriptions
+                    .iter()
+                    .map(|s| Some(format!("/subscriptions/{s}")))
+                    .collect(),
+                None => Vec::new(),
+            };
+            let scopes = if scopes.is_empty() {
+                vec![None]
+            } else {
+                scopes
+            };
+            for scope in scopes {
+                out.facts.push(FactRecord {
+                    why: None,
+                    page: false,
+                    kind,
+                    scope,
+                    location: ctx.hint.location.clone(),
+                    request: ctx.hint.request.clone(),
+                    coverage: coverage.clone(),
+                    source: ctx.source,
+                });
+            }
+        }
     }
-    Ok(())
 }
 
 /// Notes a resource read but not kept: its kind and subscription, once per
 /// fragment.
-fn unread(ctx: &DocCtx, head: &Head, kind: FactKind, out: &mut Estate) {
-    let subscription = head.id.as_deref().and_then(|id| {
+fn unread(ctx: &DocCtx, id: Option<&str>, kind: FactKind, out: &mut Estate) {
+    let subscription = id.and_then(|id| {
         let mut segs = id.split('/').filter(|s| !s.is_empty());
         while let Some(seg) = segs.next() {
             if seg.eq_ignore_ascii_case("subscriptions") {
@@ -621,52 +687,74 @@ enum Entry {
 }
 
 /// An entry of a list of replicated items, VMs, Resource Health statuses,
-/// recovery plans or jobs (the lists that are most of an estate), read in
-/// one pass when it is what the file holds, its `properties` an object and
-/// every loose field of the type it should be. `None` for anything else
-/// (another type, flattened or null properties, a damaged field, an
-/// error): `read_resource` then reads it, and reports on it, the general way.
-fn read_expected(ctx: &DocCtx, text: &str, out: &mut Estate) -> Option<Entry> {
-    /// The entry's top level (without its properties) and its properties.
-    fn parse<'a, P: Deserialize<'a>>(text: &'a str, kind: Kind) -> Option<(dto::Typed<'a, P>, P)> {
-        let mut typed: dto::Typed<P> =
-            super::lenient::strictly(|| serde_json::from_str(text)).ok()?;
-        let is_kind = typed.type_.as_deref().and_then(kind_of_type) == Some(kind);
-        let props = typed.properties.take().filter(|_| is_kind)?;
-        Some((typed, props))
+/// recovery plans or jobs (the lists that are most of an estate) that
+/// starts at `text[at..]`, read in one pass when it is what the file holds,
+/// every loose field of the type it should be and its `properties` an
+/// object (or absent or `null`: the az CLI's flattened form, whose top
+/// level is then read as the properties). With where the entry ends; `None`
+/// for anything else (another type, a damaged field, an error): the entry
+/// is then read, and reported on, the general way (`read_general`).
+fn read_expected(ctx: &DocCtx, text: &str, at: usize, out: &mut Estate) -> Option<(Entry, usize)> {
+    /// The entry's top level (without its properties), its properties and
+    /// where it ends.
+    fn parse<'a, P: Deserialize<'a>>(
+        text: &'a str,
+        at: usize,
+        kind: Kind,
+    ) -> Option<(dto::Typed<'a, P>, P, usize)> {
+        super::lenient::strictly(|| {
+            let (mut typed, end) = value_at::<dto::Typed<P>>(text, at)?;
+            if typed.type_.as_deref().and_then(kind_of_type) != Some(kind) {
+                return None;
+            }
+            let props = match typed.properties.take() {
+                Some(props) => props,
+                None => serde_json::from_str(&text[at..end]).ok()?,
+            };
+            Some((typed, props, end))
+        })
     }
     // Another kind: read, kept by `keep`, reported by its type.
     fn other<'a, P: Deserialize<'a>>(
         text: &'a str,
+        at: usize,
         kind: Kind,
         keep: impl FnOnce(&dto::Typed<'a, P>, P),
-    ) -> Option<Entry> {
-        let (head, props) = parse::<P>(text, kind)?;
+    ) -> Option<(Entry, usize)> {
+        let (head, props, end) = parse::<P>(text, at, kind)?;
         keep(&head, props);
-        Some(Entry::Other(head.type_.unwrap_or_default()))
+        Some((Entry::Other(head.type_.unwrap_or_default()), end))
     }
     match ctx.hint.kind? {
         FactKind::ReplicatedItems => {
-            let (head, props) = parse::<dto::ItemProps>(text, Kind::Item)?;
+            let (head, props, end) = parse::<dto::ItemProps>(text, at, Kind::Item)?;
             let mut item = map::Mapper { ctx, head: &head }.item(props);
-            item.line = ctx.line_of(text);
+            item.line = ctx.line_of(&text[at..]);
             out.items.push(item);
-            Some(Entry::Item)
+            Some((Entry::Item, end))
         }
-        FactKind::VirtualMachines => other(text, Kind::Vm, |h, p| {
+        FactKind::VirtualMachines => other(text, at, Kind::Vm, |h, p| {
             out.vms.push(map::Mapper { ctx, head: h }.vm(p))
         }),
-        FactKind::ResourceHealth => other(text, Kind::Health, |h, p| {
+        FactKind::ResourceHealth => other(text, at, Kind::Health, |h, p| {
             out.health.push(map::Mapper { ctx, head: h }.health(p))
         }),
-        FactKind::RecoveryPlans => other(text, Kind::Plan, |h, p| {
+        FactKind::RecoveryPlans => other(text, at, Kind::Plan, |h, p| {
             out.plans.push(map::Mapper { ctx, head: h }.plan(p))
         }),
-        FactKind::Jobs => other(text, Kind::Job, |h, p| {
+        FactKind::Jobs => other(text, at, Kind::Job, |h, p| {
             out.jobs.push(map::Mapper { ctx, head: h }.job(p))
         }),
         _ => None,
     }
+}
+
+/// The JSON value that starts at `text[at..]` (after any whitespace), and
+/// where it ends; what follows it is not read.
+fn value_at<'a, T: Deserialize<'a>>(text: &'a str, at: usize) -> Option<(T, usize)> {
+    let mut values = serde_json::Deserializer::from_str(text.get(at..)?).into_iter::<T>();
+    let value = values.next()?.ok()?;
+    Some((value, at + values.byte_offset()))
 }
 
 fn read_resource(ctx: &DocCtx, text: &str, out: &mut Estate) -> Result<Entry, Error> {
@@ -677,9 +765,17 @@ fn read_resource(ctx: &DocCtx, text: &str, out: &mut Estate) -> Result<Entry, Er
             "expected a resource object",
         ));
     }
-    if let Some(entry) = read_expected(ctx, text, out) {
+    // `text` is one JSON value (an entry, or a document already read as
+    // one), so the entry ends where `text` does.
+    if let Some((entry, _)) = read_expected(ctx, text, 0, out) {
         return Ok(entry);
     }
+    read_general(ctx, text, out)
+}
+
+/// Reads a resource by its `type` (or the type its id spells, or its
+/// shape), reporting a damaged field where it is.
+fn read_general(ctx: &DocCtx, text: &str, out: &mut Estate) -> Result<Entry, Error> {
     let head: Head = ctx.parse_path(text, "resource")?;
     // The `type` when given; else the type the id spells (REST API examples
     // often leave `type` out); else the shape (SKUs, usages).
@@ -728,7 +824,7 @@ fn read_resource(ctx: &DocCtx, text: &str, out: &mut Estate) -> Result<Entry, Er
         // Only a reprotect's temporary disks are read by a check (ASR202):
         // the others are neither parsed nor kept, only noted as read.
         Kind::Disk if !crate::model::is_reprotect_temp_disk(&m.name_text()) => {
-            unread(ctx, &head, FactKind::Disks, out)
+            unread(ctx, head.id.as_deref(), FactKind::Disks, out)
         }
         Kind::Disk => out.disks.push(m.disk(ctx.parse_path(props, "disk")?)),
         Kind::Sku => {
@@ -755,7 +851,7 @@ fn read_resource(ctx: &DocCtx, text: &str, out: &mut Estate) -> Result<Entry, Er
             .health
             .push(m.health(ctx.parse_path(props, "availability status")?)),
         // No check reads network interfaces.
-        Kind::Nic => unread(ctx, &head, FactKind::NetworkInterfaces, out),
+        Kind::Nic => unread(ctx, head.id.as_deref(), FactKind::NetworkInterfaces, out),
         Kind::Network => out.networks.extend(m.generic()),
         Kind::Storage => out.storage_accounts.extend(m.generic()),
         Kind::Vault => out.vaults.extend(m.generic()),
@@ -771,4 +867,27 @@ fn read_resource(ctx: &DocCtx, text: &str, out: &mut Estate) -> Result<Entry, Er
     } else {
         Entry::Other(type_seen())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{splits, SPLIT_MIN_BYTES};
+
+    /// A document is split between threads when it is large and more than
+    /// half a thread's share of the input; never on one thread.
+    #[test]
+    fn which_documents_are_split() {
+        let big = SPLIT_MIN_BYTES;
+        // The whole input, or a third of it on two threads (> 1/4).
+        assert!(splits(big, big as u64, 2));
+        assert!(splits(big, 3 * big as u64, 2));
+        // A fifth of it on two threads (< 1/4), but on four (> 1/8); a
+        // tenth on four.
+        assert!(!splits(big, 5 * big as u64, 2));
+        assert!(splits(big, 5 * big as u64, 4));
+        assert!(!splits(big, 10 * big as u64, 4));
+        // Too small to be worth it, or one thread.
+        assert!(!splits(big - 1, big as u64, 2));
+        assert!(!splits(big, big as u64, 1));
+    }
 }

@@ -120,6 +120,8 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
         requested.contains(link) || requested.contains(&manifest::request_key(link))
     };
 
+    // The input's size, for the documents that are a large share of it.
+    let total: u64 = found.documents.iter().map(InputFile::size).sum();
     let first_source = estate.sources.len() as u32;
     for f in &found.documents {
         estate.sources.push(f.display.clone());
@@ -141,6 +143,7 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
             hint,
             followed: &followed,
             line_ends: std::sync::OnceLock::new(),
+            split: document::split(text.len(), total),
         };
         let mut part = Estate::default();
         document::read_document(&ctx, &mut part)?;
@@ -735,6 +738,21 @@ fn cert_store(c: &InputFile, source: SourceId, bytes: &[u8], cache: &certs::Cach
         _ => None,
     };
     certs::store(vm_name, resource_group, format, source, bytes, cache)
+}
+
+impl InputFile {
+    /// The file's size as the file system (or the memory it is in) gives
+    /// it; 0 when unknown (reading it then says why).
+    fn size(&self) -> u64 {
+        match &self.memory {
+            Some(bytes) => bytes
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .as_ref()
+                .map_or(0, |b| b.len() as u64),
+            None => std::fs::metadata(&self.path).map_or(0, |m| m.len()),
+        }
+    }
 }
 
 /// Reads one file outside a bundle (a `--baseline` report) as `read_text`
