@@ -129,7 +129,7 @@ fn judge(findings: &mut [Finding], config: &Config, now: Timestamp) -> Vec<bool>
 
 /// Fingerprints every finding; with a baseline, marks each `new` or `unchanged`.
 fn fingerprint(findings: &mut [Finding], config: &Config) {
-    for f in findings.iter_mut() {
+    findings.par_iter_mut().for_each(|f| {
         f.fingerprint = f.fingerprint_of();
         if let Some(b) = &config.baseline {
             f.baseline = Some(if f.baselinable() && b.has(f) {
@@ -138,7 +138,7 @@ fn fingerprint(findings: &mut [Finding], config: &Config) {
                 BaselineState::New
             });
         }
-    }
+    });
 }
 
 /// A quota the items of several vaults draw on says which vaults share it.
@@ -156,6 +156,39 @@ fn shared_quota(findings: &mut [Finding]) {
             crate::text::ticks(names.iter())
         ));
     }
+}
+
+/// The recovery plans (the one chosen, or all), their groups and members
+/// by name, for the report.
+fn plan_views(estate: &Estate, plan: Option<&RecoveryPlan>) -> Vec<crate::report::PlanView> {
+    estate
+        .plans
+        .iter()
+        .filter(|p| plan.is_none_or(|chosen| chosen.id == p.id))
+        .map(|p| crate::report::PlanView {
+            name: p.name.clone(),
+            groups: p
+                .groups
+                .iter()
+                .map(|g| {
+                    let members = g
+                        .items
+                        .iter()
+                        .map(|id| {
+                            let name = estate
+                                .item(id)
+                                .map_or_else(|| id.name().to_string(), |i| i.name.clone());
+                            (id.clone(), name)
+                        })
+                        .collect();
+                    (
+                        g.group_type.clone().unwrap_or_else(|| "group".to_string()),
+                        members,
+                    )
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// The vaults of the items in scope (and a fleet's), for the fleet table:
@@ -272,25 +305,32 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
     // The shared analyses run before the rules, once.
     crate::analysis::demand::demand(&ctx);
     // A rule that panics is a bug: the run fails (exit 2), it never reads
-    // as "ready".
-    let results: Vec<Result<Vec<Finding>, Error>> = RULES
-        .par_iter()
-        .filter(|r| config.runs(r.meta()))
-        .map(|rule| {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                let mut out = Findings::default();
-                rule.check(&ctx, &mut out);
-                out.into_vec()
-            }))
-            .map_err(|_| {
-                Error::Internal(format!(
-                    "rule {} ({}) failed",
-                    rule.meta().code,
-                    rule.meta().name
-                ))
-            })
-        })
-        .collect();
+    // as "ready". The report's tables of vaults and plans are gathered
+    // beside the rules.
+    type Ran = Vec<Result<Vec<Finding>, Error>>;
+    let (results, (vaults, plans)): (Ran, _) = rayon::join(
+        || {
+            RULES
+                .par_iter()
+                .filter(|r| config.runs(r.meta()))
+                .map(|rule| {
+                    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        let mut out = Findings::default();
+                        rule.check(&ctx, &mut out);
+                        out.into_vec()
+                    }))
+                    .map_err(|_| {
+                        Error::Internal(format!(
+                            "rule {} ({}) failed",
+                            rule.meta().code,
+                            rule.meta().name
+                        ))
+                    })
+                })
+                .collect()
+        },
+        || (vaults_of(estate, &scope), plan_views(estate, plan)),
+    );
     let results: Vec<Vec<Finding>> = results.into_iter().collect::<Result<_, _>>()?;
     let mut findings: Vec<Finding> = crate::rules::facts::facts_missing::input_gaps(&ctx);
     // Each list sized once: at 100,000 items the findings are tens of
@@ -357,37 +397,10 @@ pub fn run(estate: &Estate, req: &Request) -> Result<Report, Error> {
         // The capacity table goes with the quota rules.
         artifact_prefix: String::new(),
         view: crate::report::View::default(),
-        plans: estate
-            .plans
-            .iter()
-            .filter(|p| plan.is_none_or(|chosen| chosen.id == p.id))
-            .map(|p| crate::report::PlanView {
-                name: p.name.clone(),
-                groups: p
-                    .groups
-                    .iter()
-                    .map(|g| {
-                        let members = g
-                            .items
-                            .iter()
-                            .map(|id| {
-                                let name = estate
-                                    .item(id)
-                                    .map_or_else(|| id.name().to_string(), |i| i.name.clone());
-                                (id.clone(), name)
-                            })
-                            .collect();
-                        (
-                            g.group_type.clone().unwrap_or_else(|| "group".to_string()),
-                            members,
-                        )
-                    })
-                    .collect(),
-            })
-            .collect(),
+        plans,
         information_uri: config.information_uri.clone(),
         baseline: baseline_run,
-        vaults: vaults_of(estate, &scope),
+        vaults,
         capacity: if RULES
             .iter()
             .any(|r| r.meta().category == crate::rules::Category::Quota && config.runs(r.meta()))

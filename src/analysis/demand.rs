@@ -24,6 +24,7 @@ use crate::rules::facts::{facts_missing::export_hint, missing};
 use crate::rules::replication::is_replicating;
 use crate::rules::{RuleCtx, Scoped};
 use crate::text;
+use rayon::prelude::*;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
@@ -418,18 +419,21 @@ fn compute_demand<'a>(ctx: &RuleCtx<'a>) -> Demand<'a> {
     let mut regions: BTreeMap<(Atom, Atom), RegionDemand<'a>> = BTreeMap::new();
     // (region key, group, size) → the sized items placed in that reserved capacity.
     let mut reserved: BTreeMap<((Atom, Atom), ResourceId, Atom), Vec<Sized<'a>>> = BTreeMap::new();
-    for s in ctx
+    // Each item is placed and sized on its own, in parallel; the regions
+    // are then gathered in scope order.
+    let placed: Vec<Placed> = ctx
         .scope
-        .iter()
+        .par_iter()
         .filter(|s| creating(s.operation) && creates_vm(s.item))
-    {
-        let t = match target(ctx, s) {
-            Ok(Some(t)) => t,
-            Ok(None) => continue,
-            Err(f) => {
+        .filter_map(|s| place(ctx, s))
+        .collect();
+    for p in placed {
+        let (t, sizing) = match p {
+            Placed::Unknown(f) => {
                 placement_gaps.push(*f);
                 continue;
             }
+            Placed::At(t, sizing) => (t, sizing),
         };
         let key = (t.subscription.clone().unwrap_or_default(), t.region.clone());
         let rd = regions.entry(key.clone()).or_insert_with(|| RegionDemand {
@@ -439,47 +443,19 @@ fn compute_demand<'a>(ctx: &RuleCtx<'a>) -> Demand<'a> {
             targets: Vec::new(),
             covered: Vec::new(),
         });
-        rd.targets.push(t.clone());
-        if let Some(f) = sizing_gap(ctx, &t) {
-            sizing_gaps.push(f);
-            continue;
-        }
-        let sized = t
-            .size
-            .as_deref()
-            .and_then(|size| ctx.estate.sku(size, &t.region))
-            .and_then(|sku| {
-                Some(Sized {
-                    family: Atom::new(sku.family.as_deref()?),
-                    vcpus: sku.vcpus()?,
-                    sku,
-                    target: t.clone(),
-                })
-            });
-        let Some(sized) = sized else { continue };
-        if crate::impact::vm_creation(s.operation) == VmCreation::CreateUnlessKept {
-            match kept_original(ctx, &t) {
-                Kept::Yes(why) => {
-                    rd.covered.push((sized, Cover::Reused(why)));
-                    continue;
-                }
-                Kept::Unknown(f) => {
-                    sizing_gaps.push(*f);
-                    continue;
-                }
-                Kept::No => {}
-            }
-        }
-        match &t.reservation_group {
-            Some(group) => reserved
-                .entry((
-                    key,
-                    group.clone(),
-                    Atom::new(&sized.sku.name.to_ascii_lowercase()),
-                ))
-                .or_default()
-                .push(sized),
-            None => rd.items.push(sized),
+        let group = t.reservation_group.clone();
+        rd.targets.push(t);
+        match sizing {
+            Sizing::Unknown(f) => sizing_gaps.push(*f),
+            Sizing::Unsized => {}
+            Sizing::Reused(sized, why) => rd.covered.push((sized, Cover::Reused(why))),
+            Sizing::New(sized) => match group {
+                Some(group) => reserved
+                    .entry((key, group, Atom::new(&sized.sku.name.to_ascii_lowercase())))
+                    .or_default()
+                    .push(sized),
+                None => rd.items.push(sized),
+            },
         }
     }
     for ((key, group, _), mut placed) in reserved {
@@ -516,6 +492,65 @@ fn compute_demand<'a>(ctx: &RuleCtx<'a>) -> Demand<'a> {
         placement_gaps,
         sizing_gaps,
     }
+}
+
+/// Where an item in scope creates its VM, and what it takes there.
+enum Placed<'a> {
+    /// Where is unknown (ASR901).
+    Unknown(Box<Finding>),
+    At(Target<'a>, Sizing<'a>),
+}
+
+/// What the VM an item creates takes.
+enum Sizing<'a> {
+    /// Its size, family or vCPUs, or whether it reuses the original VM,
+    /// are unknown (ASR901).
+    Unknown(Box<Finding>),
+    /// A size without SKU data (one ASR901 per region, `unknown_sizes`).
+    Unsized,
+    /// Nothing: the failback reuses the original VM (why).
+    Reused(Sized<'a>, String),
+    /// New quota, in reserved capacity when the target has a group.
+    New(Sized<'a>),
+}
+
+/// Places and sizes the VM one item in scope creates; `None` when it has
+/// no target to place (nothing to create there).
+fn place<'a>(ctx: &RuleCtx<'a>, s: &Scoped<'a>) -> Option<Placed<'a>> {
+    let t = match target(ctx, s) {
+        Ok(Some(t)) => t,
+        Ok(None) => return None,
+        Err(f) => return Some(Placed::Unknown(f)),
+    };
+    if let Some(f) = sizing_gap(ctx, &t) {
+        return Some(Placed::At(t, Sizing::Unknown(Box::new(f))));
+    }
+    let sized = t
+        .size
+        .as_deref()
+        .and_then(|size| ctx.estate.sku(size, &t.region))
+        .and_then(|sku| {
+            Some(Sized {
+                family: Atom::new(sku.family.as_deref()?),
+                vcpus: sku.vcpus()?,
+                sku,
+                target: t.clone(),
+            })
+        });
+    let sizing = match sized {
+        None => Sizing::Unsized,
+        Some(sized)
+            if crate::impact::vm_creation(s.operation) == VmCreation::CreateUnlessKept =>
+        {
+            match kept_original(ctx, &t) {
+                Kept::Yes(why) => Sizing::Reused(sized, why),
+                Kept::Unknown(f) => Sizing::Unknown(f),
+                Kept::No => Sizing::New(sized),
+            }
+        }
+        Some(sized) => Sizing::New(sized),
+    };
+    Some(Placed::At(t, sizing))
 }
 
 /// Whether a failback reuses the original VM.

@@ -17,7 +17,7 @@ pub mod operation;
 pub mod plan;
 mod pool;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 pub use arm::{
     GenericResource, HealthStatus, Location, Lock, LockLevel, RecoveryProvider, ResourceGroup,
@@ -164,7 +164,7 @@ pub fn region_key(region: &str) -> String {
 }
 
 fn index_of<T>(v: &[T], id: impl Fn(&T) -> &ResourceId) -> HashMap<ResourceId, usize> {
-    let mut map = HashMap::with_capacity(v.len());
+    let mut map = HashMap::with_capacity_and_hasher(v.len(), Default::default());
     for (i, x) in v.iter().enumerate() {
         map.entry(id(x).clone()).or_insert(i);
     }
@@ -235,17 +235,24 @@ impl Estate {
 
     /// Builds the id indexes; call once after filling the vectors.
     pub fn reindex(&mut self) {
-        self.index = Index {
-            items: index_of(&self.items, |x| &x.id),
-            vms: index_of(&self.vms, |x| &x.id),
+        // Items and VMs (the largest) each beside the rest.
+        let (items, (vms, mut rest)) = rayon::join(
+            || index_of(&self.items, |x| &x.id),
+            || rayon::join(|| index_of(&self.vms, |x| &x.id), || self.small_indexes()),
+        );
+        rest.items = items;
+        rest.vms = vms;
+        self.index = rest;
+    }
+
+    /// The indexes but those of items and VMs.
+    fn small_indexes(&self) -> Index {
+        let mut index = Index {
             jobs: index_of(&self.jobs, |x| &x.id),
-            health: HashMap::new(),
-            skus: HashMap::new(),
-            usages: HashMap::new(),
-            facts: HashMap::new(),
+            ..Index::default()
         };
         for (i, f) in self.facts.iter().enumerate() {
-            self.index.facts.entry(f.kind).or_default().push(i);
+            index.facts.entry(f.kind).or_default().push(i);
         }
         for (i, s) in self.skus.iter().enumerate() {
             let name = s.name.to_ascii_lowercase();
@@ -254,27 +261,20 @@ impl Estate {
             regions.sort();
             regions.dedup();
             for r in regions {
-                self.index
-                    .skus
-                    .entry((name.clone(), r))
-                    .or_default()
-                    .push(i);
+                index.skus.entry((name.clone(), r)).or_default().push(i);
             }
         }
         for (i, h) in self.health.iter().enumerate() {
-            self.index
-                .health
-                .entry(h.target.clone())
-                .or_default()
-                .push(i);
+            index.health.entry(h.target.clone()).or_default().push(i);
         }
         for (i, u) in self.usages.iter().enumerate() {
-            self.index
+            index
                 .usages
                 .entry((u.kind, region_key(&u.location)))
                 .or_default()
                 .push(i);
         }
+        index
     }
 
     /// The SKU of a VM size offered in a region (names compare case-insensitively).
