@@ -539,9 +539,7 @@ fn place<'a>(ctx: &RuleCtx<'a>, s: &Scoped<'a>) -> Option<Placed<'a>> {
         });
     let sizing = match sized {
         None => Sizing::Unsized,
-        Some(sized)
-            if crate::impact::vm_creation(s.operation) == VmCreation::CreateUnlessKept =>
-        {
+        Some(sized) if crate::impact::vm_creation(s.operation) == VmCreation::CreateUnlessKept => {
             match kept_original(ctx, &t) {
                 Kept::Yes(why) => Sizing::Reused(sized, why),
                 Kept::Unknown(f) => Sizing::Unknown(f),

@@ -73,6 +73,19 @@ impl Spelling {
     }
 }
 
+/// Where `needle` first occurs in `hay`, ignoring ASCII case: only the
+/// places that start with its first byte (either case, found by `memchr`)
+/// are compared. Rules ask this of every item's ids.
+pub(super) fn find_ignore_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    let Some((first, rest)) = needle.split_first() else {
+        return Some(0);
+    };
+    let last = hay.len().checked_sub(needle.len())?;
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    memchr::memchr2_iter(lower, upper, &hay[..=last])
+        .find(|&at| hay[at + 1..at + needle.len()].eq_ignore_ascii_case(rest))
+}
+
 /// The hash of an id's text lower-cased (ASCII), 64 bytes at a time, without
 /// lower-casing a copy.
 fn folded_hash(parts: [&str; 3]) -> u64 {
@@ -185,11 +198,7 @@ impl ResourceId {
     /// ASCII case, without allocating: e.g. `/providers/microsoft.compute/virtualmachines/`.
     pub fn contains_ci(&self, lower: &str) -> bool {
         let n = lower.as_bytes();
-        let within = |t: &str| {
-            t.as_bytes()
-                .windows(n.len())
-                .any(|w| w.eq_ignore_ascii_case(n))
-        };
+        let within = |t: &str| find_ignore_case(t.as_bytes(), n).is_some();
         let [dir, slash, name] = self.parts();
         if n.is_empty() || within(dir) || within(name) {
             return true;
@@ -298,11 +307,7 @@ impl ResourceId {
     /// (`…/providers/Microsoft.RecoveryServices/vaults/{name}`).
     pub fn vault_id(&self) -> Option<ResourceId> {
         const AT: &str = "/providers/microsoft.recoveryservices/vaults/";
-        let find = |text: &str| {
-            text.as_bytes()
-                .windows(AT.len())
-                .position(|w| w.eq_ignore_ascii_case(AT.as_bytes()))
-        };
+        let find = |text: &str| find_ignore_case(text.as_bytes(), AT.as_bytes());
         let vault = |text: &str, at: usize| {
             let start = at + AT.len();
             let end = text[start..].find('/').map_or(text.len(), |i| start + i);
@@ -324,7 +329,18 @@ impl ResourceId {
     /// `is_within` for a scope given as text (no allocation: it runs per
     /// item per fact list).
     pub fn is_within_str(&self, scope: &str) -> bool {
-        within(self.0, scope.trim().trim_end_matches('/').bytes())
+        let scope = scope.trim().trim_end_matches('/').as_bytes();
+        let n = scope.len();
+        let mut rest = scope;
+        // Part by part, a slice at a time.
+        n <= self.0.len()
+            && self.parts().iter().all(|part| {
+                let take = rest.len().min(part.len());
+                let (head, tail) = rest.split_at(take);
+                rest = tail;
+                head.eq_ignore_ascii_case(&part.as_bytes()[..take])
+            })
+            && (self.0.len() == n || self.0.byte(n) == b'/')
     }
 
     /// True when `self` is `other` or lies below it (a resource below its group,
@@ -412,6 +428,42 @@ impl serde::Serialize for ResourceId {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every place a needle can be, in either case, found where a
+    /// window-by-window comparison finds it first.
+    #[test]
+    fn find_ignore_case_finds_what_windows_find() {
+        let hays = [
+            "",
+            "a",
+            "aA",
+            "xAbAb",
+            "/Providers/MICROSOFT.Compute/vaults/",
+            "ab/aB/",
+            "ÄaBc",
+        ];
+        let needles = [
+            "",
+            "a",
+            "ab",
+            "b/",
+            "/providers/microsoft.compute/",
+            "AB",
+            "abc",
+            "vaults/",
+            "é",
+        ];
+        for hay in hays {
+            for needle in needles {
+                let (h, n) = (hay.as_bytes(), needle.as_bytes());
+                let expected = match n.len() {
+                    0 => Some(0),
+                    _ => h.windows(n.len()).position(|w| w.eq_ignore_ascii_case(n)),
+                };
+                assert_eq!(find_ignore_case(h, n), expected, "{needle:?} in {hay:?}");
+            }
+        }
+    }
 
     const ITEM: &str = "/Subscriptions/7c943c1b/resourceGroups/rg-vault/providers/Microsoft.RecoveryServices/vaults/v1/replicationFabrics/f/replicationProtectionContainers/c/replicationProtectedItems/item1";
 

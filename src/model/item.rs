@@ -358,8 +358,7 @@ pub struct ReplicatedItem {
 /// Case-insensitive (ASCII) substring test, without allocating: it runs for
 /// every item in every rule.
 fn contains_ignore_case(hay: &str, needle: &str) -> bool {
-    let (h, n) = (hay.as_bytes(), needle.as_bytes());
-    n.is_empty() || h.windows(n.len()).any(|w| w.eq_ignore_ascii_case(n))
+    super::id::find_ignore_case(hay.as_bytes(), needle.as_bytes()).is_some()
 }
 
 /// Where an item stands in the failover cycle.

@@ -67,7 +67,7 @@ struct Gap<'a> {
     op: crate::finding::OperationArg,
     /// In scope order, each once.
     items: Vec<&'a str>,
-    seen: std::collections::HashSet<&'a str>,
+    seen: rustc_hash::FxHashSet<&'a str>,
 }
 
 impl<'a> Gaps<'a> {
