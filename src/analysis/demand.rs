@@ -419,14 +419,15 @@ fn compute_demand<'a>(ctx: &RuleCtx<'a>) -> Demand<'a> {
     let mut regions: BTreeMap<(Atom, Atom), RegionDemand<'a>> = BTreeMap::new();
     // (region key, group, size) → the sized items placed in that reserved capacity.
     let mut reserved: BTreeMap<((Atom, Atom), ResourceId, Atom), Vec<Sized<'a>>> = BTreeMap::new();
-    // Each item is placed and sized on its own, in parallel; the regions
-    // are then gathered in scope order.
-    let placed: Vec<Placed> = ctx
-        .scope
-        .par_iter()
-        .filter(|s| creating(s.operation) && creates_vm(s.item))
-        .filter_map(|s| place(ctx, s))
-        .collect();
+    // Each item is placed and sized on its own, in parallel, a few
+    // thousand at a time; the regions are then gathered in scope order.
+    let placed = ctx.scope.chunks(4096).flat_map(|chunk| {
+        chunk
+            .par_iter()
+            .filter(|s| creating(s.operation) && creates_vm(s.item))
+            .filter_map(|s| place(ctx, s))
+            .collect::<Vec<Placed>>()
+    });
     for p in placed {
         let (t, sizing) = match p {
             Placed::Unknown(f) => {

@@ -60,7 +60,7 @@ impl Renderer for Json {
         if !report.findings.is_empty() {
             // A few megabytes at a time: the written text is never held whole.
             w.write_all(b"\n    ")?;
-            for (i, batch) in report.findings.chunks(CHUNK * 16).enumerate() {
+            for (i, batch) in report.findings.chunks(CHUNK * 8).enumerate() {
                 let written: Vec<io::Result<Vec<u8>>> =
                     batch.par_chunks(CHUNK).map(findings_text).collect();
                 for (j, text) in written.into_iter().enumerate() {
@@ -99,8 +99,8 @@ fn document<'a>(report: &'a Report, findings: &'a [Finding]) -> JsonReport<'a> {
     }
 }
 
-/// How many findings one thread writes at a time.
-const CHUNK: usize = 256;
+/// How many findings one thread writes at a time (eight such at once).
+const CHUNK: usize = 128;
 
 /// The list of findings as the report writes it when empty: its key is
 /// at the top level, where no other line starts so.
@@ -149,7 +149,7 @@ mod tests {
         let mut report = crate::engine::run(&estate, &request).unwrap();
         let found = report.findings.clone();
         assert!(!found.is_empty());
-        for n in [0, 1, CHUNK + 1, CHUNK * 16 * 2 + 3] {
+        for n in [0, 1, CHUNK + 1, CHUNK * 8 * 2 + 3] {
             report.findings = found.iter().cycle().take(n).cloned().collect();
             let mut written = Vec::new();
             Json.render(&report, &mut written).unwrap();
