@@ -110,7 +110,7 @@ impl Rule for LockBlocksOperation {
                 .keyed(lock.id.to_string())
                 .with_evidence(lock_evidence(lock), ctx.source(lock.source));
                 for t in &ts {
-                    f = f.with_evidence(t.fact.clone(), ctx.at(item));
+                    f = f.with_evidence(t.fact(), ctx.at(item));
                 }
                 out.push(f);
             }

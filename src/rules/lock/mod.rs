@@ -29,8 +29,16 @@ pub use crate::impact::{impacts, Action, Impact, Role};
 pub struct Touched<'t> {
     pub id: ResourceId,
     pub impact: &'t Impact,
+    /// What the id is to the item (`running VM`), for evidence: written
+    /// only where a lock is found on it (`fact`).
+    pub what: &'static str,
+}
+
+impl Touched<'_> {
     /// The fact the id came from, for evidence.
-    pub fact: String,
+    pub fn fact(&self) -> String {
+        format!("{} {}", self.what, self.id)
+    }
 }
 
 fn is_vm(id: &ResourceId) -> bool {
@@ -82,7 +90,7 @@ pub fn touched(
         // A warning row whose resource the item does not name is skipped:
         // only a warning could rest on it, not an incomplete run.
         let skippable = impact.optional || impact.level() < crate::finding::Level::Error;
-        let mut add = |id: ResourceId, fact: String| out.push(Touched { id, impact, fact });
+        let mut add = |id: ResourceId, what| out.push(Touched { id, impact, what });
         match impact.resource {
             Role::TargetResourceGroup => {
                 let rg = if on_recovery {
@@ -91,13 +99,13 @@ pub fn touched(
                     rep.recovery_resource_group.clone()
                 };
                 match rg {
-                    Some(rg) => add(rg.clone(), format!("target resource group {rg}")),
+                    Some(rg) => add(rg, "target resource group"),
                     None if skippable => {}
                     None => unknown.push("recoveryAzureResourceGroupId"),
                 }
             }
             Role::RunningVm => match running {
-                Some(vm) => add(vm.clone(), format!("running VM {vm}")),
+                Some(vm) => add(vm.clone(), "running VM"),
                 None if skippable => {}
                 None => unknown.push(if on_recovery {
                     "recoveryFabricObjectId"
@@ -106,7 +114,7 @@ pub fn touched(
                 }),
             },
             Role::RunningResourceGroup => match running.and_then(|v| v.resource_group_id()) {
-                Some(rg) => add(rg.clone(), format!("running VM's group {rg}")),
+                Some(rg) => add(rg, "running VM's group"),
                 None if skippable => {}
                 None => unknown.push(if on_recovery {
                     "recoveryFabricObjectId"
@@ -115,7 +123,7 @@ pub fn touched(
                 }),
             },
             Role::OtherSideVm => match other {
-                Some(vm) => add(vm.clone(), format!("original VM {vm}")),
+                Some(vm) => add(vm.clone(), "original VM"),
                 None if skippable => {}
                 None => unknown.push(if on_recovery {
                     "fabricObjectId"
@@ -130,7 +138,7 @@ pub fn touched(
                         .flatten()
                 });
                 match rg {
-                    Some(rg) => add(rg.clone(), format!("original VM's group {rg}")),
+                    Some(rg) => add(rg, "original VM's group"),
                     None if skippable => {}
                     None => unknown.push(if on_recovery {
                         "fabricObjectId"
@@ -155,7 +163,7 @@ pub fn touched(
                 ids.sort();
                 ids.dedup();
                 for id in ids {
-                    add(id.clone(), format!("original disk {id}"));
+                    add(id, "original disk");
                 }
             }
             Role::OtherSideNics => {
@@ -171,7 +179,7 @@ pub fn touched(
                 ids.sort();
                 ids.dedup();
                 for id in ids {
-                    add(id.clone(), format!("original NIC {id}"));
+                    add(id, "original NIC");
                 }
             }
         }
