@@ -58,7 +58,8 @@ fn unmatched_disks(
         .filter_map(|d| d.disk_id.as_ref())
         .collect();
     let protected_luns: Vec<i64> = rep.protected_disks.iter().filter_map(|d| d.lun).collect();
-    let vm_src: crate::finding::Origin = ctx.source(vm.source).into();
+    // Written only into a gap's evidence.
+    let vm_src = || -> crate::finding::Origin { ctx.source(vm.source).into() };
     if let Some(os) = &vm.os_disk_id {
         if !protected_ids.contains(&os) {
             gaps.push(Gap {
@@ -66,7 +67,7 @@ fn unmatched_disks(
                 name: vm.os_disk_name.clone().or(Some(os.name().to_string())),
                 size_gb: None,
                 auto: false,
-                evidence: vec![(format!("storageProfile.osDisk.managedDisk.id = {os}; not among the protected disks of the item"), vm_src.clone())],
+                evidence: vec![(format!("storageProfile.osDisk.managedDisk.id = {os}; not among the protected disks of the item"), vm_src())],
             });
         }
     }
@@ -83,7 +84,7 @@ fn unmatched_disks(
             // ASR already lists it: add what the VM says about it.
             g.name = g.name.clone().or(d.name.clone());
             g.size_gb = g.size_gb.or(d.size_gb);
-            g.evidence.push((vm_fact(d), vm_src.clone()));
+            g.evidence.push((vm_fact(d), vm_src()));
             continue;
         }
         gaps.push(Gap {
@@ -98,7 +99,7 @@ fn unmatched_disks(
                     rep.protected_disks.len(),
                     item.name
                 ),
-                vm_src.clone(),
+                vm_src(),
             )],
         });
     }
@@ -157,7 +158,8 @@ impl Rule for DiskNotProtected {
                 ).with_evidence("providerSpecificDetails absent", ctx.at(item)));
                 continue;
             };
-            let src = ctx.at(item);
+            // Written only into a finding's evidence.
+            let src = || ctx.at(item);
             let mut gaps: Vec<Gap> = rep
                 .unprotected_disks
                 .iter()
@@ -177,7 +179,7 @@ impl Rule for DiskNotProtected {
                             u.lun.map_or("?".to_string(), |l| l.to_string()),
                             u.auto_protection.as_deref().unwrap_or("unknown")
                         ),
-                        src.clone(),
+                        src(),
                     )],
                 })
                 .collect();
@@ -192,7 +194,7 @@ impl Rule for DiskNotProtected {
                         format!("`{}` lists no protected disks (`protectedManagedDisks`): its replicated disks are unknown", item.name),
                         "Export the replicated item from ARM with its full `providerSpecificDetails` (api-version 2025-08-01).".to_string(),
                     )
-                    .with_evidence("protectedManagedDisks and protectedDisks empty", src.clone()),
+                    .with_evidence("protectedManagedDisks and protectedDisks empty", src()),
                 );
             } else if let Some(vm_id) = azure_vm_id(rep) {
                 match ctx.estate.vm(vm_id) {
@@ -209,7 +211,7 @@ impl Rule for DiskNotProtected {
                             ),
                             format!("Export the VM: `az vm show --ids {vm_id} -o json > vm-{}.json`, or {}.", vm_id.name(), export_hint(FactKind::VirtualMachines)),
                         )
-                        .with_evidence(format!("fabricObjectId = {vm_id}"), src.clone()),
+                        .with_evidence(format!("fabricObjectId = {vm_id}"), src()),
                     ),
                 }
             } else if rep.kind != ProviderKind::A2A
@@ -223,7 +225,7 @@ impl Rule for DiskNotProtected {
                         format!("the replicated disks of `{}` are not in the bundle", item.name),
                         "Export the replicated item from ARM with its full `providerSpecificDetails` (api-version 2025-08-01).".to_string(),
                     )
-                    .with_evidence("protected disk list absent", src.clone()),
+                    .with_evidence("protected disk list absent", src()),
                 );
             }
 
