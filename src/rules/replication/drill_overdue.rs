@@ -40,10 +40,6 @@ impl Rule for DrillOverdue {
                 out.push(f);
                 continue;
             }
-            let help = format!(
-                "Run a test failover into an isolated network (vault > Replicated items > {} > Test failover, or on its recovery plan), check the application, then clean it up.",
-                item.name
-            );
             // ASR leaves the field out, or writes the 0001-01-01 sentinel, when
             // there never was one.
             let last = item
@@ -66,6 +62,10 @@ impl Rule for DrillOverdue {
                 ),
                 Some(_) => continue,
             };
+            let help = format!(
+                "Run a test failover into an isolated network (vault > Replicated items > {} > Test failover, or on its recovery plan), check the application, then clean it up.",
+                item.name
+            );
             out.push(
                 Finding::new(
                     &META,
