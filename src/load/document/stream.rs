@@ -65,6 +65,20 @@ impl List {
         let mut i = skip_ws(bytes, at + 1);
         loop {
             let (key, after) = value_at::<String>(text, i)?;
+            // A resource, a Resource Graph result, a REST API example or an
+            // error: left to the general reader before its body is scanned.
+            if matches!(
+                key.as_str(),
+                "id" | "name"
+                    | "type"
+                    | "properties"
+                    | "data"
+                    | "responses"
+                    | "parameters"
+                    | "error"
+            ) {
+                return None;
+            }
             i = skip_ws(bytes, after);
             (bytes.get(i) == Some(&b':')).then_some(())?;
             i = skip_ws(bytes, i + 1);
