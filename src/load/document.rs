@@ -757,6 +757,19 @@ fn value_at<'a, T: Deserialize<'a>>(text: &'a str, at: usize) -> Option<(T, usiz
     Some((value, at + values.byte_offset()))
 }
 
+/// The fact a resource of `kind` gives that no check reads, noted as read
+/// and neither parsed further nor kept: a network interface, or a disk
+/// other than a reprotect's temporary one (only those are read, ASR202).
+fn not_kept<P>(kind: Kind, m: &map::Mapper<P>) -> Option<FactKind> {
+    match kind {
+        Kind::Disk if !crate::model::is_reprotect_temp_disk(&m.name_text()) => {
+            Some(FactKind::Disks)
+        }
+        Kind::Nic => Some(FactKind::NetworkInterfaces),
+        _ => None,
+    }
+}
+
 fn read_resource(ctx: &DocCtx, text: &str, out: &mut Estate) -> Result<Entry, Error> {
     if !text.trim_start().starts_with('{') {
         return Err(ctx.error_in(
@@ -821,12 +834,10 @@ fn read_general(ctx: &DocCtx, text: &str, out: &mut Estate) -> Result<Entry, Err
         Kind::Vm => out
             .vms
             .push(m.vm(ctx.parse_path(props, "virtual machine")?)),
-        // Only a reprotect's temporary disks are read by a check (ASR202):
-        // the others are neither parsed nor kept, only noted as read.
-        Kind::Disk if !crate::model::is_reprotect_temp_disk(&m.name_text()) => {
-            unread(ctx, head.id.as_deref(), FactKind::Disks, out)
-        }
-        Kind::Disk => out.disks.push(m.disk(ctx.parse_path(props, "disk")?)),
+        Kind::Disk | Kind::Nic => match not_kept(kind, &m) {
+            Some(fact) => unread(ctx, head.id.as_deref(), fact, out),
+            None => out.disks.push(m.disk(ctx.parse_path(props, "disk")?)),
+        },
         Kind::Sku => {
             if let Some(sku) = m.sku(ctx.parse_path(text, "resource SKU")?) {
                 if sku.is_disk() {
@@ -850,8 +861,6 @@ fn read_general(ctx: &DocCtx, text: &str, out: &mut Estate) -> Result<Entry, Err
         Kind::Health => out
             .health
             .push(m.health(ctx.parse_path(props, "availability status")?)),
-        // No check reads network interfaces.
-        Kind::Nic => unread(ctx, head.id.as_deref(), FactKind::NetworkInterfaces, out),
         Kind::Network => out.networks.extend(m.generic()),
         Kind::Storage => out.storage_accounts.extend(m.generic()),
         Kind::Vault => out.vaults.extend(m.generic()),

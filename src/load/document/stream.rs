@@ -8,7 +8,7 @@
 //! the general reader, which reports it: nothing read here is kept then.
 
 use super::{
-    kind_of_type, read_expected, read_general, unread, value_at, DocCtx, Entry, Kind, Listed,
+    kind_of_type, not_kept, read_expected, read_general, unread, value_at, DocCtx, Entry, Listed,
 };
 use crate::load::dto::{self, Envelope};
 use crate::load::map::Mapper;
@@ -160,15 +160,8 @@ fn unread_at(ctx: &DocCtx, at: usize, out: &mut Estate) -> Option<(Entry, usize)
         return None;
     }
     let (head, end) = value_at::<dto::Typed<IgnoredAny>>(ctx.text, at)?;
-    let fact = match kind_of_type(head.type_.as_deref()?)? {
-        Kind::Disk
-            if !crate::model::is_reprotect_temp_disk(&Mapper { ctx, head: &head }.name_text()) =>
-        {
-            FactKind::Disks
-        }
-        Kind::Nic => FactKind::NetworkInterfaces,
-        _ => return None,
-    };
+    let kind = kind_of_type(head.type_.as_deref()?)?;
+    let fact = not_kept(kind, &Mapper { ctx, head: &head })?;
     unread(ctx, head.id.as_deref(), fact, out);
     Some((Entry::Other(head.type_?), end))
 }
