@@ -53,8 +53,8 @@ pub struct DocCtx<'a> {
     pub hint: Hint,
     /// Whether a `nextLink` was followed (recorded in the manifest).
     pub followed: &'a (dyn Fn(&str) -> bool + Sync),
-    /// Where `text`'s lines end, built the first time a line is asked for.
-    pub line_ends: std::sync::OnceLock<Vec<u32>>,
+    /// The lines of `text` counted so far.
+    pub lines: Lines,
     /// The document is a large share of the input: its list is read as a
     /// whole first, then its entries by several threads (see `split`).
     pub split: bool,
@@ -68,13 +68,46 @@ impl DocCtx<'_> {
         if offset > self.text.len() || self.text.len() > u32::MAX as usize {
             return None;
         }
-        let ends = self.line_ends.get_or_init(|| {
-            memchr::memchr_iter(b'\n', self.text.as_bytes())
-                .map(|i| i as u32)
-                .collect()
-        });
-        let before = ends.partition_point(|&nl| (nl as usize) < offset);
-        u32::try_from(before + 1).ok()
+        self.lines.line_at(self.text.as_bytes(), offset)
+    }
+}
+
+/// Lines counted in a text: the line at a few offsets, the text's start
+/// first. Entries are asked for in the order they lie (by each thread, when
+/// several read one document), so each count starts at the nearest offset
+/// before it and the text is counted about once a thread, without keeping
+/// where each of its lines ends.
+#[derive(Debug, Default)]
+pub struct Lines(std::sync::Mutex<Vec<(usize, u32)>>);
+
+impl Lines {
+    /// How many offsets are kept besides the start.
+    const MARKS: usize = 8;
+
+    /// The line (from 1) at `offset` in `text`.
+    fn line_at(&self, text: &[u8], offset: usize) -> Option<u32> {
+        let mut marks = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if marks.is_empty() {
+            marks.push((0, 1));
+        }
+        let (i, (from, line)) = marks
+            .iter()
+            .copied()
+            .enumerate()
+            .filter(|(_, (at, _))| *at <= offset)
+            .max_by_key(|(_, (at, _))| *at)?;
+        let newlines = text
+            .get(from..offset)?
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        let line = line.checked_add(u32::try_from(newlines).ok()?)?;
+        match i {
+            0 if marks.len() <= Self::MARKS => marks.push((offset, line)),
+            0 => marks[Self::MARKS] = (offset, line),
+            _ => marks[i] = (offset, line),
+        }
+        Some(line)
     }
 }
 
@@ -351,7 +384,7 @@ fn read_example(
                     ..ctx.hint.clone()
                 },
                 followed: ctx.followed,
-                line_ends: std::sync::OnceLock::new(),
+                lines: Lines::default(),
                 split: ctx.split,
             };
             return read_value(&sub, body.get(), out, false);
@@ -880,7 +913,35 @@ fn read_general(ctx: &DocCtx, text: &str, out: &mut Estate) -> Result<Entry, Err
 
 #[cfg(test)]
 mod tests {
-    use super::{splits, SPLIT_MIN_BYTES};
+    use super::{splits, Lines, SPLIT_MIN_BYTES};
+
+    /// Lines are counted right whatever order offsets are asked in: in
+    /// order, backwards, and from several places in turn (threads reading
+    /// parts of one document), with more places than marks are kept.
+    #[test]
+    fn lines_counted_in_any_order() {
+        let text: String = (0..300)
+            .map(|i| format!("{}\n", "x".repeat(i % 7)))
+            .collect::<String>()
+            + "tail";
+        let bytes = text.as_bytes();
+        let expected = |at: usize| 1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u32;
+        let in_order: Vec<usize> = (0..=bytes.len()).step_by(5).collect();
+        let backwards: Vec<usize> = in_order.iter().rev().copied().collect();
+        // Twelve readers, each moving forward through its own part.
+        let part = bytes.len() / 12;
+        let interleaved: Vec<usize> = (0..part)
+            .step_by(3)
+            .flat_map(|k| (0..12).map(move |r| r * part + k))
+            .collect();
+        for offsets in [in_order, backwards, interleaved] {
+            let lines = Lines::default();
+            for at in offsets {
+                assert_eq!(lines.line_at(bytes, at), Some(expected(at)), "at {at}");
+            }
+        }
+        assert_eq!(Lines::default().line_at(bytes, bytes.len() + 1), None);
+    }
 
     /// A document is split between threads when it is large and more than
     /// half a thread's share of the input; never on one thread.

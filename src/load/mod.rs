@@ -129,8 +129,9 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
     // Each document is read into its own part of the estate, in parallel;
     // the parts are then joined in path order into lists sized once for
     // all of them (no list grows by doubling, each is copied once).
+    let spare = Spare::default();
     let read_one = |i: usize, f: &InputFile| -> Result<Estate, Error> {
-        let text = read_text(f, found.max_file_bytes)?;
+        let text = read_text_into(f, found.max_file_bytes, spare.take(f.size()))?;
         let hint = manifests
             .iter()
             .find(|(root, _)| *root == f.root && f.root.is_some())
@@ -142,13 +143,17 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
             source: SourceId(first_source + i as u32),
             hint,
             followed: &followed,
-            line_ends: std::sync::OnceLock::new(),
+            lines: Default::default(),
             split: document::split(text.len(), total),
         };
         let mut part = Estate::default();
         document::read_document(&ctx, &mut part)?;
+        let expected_empty = ctx.hint.expected_empty;
+        drop(ctx);
+        let used = text.len();
+        spare.give(text.into_bytes(), used);
         shrink(&mut part);
-        if part.is_empty() && !ctx.hint.expected_empty {
+        if part.is_empty() && !expected_empty {
             part.notices.push(format!(
                 "{}: nothing asr-preflight uses was found in it (unknown resource types or document shape); it was ignored",
                 f.display
@@ -162,6 +167,7 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
         .enumerate()
         .map(|(i, f)| read_one(i, f))
         .collect();
+    drop(spare);
     // The first document that could not be read, in path order.
     let parts: Vec<Estate> = parts.into_iter().collect::<Result<_, _>>()?;
     reserve_for(&mut estate, parts.iter());
@@ -180,7 +186,7 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
         .par_iter()
         .enumerate()
         .map(|(i, c)| {
-            let bytes = read_bytes(c, found.max_file_bytes)?;
+            let bytes = read_bytes(c, found.max_file_bytes, Vec::new())?;
             Ok(cert_store(
                 c,
                 SourceId(first_cert + i as u32),
@@ -784,8 +790,14 @@ pub fn read_file_text(path: &Path, max: u64) -> Result<String, Error> {
 /// Reads a file as text: UTF-8 (with or without a byte-order mark) or UTF-16
 /// with a byte-order mark (Windows PowerShell's `Out-File` default).
 fn read_text(f: &InputFile, max: u64) -> Result<String, Error> {
+    read_text_into(f, max, Vec::new())
+}
+
+/// `read_text`, reading into `buffer` (emptied first) when the file is
+/// UTF-8.
+fn read_text_into(f: &InputFile, max: u64, buffer: Vec<u8>) -> Result<String, Error> {
     let display = f.display.as_str();
-    let mut bytes = read_bytes(f, max)?;
+    let mut bytes = read_bytes(f, max, buffer)?;
     let text = match bytes.as_slice() {
         [0xFF, 0xFE, rest @ ..] => utf16(rest, display, u16::from_le_bytes)?,
         [0xFE, 0xFF, rest @ ..] => utf16(rest, display, u16::from_be_bytes)?,
@@ -806,9 +818,10 @@ fn read_text(f: &InputFile, max: u64) -> Result<String, Error> {
     Ok(text)
 }
 
-/// A file's bytes: only a regular file (a FIFO or device would block or
-/// never end), and at most `max` bytes of it.
-fn read_bytes(f: &InputFile, max: u64) -> Result<Vec<u8>, Error> {
+/// A file's bytes, read into `bytes` (emptied first): only a regular file
+/// (a FIFO or device would block or never end), and at most `max` bytes of
+/// it.
+fn read_bytes(f: &InputFile, max: u64, mut bytes: Vec<u8>) -> Result<Vec<u8>, Error> {
     use std::io::Read;
     if let Some(bytes) = &f.memory {
         return bytes
@@ -832,7 +845,8 @@ fn read_bytes(f: &InputFile, max: u64) -> Result<Vec<u8>, Error> {
     if meta.len() > max {
         return Err(too_large(&f.path, meta.len(), max));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    bytes.clear();
+    bytes.reserve_exact(meta.len() as usize);
     file.take(max.saturating_add(1))
         .read_to_end(&mut bytes)
         .map_err(io)?;
@@ -840,6 +854,53 @@ fn read_bytes(f: &InputFile, max: u64) -> Result<Vec<u8>, Error> {
         return Err(too_large(&f.path, bytes.len() as u64, max));
     }
     Ok(bytes)
+}
+
+/// Buffers files were read into, kept for the next files. A buffer fresh
+/// from the system is touched page by page as a file is copied into it (a
+/// page fault each 4 KiB: most of a 100,000-item run's system time); one
+/// that held a file before is not. At most one a thread is kept, and only
+/// while the files it holds fill at least half of it: a large buffer kept
+/// for small files would hold memory the estate needs. All are freed once
+/// the documents are read.
+#[derive(Default)]
+struct Spare(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl Spare {
+    /// The smallest kept buffer that holds `len` bytes; else a new one.
+    fn take(&self, len: u64) -> Vec<u8> {
+        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let fits = kept
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| b.capacity() as u64 >= len)
+            .min_by_key(|(_, b)| b.capacity())
+            .map(|(i, _)| i);
+        match fits {
+            Some(i) => kept.swap_remove(i),
+            None => Vec::new(),
+        }
+    }
+
+    /// Keeps `buffer`, which held `used` bytes, for a later file, unless it
+    /// is more than twice as large or the ones kept are larger.
+    fn give(&self, buffer: Vec<u8>, used: usize) {
+        if buffer.capacity() / 2 > used {
+            return;
+        }
+        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        kept.push(buffer);
+        if kept.len() > rayon::current_num_threads() {
+            let smallest = kept
+                .iter()
+                .enumerate()
+                .min_by_key(|(_, b)| b.capacity())
+                .map(|(i, _)| i);
+            if let Some(i) = smallest {
+                kept.swap_remove(i);
+            }
+        }
+    }
 }
 
 fn too_large(path: &Path, len: u64, max: u64) -> Error {

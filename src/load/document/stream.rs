@@ -205,7 +205,7 @@ mod tests {
             source: SourceId(0),
             hint: hint_from_file_name(name),
             followed: &followed,
-            line_ends: std::sync::OnceLock::new(),
+            lines: Default::default(),
             split,
         };
         let mut out = Estate::default();
