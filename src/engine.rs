@@ -85,23 +85,33 @@ fn select<'a>(
         }
     }
     let members: Option<HashSet<&ResourceId>> = plan.map(|p| p.members().into_iter().collect());
-    let (modeled, unchecked): (Vec<&ReplicatedItem>, Vec<&ReplicatedItem>) = estate
+    // Each item on its own, in parallel (an item's phase is worked out from
+    // its states), gathered in input order.
+    let selected: Vec<Result<Scoped, &ReplicatedItem>> = estate
         .items
-        .iter()
+        .par_iter()
         .filter(|i| members.as_ref().is_none_or(|m| m.contains(&i.id)))
         .filter(|i| req.vms.is_empty() || req.vms.iter().any(|k| matches_vm(i, k)))
-        .partition(|i| i.modeled());
-    let mut out: Vec<Scoped> = modeled
-        .into_iter()
-        .map(|item| Scoped {
-            item,
-            operation: match req.operation {
+        .map(|item| {
+            if !item.modeled() {
+                return Err(item);
+            }
+            let operation = match req.operation {
                 OperationArg::Op(op) => op,
                 OperationArg::Next => item.next_operation(),
-            },
+            };
+            Ok(Scoped { item, operation })
         })
         .collect();
-    out.sort_by(|a, b| a.item.id.cmp(&b.item.id));
+    let (mut out, mut unchecked) = (Vec::new(), Vec::new());
+    for s in selected {
+        match s {
+            Ok(scoped) => out.push(scoped),
+            Err(item) => unchecked.push(item),
+        }
+    }
+    // By id: keys worked out once, so that comparing reads no id's text.
+    out.par_sort_by_cached_key(|s| s.item.id.sort_key());
     Ok((out, unchecked))
 }
 

@@ -157,18 +157,19 @@ impl RegionDemand<'_> {
     /// The vaults whose items target the region, when more than one: they
     /// share its quota.
     pub fn vaults(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .targets
-            .iter()
-            .filter_map(|t| t.scoped.item.vault_id())
-            .map(|v| v.to_string())
-            .collect();
-        v.sort_by_key(|a| a.to_ascii_lowercase());
-        v.dedup_by(|a, b| a.eq_ignore_ascii_case(b));
-        if v.len() < 2 {
-            v.clear();
+        // Each vault as its first item spells it (ids compare without
+        // case), in order without case.
+        let mut v: Vec<crate::model::ResourceId> = Vec::new();
+        for id in self.targets.iter().filter_map(|t| t.scoped.item.vault_id()) {
+            if !v.contains(&id) {
+                v.push(id);
+            }
         }
-        v
+        if v.len() < 2 {
+            return Vec::new();
+        }
+        v.sort();
+        v.iter().map(ToString::to_string).collect()
     }
 
     /// The subject of a quota finding: the usage counter.

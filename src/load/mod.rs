@@ -17,7 +17,7 @@ pub use lenient::parse_time;
 pub use manifest::{safe_relative, FORMAT as BUNDLE_FORMAT};
 
 use crate::error::Error;
-use crate::model::{CertStore, Estate, ResourceId, SourceId};
+use crate::model::{CertStore, Estate, ReplicatedItem, ResourceId, SourceId};
 use document::{DocCtx, Hint};
 use rayon::prelude::*;
 use std::collections::HashSet;
@@ -622,21 +622,21 @@ fn dedupe_by<T, K: std::hash::Hash + Eq>(v: &mut Vec<T>, key: impl Fn(&T) -> K) 
 /// Copies of one replicated item: identical ones are kept once (a list and
 /// a GET of the same item); different ones contradict each other, so the
 /// item kept (the first in path order) is marked unknown, naming both files.
-fn dedupe_items(e: &mut Estate) {
+fn dedupe_items(items: &mut Vec<ReplicatedItem>, sources: &[String]) {
     use crate::model::item::{Need, Unknown};
     // Ids hash and compare without case: no lower-cased copies.
     let mut first: std::collections::HashMap<&ResourceId, usize, rustc_hash::FxBuildHasher> =
-        std::collections::HashMap::with_capacity_and_hasher(e.items.len(), Default::default());
-    let mut keep = Vec::with_capacity(e.items.len());
+        std::collections::HashMap::with_capacity_and_hasher(items.len(), Default::default());
+    let mut keep = Vec::with_capacity(items.len());
     let mut conflicts: Vec<(usize, crate::model::SourceId)> = Vec::new();
-    for (i, item) in e.items.iter().enumerate() {
+    for (i, item) in items.iter().enumerate() {
         match first.entry(&item.id) {
             std::collections::hash_map::Entry::Vacant(v) => {
                 v.insert(i);
                 keep.push(true);
             }
             std::collections::hash_map::Entry::Occupied(o) => {
-                let kept = &e.items[*o.get()];
+                let kept = &items[*o.get()];
                 let mut same = item.clone();
                 same.source = kept.source;
                 same.line = kept.line;
@@ -647,10 +647,14 @@ fn dedupe_items(e: &mut Estate) {
             }
         }
     }
+    let name = |s: SourceId| {
+        sources
+            .get(s.0 as usize)
+            .map_or("<unknown>", String::as_str)
+    };
     for (at, other) in conflicts {
-        let file = e.source_name(other).to_string();
-        let item = &mut e.items[at];
-        let this = e.sources[item.source.0 as usize].clone();
+        let item = &mut items[at];
+        let (this, file) = (name(item.source), name(other));
         item.unknowns.push(Unknown {
             field: "the whole item".to_string(),
             seen: format!("contradicted: `{this}` and `{file}` hold different copies of it"),
@@ -658,7 +662,7 @@ fn dedupe_items(e: &mut Estate) {
         });
     }
     let mut k = keep.into_iter();
-    e.items.retain(|_| k.next().unwrap_or(false));
+    items.retain(|_| k.next().unwrap_or(false));
 }
 
 /// One quota counter read twice: identical copies are kept once; copies
@@ -710,16 +714,30 @@ fn dedupe(e: &mut Estate) {
     fn k(id: &ResourceId) -> ResourceId {
         id.clone()
     }
-    dedupe_items(e);
+    // The three long lists each on its own thread.
+    let (mut items, mut vms, mut health) = (
+        std::mem::take(&mut e.items),
+        std::mem::take(&mut e.vms),
+        std::mem::take(&mut e.health),
+    );
+    let sources = &e.sources;
+    rayon::join(
+        || dedupe_items(&mut items, sources),
+        || {
+            rayon::join(
+                || dedupe_by(&mut vms, |x| k(&x.id)),
+                || dedupe_by(&mut health, |x| (k(x.key().0), x.key().1)),
+            )
+        },
+    );
+    (e.items, e.vms, e.health) = (items, vms, health);
     dedupe_by(&mut e.plans, |x| k(&x.id));
     dedupe_by(&mut e.jobs, |x| k(&x.id));
     dedupe_by(&mut e.policies, |x| k(&x.id));
     dedupe_by(&mut e.recovery_points, |x| k(&x.id));
-    dedupe_by(&mut e.vms, |x| k(&x.id));
     dedupe_by(&mut e.disks, |x| k(&x.id));
     dedupe_by(&mut e.locks, |x| k(&x.id));
     dedupe_by(&mut e.resource_groups, |x| k(&x.id));
-    dedupe_by(&mut e.health, |x| (k(x.key().0), x.key().1));
     dedupe_by(&mut e.networks, |x| k(&x.id));
     dedupe_by(&mut e.storage_accounts, |x| k(&x.id));
     dedupe_by(&mut e.vaults, |x| k(&x.id));

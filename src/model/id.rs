@@ -27,22 +27,45 @@ pub struct ResourceId(&'static Spelling);
 /// alone for a text without `/`.
 struct Spelling {
     /// The text before the last `/`, kept once however many ids share it.
-    dir: Option<&'static &'static str>,
+    dir: Option<&'static Dir>,
     /// The text after the last `/`.
     name: &'static str,
+}
+
+/// The text before an id's last `/`, kept once for the run (a few per
+/// resource group and type).
+struct Dir {
+    text: &'static str,
+    /// The same text in lower case, kept as a `Dir` too; `None` when the
+    /// text has no upper case. Texts equal without case have the same
+    /// `canonical` one: ids compare their shared parts by address.
+    lower: Option<&'static Dir>,
+    /// The hash of the text lower-cased (`folded_hash`).
+    folded: u64,
+    /// The vault the text is below, once asked (`ResourceId::vault_id`):
+    /// `None` when it has no `/providers/Microsoft.RecoveryServices/vaults/`,
+    /// `Some(None)` when the vault's name after it is empty.
+    vault: OnceLock<Option<Option<ResourceId>>>,
+}
+
+impl Dir {
+    /// The text in lower case.
+    fn canonical(&'static self) -> &'static Dir {
+        self.lower.unwrap_or(self)
+    }
 }
 
 impl Spelling {
     /// The spelling's text in order: `dir`, `/`, `name`.
     fn parts(&self) -> [&'static str; 3] {
         match self.dir {
-            Some(dir) => [dir, "/", self.name],
+            Some(dir) => [dir.text, "/", self.name],
             None => ["", "", self.name],
         }
     }
 
     fn len(&self) -> usize {
-        self.dir.map_or(0, |d| d.len() + 1) + self.name.len()
+        self.dir.map_or(0, |d| d.text.len() + 1) + self.name.len()
     }
 
     /// The byte at `i` (below `len()`).
@@ -65,7 +88,7 @@ impl Spelling {
 
     /// The table hash: the shared part by address (each text before a `/`
     /// is kept once), the name by content.
-    fn table_hash(dir: Option<&'static &'static str>, name: &str) -> u64 {
+    fn table_hash(dir: Option<&'static Dir>, name: &str) -> u64 {
         let mut h = rustc_hash::FxHasher::default();
         h.write_usize(dir.map_or(0, |d| std::ptr::from_ref(d) as usize));
         h.write(name.as_bytes());
@@ -113,8 +136,53 @@ fn folded_hash(parts: [&str; 3]) -> u64 {
     h.finish()
 }
 
-/// The texts before a last `/` (a few per resource group and type).
-static DIRS: super::pool::Pool<8> = super::pool::Pool::new(0);
+/// The texts before a last `/`, by their text's `FxHash`.
+static DIRS: OnceLock<[Mutex<DirShard>; 8]> = OnceLock::new();
+
+#[derive(Default)]
+struct DirShard {
+    table: hashbrown::HashTable<&'static Dir>,
+    /// What is left of the shard's current block of text.
+    room: &'static mut [u8],
+}
+
+fn text_hash(text: &str) -> u64 {
+    let mut h = rustc_hash::FxHasher::default();
+    h.write(text.as_bytes());
+    h.finish()
+}
+
+/// The `Dir` kept for `text`.
+fn dir(text: &str) -> &'static Dir {
+    let hash = text_hash(text);
+    let shards = DIRS.get_or_init(Default::default);
+    let shard = || {
+        shards[(hash as usize >> 7) % shards.len()]
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+    };
+    if let Some(found) = shard().table.find(hash, |d| d.text == text) {
+        return found;
+    }
+    // A new text: its lower case first (another shard, maybe this one).
+    let lower = text
+        .bytes()
+        .any(|b| b.is_ascii_uppercase())
+        .then(|| dir(&text.to_ascii_lowercase()));
+    let mut shard = shard();
+    if let Some(found) = shard.table.find(hash, |d| d.text == text) {
+        return found;
+    }
+    let DirShard { table, room } = &mut *shard;
+    let kept: &'static Dir = Box::leak(Box::new(Dir {
+        text: super::pool::pack(room, text),
+        lower,
+        folded: folded_hash([text, "", ""]),
+        vault: OnceLock::new(),
+    }));
+    table.insert_unique(hash, kept, |d| text_hash(d.text));
+    kept
+}
 
 /// The spellings: 16 shards, each with room for 4,096 before its table grows.
 static SPELLINGS: OnceLock<[Mutex<Shard>; 16]> = OnceLock::new();
@@ -130,12 +198,7 @@ struct Shard {
 
 fn intern(text: &str) -> &'static Spelling {
     let (dir, name) = match text.rfind('/') {
-        Some(at) => {
-            let dir = &text[..at];
-            let mut h = rustc_hash::FxHasher::default();
-            h.write(dir.as_bytes());
-            (Some(DIRS.intern(dir, h.finish())), &text[at + 1..])
-        }
+        Some(at) => (Some(dir(&text[..at])), &text[at + 1..]),
         None => (None, text),
     };
     let hash = Spelling::table_hash(dir, name);
@@ -313,11 +376,16 @@ impl ResourceId {
             let end = text[start..].find('/').map_or(text.len(), |i| start + i);
             (end > start).then(|| ResourceId::new(&text[..end]))
         };
-        // An id below a vault has it in its shared part; the vault's own id
+        // An id below a vault has it in its shared part (worked out once
+        // for all the ids that share it); the vault's own id
         // (`…/vaults/{name}`) has it across the last `/`.
-        let [dir, ..] = self.parts();
-        match find(dir) {
-            Some(at) => vault(dir, at),
+        let below = self.0.dir.and_then(|d| {
+            d.vault
+                .get_or_init(|| find(d.text).map(|at| vault(d.text, at)))
+                .clone()
+        });
+        match below {
+            Some(at) => at,
             None if self.contains_ci(AT) => {
                 let text = self.text();
                 find(&text).and_then(|at| vault(&text, at))
@@ -365,20 +433,26 @@ impl PartialEq for ResourceId {
     fn eq(&self, other: &Self) -> bool {
         let (a, b) = (self.0, other.0);
         // Texts equal without case split at the same `/`.
-        std::ptr::eq(a, b)
-            || (a.name.eq_ignore_ascii_case(b.name)
-                && match (a.dir, b.dir) {
-                    (Some(x), Some(y)) => std::ptr::eq(x, y) || x.eq_ignore_ascii_case(y),
-                    (x, y) => x.is_none() && y.is_none(),
-                })
+        std::ptr::eq(a, b) || (a.name.eq_ignore_ascii_case(b.name) && same_dir_folded(a.dir, b.dir))
     }
 }
 impl Eq for ResourceId {}
 
+/// Whether two ids' parts before their last `/` are equal without case.
+fn same_dir_folded(a: Option<&'static Dir>, b: Option<&'static Dir>) -> bool {
+    match (a, b) {
+        (Some(x), Some(y)) => std::ptr::eq(x.canonical(), y.canonical()),
+        (x, y) => x.is_none() && y.is_none(),
+    }
+}
+
 impl Hash for ResourceId {
     fn hash<H: Hasher>(&self, state: &mut H) {
-        // Equal ids (case aside) have equal folded hashes.
-        state.write_u64(folded_hash(self.parts()));
+        // Equal ids (case aside) have equal folded parts, and the hash of
+        // the part before the `/` is kept with it.
+        let s = self.0;
+        state.write_u64(s.dir.map_or(0, |d| d.folded));
+        state.write_u64(folded_hash(["", "", s.name]));
     }
 }
 
@@ -398,11 +472,68 @@ impl Ord for ResourceId {
         // (the same group and type, or the same vault container): the
         // names then decide.
         match (a.dir, b.dir) {
-            (Some(x), Some(y)) if std::ptr::eq(x, y) => {
+            (Some(x), Some(y)) if std::ptr::eq(x.canonical(), y.canonical()) => {
                 let name = |s: &'static Spelling| s.name.bytes().map(|b| b.to_ascii_lowercase());
                 name(a).cmp(name(b))
             }
             _ => fold(a).cmp(fold(b)),
+        }
+    }
+}
+
+/// An id with what orders it, worked out once: sorting many ids by it
+/// reads no id's text while their first 16 bytes (without case) tell
+/// them apart. It orders as the ids do.
+#[derive(Clone)]
+pub struct SortKey {
+    id: ResourceId,
+    /// The part before the last `/`, in lower case.
+    dir: Option<&'static Dir>,
+    /// The name's first 16 bytes in lower case, zero-filled, as a number
+    /// that orders as they do.
+    head: u128,
+}
+
+impl ResourceId {
+    /// What sorts this id among many, worked out once.
+    pub fn sort_key(&self) -> SortKey {
+        let mut head = [0u8; 16];
+        for (h, b) in head.iter_mut().zip(self.0.name.bytes()) {
+            *h = b.to_ascii_lowercase();
+        }
+        SortKey {
+            id: self.clone(),
+            dir: self.0.dir.map(Dir::canonical),
+            head: u128::from_be_bytes(head),
+        }
+    }
+}
+
+impl PartialEq for SortKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for SortKey {}
+impl PartialOrd for SortKey {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for SortKey {
+    fn cmp(&self, other: &Self) -> Ordering {
+        let same_dir = match (self.dir, other.dir) {
+            (Some(x), Some(y)) => std::ptr::eq(x, y),
+            (x, y) => x.is_none() && y.is_none(),
+        };
+        // Behind the same part, names decide: their heads, unless equal
+        // (a shorter name's zeros can equal a longer one's bytes).
+        match same_dir {
+            true => self
+                .head
+                .cmp(&other.head)
+                .then_with(|| self.id.cmp(&other.id)),
+            false => self.id.cmp(&other.id),
         }
     }
 }
@@ -558,6 +689,14 @@ mod tests {
         "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/a",
         "https://acct.blob.core.windows.net/vhds/disk.vhd",
         ITEM,
+        // Names alike in their first 16 bytes, a name another begins with,
+        // one ending in a zero byte, and a part before `/` that another's
+        // begins with.
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/vm-000000-data-disk-1",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/VM-000000-DATA-DISK-10",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/vm-000000-data-disk-",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/a\0",
+        "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/a/b",
     ];
 
     /// The two parts answer as the whole text did: equality, order and
@@ -604,6 +743,7 @@ mod tests {
                 let ib = ResourceId::new(b);
                 assert_eq!(ia == ib, fold(a) == fold(b), "{a} = {b}");
                 assert_eq!(ia.cmp(&ib), fold(a).cmp(&fold(b)), "{a} <> {b}");
+                assert_eq!(ia.sort_key().cmp(&ib.sort_key()), ia.cmp(&ib), "{a} <> {b}");
                 if ia == ib {
                     assert_eq!(hash(&ia), hash(&ib));
                 }
