@@ -156,6 +156,16 @@ struct Index {
 /// A region name as a comparison key: `East US 2`, `eastus2` and `EastUS2`
 /// are the same region.
 pub fn region_key(region: &str) -> String {
+    // Region names are ASCII: byte by byte (rules ask this per item).
+    if region.is_ascii() {
+        // `char::is_whitespace` on ASCII (with the vertical tab).
+        let blank = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0B | 0x0C | b'\r' | b' ');
+        return region
+            .bytes()
+            .filter(|b| !blank(b))
+            .map(|b| char::from(b.to_ascii_lowercase()))
+            .collect();
+    }
     region
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -407,5 +417,30 @@ impl Estate {
             }
         }
         any
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The ASCII path keys every ASCII text as the general one does.
+    #[test]
+    fn region_keys_of_ascii_as_of_any_text() {
+        let general = |r: &str| -> String {
+            r.chars()
+                .filter(|c| !c.is_whitespace())
+                .flat_map(char::to_lowercase)
+                .collect()
+        };
+        let all: String = (0u8..128).map(char::from).collect();
+        for r in [
+            "East US 2",
+            "eastus2",
+            "EastUS2",
+            "\tWest\x0BEurope\r\n",
+            &all,
+        ] {
+            assert_eq!(super::region_key(r), general(r), "{r:?}");
+        }
+        assert_eq!(super::region_key("Brésil Sud"), "brésilsud");
     }
 }
