@@ -131,7 +131,12 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
     // all of them (no list grows by doubling, each is copied once).
     let spare = Spare::default();
     let read_one = |i: usize, f: &InputFile| -> Result<Estate, Error> {
-        let text = read_text_into(f, found.max_file_bytes, spare.take(f.size()))?;
+        // A file already in memory is read as it is.
+        let buffer = match f.memory {
+            Some(_) => Vec::new(),
+            None => spare.take(f.size()),
+        };
+        let text = read_text_into(f, found.max_file_bytes, buffer)?;
         let hint = manifests
             .iter()
             .find(|(root, _)| *root == f.root && f.root.is_some())
@@ -877,15 +882,18 @@ fn read_bytes(f: &InputFile, max: u64, mut bytes: Vec<u8>) -> Result<Vec<u8>, Er
 /// Buffers files were read into, kept for the next files. A buffer fresh
 /// from the system is touched page by page as a file is copied into it (a
 /// page fault each 4 KiB: most of a 100,000-item run's system time); one
-/// that held a file before is not. At most one a thread is kept, and only
-/// while the files it holds fill at least half of it: a large buffer kept
-/// for small files would hold memory the estate needs. All are freed once
-/// the documents are read.
+/// that held a file before is not. There are never more buffers, kept or
+/// in use, than threads (as when each file had its own), and a buffer is
+/// kept only while the files it holds fill at least half of it: a large
+/// one kept for small files would hold memory the estate needs. All are
+/// freed once the documents are read.
 #[derive(Default)]
 struct Spare(std::sync::Mutex<Vec<Vec<u8>>>);
 
 impl Spare {
-    /// The smallest kept buffer that holds `len` bytes; else a new one.
+    /// The smallest kept buffer that holds `len` bytes; else a new one,
+    /// with an eighth more room (files of a list differ a little in size),
+    /// in place of the largest kept one.
     fn take(&self, len: u64) -> Vec<u8> {
         let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let fits = kept
@@ -894,30 +902,30 @@ impl Spare {
             .filter(|(_, b)| b.capacity() as u64 >= len)
             .min_by_key(|(_, b)| b.capacity())
             .map(|(i, _)| i);
-        match fits {
-            Some(i) => kept.swap_remove(i),
-            None => Vec::new(),
+        if let Some(i) = fits {
+            return kept.swap_remove(i);
         }
+        let largest = kept
+            .iter()
+            .enumerate()
+            .max_by_key(|(_, b)| b.capacity())
+            .map(|(i, _)| i);
+        if let Some(i) = largest {
+            kept.swap_remove(i);
+        }
+        drop(kept);
+        let len = usize::try_from(len).unwrap_or(0);
+        Vec::with_capacity(len.saturating_add(len / 8))
     }
 
     /// Keeps `buffer`, which held `used` bytes, for a later file, unless it
-    /// is more than twice as large or the ones kept are larger.
+    /// is more than twice as large.
     fn give(&self, buffer: Vec<u8>, used: usize) {
         if buffer.capacity() / 2 > used {
             return;
         }
         let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
         kept.push(buffer);
-        if kept.len() > rayon::current_num_threads() {
-            let smallest = kept
-                .iter()
-                .enumerate()
-                .min_by_key(|(_, b)| b.capacity())
-                .map(|(i, _)| i);
-            if let Some(i) = smallest {
-                kept.swap_remove(i);
-            }
-        }
     }
 }
 
