@@ -1100,3 +1100,45 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Error> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Spare;
+
+    /// Buffers are used again for files that fit them; a file that fits
+    /// none takes a new one in place of the largest kept, so there are
+    /// never more buffers than there were files read at once; a buffer
+    /// more than twice the size of what it held is not kept.
+    #[test]
+    fn spare_buffers_used_again_never_more_than_at_once() {
+        let spare = Spare::default();
+        let kept = |s: &Spare| -> Vec<usize> {
+            let mut v: Vec<usize> = s.0.lock().unwrap().iter().map(Vec::capacity).collect();
+            v.sort_unstable();
+            v
+        };
+        // Two files at once: two buffers, an eighth larger than each.
+        let (a, b) = (spare.take(800), spare.take(1600));
+        assert!(a.capacity() >= 900 && b.capacity() >= 1800);
+        let (pa, pb) = (a.as_ptr(), b.as_ptr());
+        spare.give(a, 800);
+        spare.give(b, 1600);
+        assert_eq!(kept(&spare).len(), 2);
+        // The smallest that fits, the same buffer.
+        let c = spare.take(850);
+        assert_eq!(c.as_ptr(), pa);
+        spare.give(c, 850);
+        let d = spare.take(1000);
+        assert_eq!(d.as_ptr(), pb);
+        spare.give(d, 1000);
+        // Fits none: a new one in place of the largest kept.
+        let e = spare.take(4000);
+        assert!(e.capacity() >= 4500);
+        assert_eq!(kept(&spare).len(), 1);
+        // Too large for what it held: not kept.
+        spare.give(e, 100);
+        assert_eq!(kept(&spare).len(), 1);
+        assert_eq!(spare.take(10).as_ptr(), pa);
+        assert!(kept(&spare).is_empty());
+    }
+}
