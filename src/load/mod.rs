@@ -1138,7 +1138,8 @@ mod tests {
         // Too large for what it held: not kept.
         spare.give(e, 100);
         assert_eq!(kept(&spare).len(), 1);
-        assert_eq!(spare.take(10).as_ptr(), pa);
+        let f = spare.take(10);
+        assert_eq!(f.as_ptr(), pa);
         assert!(kept(&spare).is_empty());
     }
 }
