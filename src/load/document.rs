@@ -184,32 +184,48 @@ pub fn fact_kind_of_graph_query(kql: &str) -> Option<FactKind> {
 
 /// The kind of a resource from its ARM type (any case).
 pub(crate) fn kind_of_type(t: &str) -> Option<Kind> {
-    let t = t.to_ascii_lowercase();
-    let kind = match t.as_str() {
-        "microsoft.recoveryservices/vaults" => Kind::Vault,
-        "microsoft.compute/virtualmachines" => Kind::Vm,
-        "microsoft.compute/disks" => Kind::Disk,
-        "microsoft.compute/skus" => Kind::Sku,
-        "microsoft.authorization/locks" => Kind::Lock,
-        "microsoft.resources/resourcegroups"
-        | "microsoft.resources/subscriptions/resourcegroups" => Kind::ResourceGroup,
-        "region" | "microsoft.resources/locations" => Kind::Location,
-        "microsoft.network/networkinterfaces" => Kind::Nic,
-        "microsoft.network/virtualnetworks" => Kind::Network,
-        "microsoft.storage/storageaccounts" => Kind::Storage,
-        "microsoft.compute/capacityreservationgroups/capacityreservations" => {
-            Kind::CapacityReservation
-        }
-        _ if t.ends_with("/replicationprotecteditems") => Kind::Item,
-        _ if t.ends_with("/replicationrecoveryservicesproviders") => Kind::Provider,
-        _ if t.ends_with("/replicationrecoveryplans") => Kind::Plan,
-        _ if t.ends_with("/replicationjobs") => Kind::Job,
-        _ if t.ends_with("/replicationpolicies") => Kind::Policy,
-        _ if t.ends_with("/recoverypoints") => Kind::RecoveryPoint,
-        _ if t.starts_with("microsoft.resourcehealth/availabilitystatus") => Kind::Health,
-        _ => return None,
-    };
-    Some(kind)
+    // Without case and without a lower-cased copy (asked of every entry).
+    let t = t.as_bytes();
+    let is = |s: &str| t.eq_ignore_ascii_case(s.as_bytes());
+    let ends =
+        |s: &str| t.len() >= s.len() && t[t.len() - s.len()..].eq_ignore_ascii_case(s.as_bytes());
+    let starts = |s: &str| t.len() >= s.len() && t[..s.len()].eq_ignore_ascii_case(s.as_bytes());
+    let exact = [
+        ("microsoft.recoveryservices/vaults", Kind::Vault),
+        ("microsoft.compute/virtualmachines", Kind::Vm),
+        ("microsoft.compute/disks", Kind::Disk),
+        ("microsoft.compute/skus", Kind::Sku),
+        ("microsoft.authorization/locks", Kind::Lock),
+        ("microsoft.resources/resourcegroups", Kind::ResourceGroup),
+        (
+            "microsoft.resources/subscriptions/resourcegroups",
+            Kind::ResourceGroup,
+        ),
+        ("region", Kind::Location),
+        ("microsoft.resources/locations", Kind::Location),
+        ("microsoft.network/networkinterfaces", Kind::Nic),
+        ("microsoft.network/virtualnetworks", Kind::Network),
+        ("microsoft.storage/storageaccounts", Kind::Storage),
+        (
+            "microsoft.compute/capacityreservationgroups/capacityreservations",
+            Kind::CapacityReservation,
+        ),
+    ];
+    let below = [
+        ("/replicationprotecteditems", Kind::Item),
+        ("/replicationrecoveryservicesproviders", Kind::Provider),
+        ("/replicationrecoveryplans", Kind::Plan),
+        ("/replicationjobs", Kind::Job),
+        ("/replicationpolicies", Kind::Policy),
+        ("/recoverypoints", Kind::RecoveryPoint),
+    ];
+    let found = exact.iter().find(|(name, _)| is(name));
+    let found = found.or_else(|| below.iter().find(|(suffix, _)| ends(suffix)));
+    match found {
+        Some((_, kind)) => Some(*kind),
+        None if starts("microsoft.resourcehealth/availabilitystatus") => Some(Kind::Health),
+        None => None,
+    }
 }
 
 fn is_null(raw: Option<&RawValue>) -> bool {
@@ -622,18 +638,26 @@ fn unread(ctx: &DocCtx, id: Option<&str>, kind: FactKind, out: &mut Estate) {
         let mut segs = id.split('/').filter(|s| !s.is_empty());
         while let Some(seg) = segs.next() {
             if seg.eq_ignore_ascii_case("subscriptions") {
-                return segs.next().map(|s| Atom::new(&s.to_ascii_lowercase()));
+                return segs.next();
             }
         }
         None
     });
-    let note = Unread {
-        kind,
-        subscription,
-        source: ctx.source,
-    };
-    if !out.unread.contains(&note) {
-        out.unread.push(note);
+    // A list notes the same few (kind, subscription, file) for every entry.
+    let noted = out.unread.iter().any(|n| {
+        n.kind == kind
+            && n.source == ctx.source
+            && match (&n.subscription, subscription) {
+                (Some(a), Some(b)) => a.eq_ignore_ascii_case(b),
+                (a, b) => a.is_none() && b.is_none(),
+            }
+    });
+    if !noted {
+        out.unread.push(Unread {
+            kind,
+            subscription: subscription.map(|s| Atom::new(&s.to_ascii_lowercase())),
+            source: ctx.source,
+        });
     }
 }
 
@@ -920,7 +944,47 @@ fn read_general(ctx: &DocCtx, text: &str, out: &mut Estate) -> Result<Entry, Err
 
 #[cfg(test)]
 mod tests {
-    use super::{splits, Lines, SPLIT_MIN_BYTES};
+    use super::{kind_of_type, splits, Kind, Lines, SPLIT_MIN_BYTES};
+
+    /// Types are told apart without case, by name, by what they end with
+    /// (the vault's child types) and by what they begin with (Resource
+    /// Health), as a lower-cased copy matched would.
+    #[test]
+    fn types_known_without_case() {
+        let cases: &[(&str, Option<Kind>)] = &[
+            ("Microsoft.RecoveryServices/vaults", Some(Kind::Vault)),
+            ("MICROSOFT.COMPUTE/VIRTUALMACHINES", Some(Kind::Vm)),
+            ("Microsoft.Compute/disks", Some(Kind::Disk)),
+            ("Microsoft.Compute/disks/x", None),
+            ("Microsoft.Compute/skus", Some(Kind::Sku)),
+            ("Microsoft.Authorization/locks", Some(Kind::Lock)),
+            ("Microsoft.Resources/resourceGroups", Some(Kind::ResourceGroup)),
+            ("Microsoft.Resources/subscriptions/resourceGroups", Some(Kind::ResourceGroup)),
+            ("Region", Some(Kind::Location)),
+            ("Microsoft.Resources/locations", Some(Kind::Location)),
+            ("Microsoft.Network/networkInterfaces", Some(Kind::Nic)),
+            ("Microsoft.Network/virtualNetworks", Some(Kind::Network)),
+            ("Microsoft.Storage/storageAccounts", Some(Kind::Storage)),
+            ("Microsoft.Compute/capacityReservationGroups/capacityReservations", Some(Kind::CapacityReservation)),
+            ("Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems", Some(Kind::Item)),
+            ("/replicationProtectedItems", Some(Kind::Item)),
+            ("replicationProtectedItems", None),
+            ("Microsoft.RecoveryServices/vaults/replicationFabrics/replicationRecoveryServicesProviders", Some(Kind::Provider)),
+            ("Microsoft.RecoveryServices/vaults/replicationRecoveryPlans", Some(Kind::Plan)),
+            ("Microsoft.RecoveryServices/vaults/replicationJobs", Some(Kind::Job)),
+            ("Microsoft.RecoveryServices/vaults/replicationPolicies", Some(Kind::Policy)),
+            ("Microsoft.RecoveryServices/vaults/replicationFabrics/replicationProtectionContainers/replicationProtectedItems/recoveryPoints", Some(Kind::RecoveryPoint)),
+            ("Microsoft.ResourceHealth/AvailabilityStatuses", Some(Kind::Health)),
+            ("microsoft.resourcehealth/availabilitystatus", Some(Kind::Health)),
+            ("Microsoft.ResourceHealth/events", None),
+            ("Microsoft.Compute/virtualMachines/extensions", None),
+            ("Microsoft.Compute/virtualMachinés", None),
+            ("", None),
+        ];
+        for (t, kind) in cases {
+            assert_eq!(kind_of_type(t), *kind, "{t}");
+        }
+    }
 
     /// Lines are counted right whatever order offsets are asked in: in
     /// order, backwards, and from several places in turn (threads reading
