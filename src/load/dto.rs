@@ -115,8 +115,6 @@ pub struct ItemProps {
     pub last_successful_failover_time: Time,
     pub last_successful_test_failover_time: Loose<LooseTime>,
     #[serde(deserialize_with = "opt_string")]
-    pub policy_id: Option<String>,
-    #[serde(deserialize_with = "opt_string")]
     pub recovery_services_provider_id: Option<String>,
     #[serde(deserialize_with = "opt_string")]
     pub primary_fabric_friendly_name: Option<String>,

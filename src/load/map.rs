@@ -307,7 +307,6 @@ impl<P> Mapper<'_, P> {
             current_scenario,
             last_successful_failover: p.last_successful_failover_time,
             last_successful_test_failover,
-            policy_id: rid(p.policy_id),
             // Read only for Hyper-V items (which VMM server or host serves
             // them, ASR701); A2A items carry one per item, and no check
             // reads it: not kept.

@@ -339,7 +339,6 @@ pub struct ReplicatedItem {
     pub current_scenario: Option<Scenario>,
     pub last_successful_failover: Option<Timestamp>,
     pub last_successful_test_failover: Option<Timestamp>,
-    pub policy_id: Option<ResourceId>,
     /// `recoveryServicesProviderId`: the provider (VMM server, Hyper-V host)
     /// that serves the item's on-premises side. Kept for Hyper-V items only:
     /// no check reads an A2A item's.
