@@ -122,6 +122,7 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
 
     // The input's size, for the documents that are a large share of it.
     let total: u64 = found.documents.iter().map(InputFile::size).sum();
+    crate::model::expect_input(total);
     let first_source = estate.sources.len() as u32;
     for f in &found.documents {
         estate.sources.push(f.display.clone());

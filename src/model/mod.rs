@@ -29,7 +29,7 @@ pub use compute::{
     Usage, UsageKind, Vm, REPROTECT_TEMP_DISK_PREFIX,
 };
 pub use facts::{BundleInfo, Coverage, FactKind, FactRecord, FleetInfo, NotFound};
-pub use id::ResourceId;
+pub use id::{expect_input, ResourceId};
 pub use item::{Phase, ReplicatedItem};
 pub use job::Job;
 pub use operation::{AsrOperation, Operation};
