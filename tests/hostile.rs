@@ -860,6 +860,21 @@ fn hostile_inputs_fail_closed_on_what_they_damage_and_only_there() {
         .collect::<Vec<_>>());
     assert_eq!(o.code, 2, "{}", o.stderr);
     assert!(o.stderr.contains("--max-file-size"), "{}", o.stderr);
+    // A file far over the cap (1 TiB, sparse) is refused before any room
+    // is made to read it.
+    let huge = tmp.path().join("huge");
+    std::fs::create_dir(&huge).unwrap();
+    std::fs::File::create(huge.join("replicated-items.json"))
+        .unwrap()
+        .set_len(1 << 40)
+        .unwrap();
+    let o = run(&[
+        "check".into(),
+        "--from".into(),
+        huge.to_str().unwrap().into(),
+    ]);
+    assert_eq!(o.code, 2, "{}", o.stderr);
+    assert!(o.stderr.contains("--max-file-size"), "{}", o.stderr);
     // status and diagnose on an empty item list are not a quiet vault.
     let empty = tmp.path().join("empty");
     std::fs::create_dir(&empty).unwrap();

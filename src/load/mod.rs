@@ -132,12 +132,11 @@ fn load_found(found: Discovered) -> Result<Estate, Error> {
     // all of them (no list grows by doubling, each is copied once).
     let spare = Spare::default();
     let read_one = |i: usize, f: &InputFile| -> Result<Estate, Error> {
-        // A file already in memory is read as it is.
-        let buffer = match f.memory {
-            Some(_) => Vec::new(),
-            None => spare.take(f.size()),
-        };
-        let text = read_text_into(f, found.max_file_bytes, buffer)?;
+        let text = read_text_into(
+            f,
+            found.max_file_bytes,
+            spare.for_file(f, found.max_file_bytes),
+        )?;
         let hint = manifests
             .iter()
             .find(|(root, _)| *root == f.root && f.root.is_some())
@@ -892,6 +891,16 @@ fn read_bytes(f: &InputFile, max: u64, mut bytes: Vec<u8>) -> Result<Vec<u8>, Er
 struct Spare(std::sync::Mutex<Vec<Vec<u8>>>);
 
 impl Spare {
+    /// A buffer to read `f` into: none for a file already in memory (read
+    /// as it is) or larger than `max` (refused before any room is made
+    /// for it).
+    fn for_file(&self, f: &InputFile, max: u64) -> Vec<u8> {
+        match (&f.memory, f.size()) {
+            (None, size) if size <= max => self.take(size),
+            _ => Vec::new(),
+        }
+    }
+
     /// The smallest kept buffer that holds `len` bytes; else a new one,
     /// with an eighth more room (files of a list differ a little in size),
     /// in place of the largest kept one.
@@ -1104,7 +1113,30 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) -> Result<(), Error> {
 
 #[cfg(test)]
 mod tests {
-    use super::Spare;
+    use super::{InputFile, Spare};
+
+    /// A file is read into room made for its size, unless it is over the
+    /// limit: a file of 1 TiB (sparse) gets none.
+    #[test]
+    fn no_room_for_a_file_over_the_limit() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, len: u64| {
+            let path = dir.path().join(name);
+            std::fs::File::create(&path).unwrap().set_len(len).unwrap();
+            InputFile {
+                path,
+                memory: None,
+                display: name.to_string(),
+                root: None,
+                rel: name.to_string(),
+            }
+        };
+        let spare = Spare::default();
+        let small = spare.for_file(&file("small.json", 1000), 2 << 30);
+        assert!(small.capacity() >= 1000);
+        let huge = spare.for_file(&file("huge.json", 1 << 40), 2 << 30);
+        assert_eq!(huge.capacity(), 0);
+    }
 
     /// Buffers are used again for files that fit them; a file that fits
     /// none takes a new one in place of the largest kept, so there are

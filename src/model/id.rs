@@ -18,8 +18,9 @@ use std::sync::{Mutex, OnceLock};
 /// the ids of one place share (every disk of a resource group has the same
 /// `/subscriptions/…/resourceGroups/…/providers/Microsoft.Compute/disks`),
 /// and its name. At 100,000 items whole spellings were 180 MB, most of it
-/// these shared beginnings. Comparisons fold ASCII case as they go; no
-/// lower-cased copy is kept.
+/// these shared beginnings. Comparisons fold ASCII case as they go: a
+/// shared beginning is kept with its lower-cased twin (there are few of
+/// them), a name never is.
 #[derive(Clone)]
 pub struct ResourceId(&'static Spelling);
 
@@ -212,16 +213,18 @@ fn spellings() -> &'static [Mutex<Shard>; 16] {
 /// read: a table grown as it fills moves every spelling it holds at each
 /// doubling, reading each one (a cache miss apiece). Estates hold about
 /// one new spelling per 2 KiB of JSON (1.1 million at 100,000 items, 2.4
-/// GB); an input with fewer has room it does not use, a few bytes per
-/// 2 KiB.
+/// GB); room is made for half that, so that an estate with fewer ids per
+/// byte is not given room it never uses (the table doubles once more when
+/// it has as many as that), and for at most 4 million.
 pub fn expect_input(bytes: u64) {
-    let expected = usize::try_from(bytes / 2048).unwrap_or(usize::MAX);
+    const MOST: u64 = 1 << 22;
+    let expected = usize::try_from((bytes / 4096).min(MOST)).unwrap_or(0);
     for shard in spellings() {
         let mut shard = shard.lock().unwrap_or_else(|p| p.into_inner());
-        let more = (expected / 16).saturating_sub(shard.table.capacity() - shard.table.len());
+        // Room for that many more than it holds (none made if it has it).
         shard
             .table
-            .reserve(more, |s| Spelling::table_hash(s.dir, s.name));
+            .reserve(expected / 16, |s| Spelling::table_hash(s.dir, s.name));
     }
 }
 
@@ -777,7 +780,8 @@ mod tests {
     }
 
     /// Room made for an input's spellings is there before they are read,
-    /// in every shard, and asking again for what is there adds none.
+    /// in every shard; asking again for what is there adds none, and no
+    /// input, however large, is given room for more than 4 million.
     #[test]
     fn room_for_an_input() {
         let room = || -> Vec<usize> {
@@ -789,7 +793,7 @@ mod tests {
                 })
                 .collect()
         };
-        super::expect_input(16 * 2048 * 50_000);
+        super::expect_input(16 * 4096 * 50_000);
         let made = room();
         // (Other tests may intern a few meanwhile.)
         assert!(made.iter().all(|&r| r >= 49_000), "{made:?}");
@@ -797,12 +801,21 @@ mod tests {
             .iter()
             .map(|s| s.lock().unwrap().table.capacity())
             .collect();
-        super::expect_input(16 * 2048 * 40_000);
+        super::expect_input(16 * 4096 * 40_000);
         let again: Vec<usize> = super::spellings()
             .iter()
             .map(|s| s.lock().unwrap().table.capacity())
             .collect();
         assert_eq!(capacity, again);
+        super::expect_input(u64::MAX);
+        let most: Vec<usize> = super::spellings()
+            .iter()
+            .map(|s| s.lock().unwrap().table.capacity())
+            .collect();
+        assert!(
+            most.iter().all(|&c| (1 << 18..1 << 20).contains(&c)),
+            "{most:?}"
+        );
     }
 
     /// One spelling is kept once: the same text gives the same pointer, and
