@@ -197,8 +197,7 @@ fn check(args: CheckArgs, max: u64, out: &mut dyn Write) -> Result<u8, Error> {
     let mut report = engine::run(&estate, &request)?;
     // The report holds what it shows: the estate (at 100,000 items
     // millions of allocations) is freed on another thread while the report
-    // is written.
-    // (Where no thread can be started, it is freed here, with the closure.)
+    // is written — or here, with the closure, where no thread can start.
     let _ = std::thread::Builder::new().spawn(move || drop(estate));
     report.artifact_prefix = artifact_prefix(&args);
     report.view = report::View {
