@@ -110,29 +110,16 @@ pub(super) fn find_ignore_case(hay: &[u8], needle: &[u8]) -> Option<usize> {
         .find(|&at| hay[at + 1..at + needle.len()].eq_ignore_ascii_case(rest))
 }
 
-/// The hash of an id's text lower-cased (ASCII), 64 bytes at a time, without
+/// The hash of a text lower-cased (ASCII), 64 bytes at a time, without
 /// lower-casing a copy.
-fn folded_hash(parts: [&str; 3]) -> u64 {
+fn folded_hash(text: &str) -> u64 {
     let mut h = rustc_hash::FxHasher::default();
     let mut buf = [0u8; 64];
-    let mut n = 0;
-    for part in parts {
-        let mut rest = part.as_bytes();
-        while !rest.is_empty() {
-            let take = (buf.len() - n).min(rest.len());
-            for (d, b) in buf[n..n + take].iter_mut().zip(&rest[..take]) {
-                *d = b.to_ascii_lowercase();
-            }
-            n += take;
-            rest = &rest[take..];
-            if n == buf.len() {
-                h.write(&buf);
-                n = 0;
-            }
+    for block in text.as_bytes().chunks(buf.len()) {
+        for (d, b) in buf.iter_mut().zip(block) {
+            *d = b.to_ascii_lowercase();
         }
-    }
-    if n > 0 {
-        h.write(&buf[..n]);
+        h.write(&buf[..block.len()]);
     }
     h.finish()
 }
@@ -178,7 +165,7 @@ fn dir(text: &str) -> &'static Dir {
     let kept: &'static Dir = Box::leak(Box::new(Dir {
         text: super::pool::pack(room, text),
         lower,
-        folded: folded_hash([text, "", ""]),
+        folded: folded_hash(text),
         vault: OnceLock::new(),
     }));
     table.insert_unique(hash, kept, |d| text_hash(d.text));
@@ -476,7 +463,7 @@ impl Hash for ResourceId {
         // the part before the `/` is kept with it.
         let s = self.0;
         state.write_u64(s.dir.map_or(0, |d| d.folded));
-        state.write_u64(folded_hash(["", "", s.name]));
+        state.write_u64(folded_hash(s.name));
     }
 }
 
@@ -508,7 +495,6 @@ impl Ord for ResourceId {
 /// An id with what orders it, worked out once: sorting many ids by it
 /// reads no id's text while their first 16 bytes (without case) tell
 /// them apart. It orders as the ids do.
-#[derive(Clone)]
 pub struct SortKey {
     id: ResourceId,
     /// The part before the last `/`, in lower case.
